@@ -1,0 +1,117 @@
+/**
+ * The schema of `overnight.config.yaml` (DESIGN.md, "Project configuration").
+ * Every key is optional and has a default, so a repository with only a backlog works.
+ * Unknown keys are errors (strict objects); the loader turns zod issues into OvernightErrors
+ * that name the file, the key and the closest valid key.
+ * Keys are snake_case, like backlog frontmatter.
+ */
+import { z } from 'zod';
+import { parseDuration, parseTimeLimit } from '../util/duration.js';
+
+/** A duration string (`45m`, `2h`, `30s`) validated and kept as text; use parseDuration for ms. */
+export const durationText = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration such as 30s, 45m or 2h' });
+
+/** A session time limit (`6h`, `1.5h`, `90m`), per DESIGN.md. */
+export const timeLimitText = z
+  .string()
+  .refine((s) => parseTimeLimit(s) !== undefined, { message: "expected hours such as '6h' or '1.5h', or minutes such as '90m'" });
+
+const notificationTarget = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('command'),
+    /** Shell command run at session end; the report path is in $OVERNIGHT_REPORT, the JSON summary on stdin. */
+    command: z.string().min(1),
+  }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    /** URL that receives a POST with the report.json summary. */
+    url: z.url(),
+  }),
+]);
+
+export const agentConfigSchema = z.strictObject({
+  /** Model alias or id passed as --model; unset means Claude Code's default. */
+  model: z.string().min(1).optional(),
+  /** --max-turns per attempt. */
+  max_turns: z.number().int().positive().default(60),
+  /** --max-budget-usd per attempt, in USD. */
+  budget_usd: z.number().positive().default(5),
+  /** Kill an attempt after this long with no output and no file change in its worktree. */
+  idle_timeout: durationText.default('10m'),
+  /** Kill an attempt after this long in all. */
+  timeout: durationText.default('45m'),
+  /** Planning estimate for one item when its frontmatter has no `timeout`. */
+  estimate: durationText.default('30m'),
+  /** Fresh attempts after a task failure (checks failed, no changes, max turns, budget). */
+  retries: z.number().int().min(0).max(5).default(1),
+  /** The claude binary to run (a name on PATH or an absolute path). */
+  claude_path: z.string().min(1).default('claude'),
+  /** Extra tools added to the explicit --allowedTools list. */
+  extra_allowed_tools: z.array(z.string().min(1)).default([]),
+});
+
+export const safetyConfigSchema = z.strictObject({
+  /** Branches no agent may push or merge to (globs allowed, e.g. `release/*`). */
+  protected_branches: z.array(z.string().min(1)).default(['main', 'master', 'develop', 'production', 'release/*']),
+  /** Paths outside the worktree that agents may also write (absolute, or relative to the repository root). */
+  allow_paths: z.array(z.string().min(1)).default([]),
+  /** Paths agents may never write or delete, in addition to the built-in secret and .git rules. */
+  deny_paths: z.array(z.string().min(1)).default([]),
+  /** Commands always allowed, as regular expressions matched against one simple command's text. */
+  allow_commands: z.array(z.string().min(1)).default([]),
+  /** Commands always denied, as regular expressions matched against one simple command's text. */
+  deny_commands: z.array(z.string().min(1)).default([]),
+  /** Apply the Bash gate in interactive Claude Code sessions too (repository root as the boundary). */
+  interactive: z.boolean().default(true),
+});
+
+export const pullRequestConfigSchema = z.strictObject({
+  /** Push the integration branch and open one pull request at the end of the night. */
+  enabled: z.boolean().default(true),
+  /** Open it as a draft when anything failed. */
+  draft_on_failure: z.boolean().default(true),
+  /** Remote to push to. */
+  remote: z.string().min(1).default('origin'),
+  /** Extra labels for the pull request. */
+  labels: z.array(z.string().min(1)).default([]),
+});
+
+export const resourcesConfigSchema = z.strictObject({
+  /** Do not start an item when the repository's disk has less free space than this, in MB. */
+  min_free_disk_mb: z.number().int().min(0).default(1024),
+  /** Do not start an item while the 1-minute load average per core is above this. */
+  max_load_per_core: z.number().positive().default(4),
+});
+
+export const configSchema = z.strictObject({
+  /** Folder of backlog items, relative to the repository root. */
+  backlog_dir: z.string().min(1).default('backlog'),
+  /** Branch the integration branch starts from; unset means the branch checked out at launch. */
+  base_branch: z.string().min(1).optional(),
+  /** Agents running at once. */
+  concurrency: z.number().int().min(1).max(16).default(2),
+  /** Default session time limit. */
+  time_limit: timeLimitText.default('6h'),
+  /** Project checks: commands run on the integration branch after each merge; also the default success condition. */
+  checks: z.array(z.string().min(1)).default([]),
+  agent: agentConfigSchema.prefault({}),
+  safety: safetyConfigSchema.prefault({}),
+  notifications: z.array(notificationTarget).default([]),
+  pull_request: pullRequestConfigSchema.prefault({}),
+  resources: resourcesConfigSchema.prefault({}),
+});
+
+/** The validated configuration with every default filled in. */
+export type OvernightConfig = z.output<typeof configSchema>;
+/** What a user may write in overnight.config.yaml. */
+export type OvernightConfigInput = z.input<typeof configSchema>;
+
+/** The file name, at the repository root. */
+export const CONFIG_FILE = 'overnight.config.yaml';
+
+/** The configuration of a repository with no config file. */
+export function defaultConfig(): OvernightConfig {
+  return configSchema.parse({});
+}
