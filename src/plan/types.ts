@@ -1,0 +1,47 @@
+/** The session plan: what `overnight prepare` shows and `overnight launch` freezes into plan.md. */
+import type { BacklogItem } from '../backlog/types.js';
+
+/** An eligible item placed in the plan, with its planning estimate. */
+export interface PlannedItem {
+  item: BacklogItem;
+  /** Planning estimate in ms (the item's `timeout`, else the config's `agent.estimate`). */
+  estimateMs: number;
+  /** 1-based round the item is planned in. */
+  round: number;
+}
+
+/** A backlog item left out of the night, and why (one sentence a person can act on). */
+export interface ExcludedItem {
+  id: number;
+  slug: string;
+  title: string;
+  file: string;
+  reason: string;
+}
+
+/** A round: items that can run side by side (their dependencies are in earlier rounds), at most `concurrency` of them. */
+export interface PlanRound {
+  index: number;
+  items: PlannedItem[];
+  /** Longest estimate in the round, in ms. */
+  estimateMs: number;
+}
+
+export interface SessionPlan {
+  /** ISO time the plan was computed. */
+  generatedAt: string;
+  baseBranch: string;
+  timeLimitMs: number;
+  concurrency: number;
+  rounds: PlanRound[];
+  /** Eligible by their own state but not in the night: filtered by --only/--exclude. */
+  excluded: ExcludedItem[];
+  /** Not eligible, each with its reason (draft, epic, blocked by an unfinished item, no acceptance criteria, no success condition...). */
+  ineligible: ExcludedItem[];
+  /** Eligible but past the time limit: deferred to another night, not dropped. */
+  deferred: ExcludedItem[];
+  /** Sum of the rounds' estimates, in ms. */
+  estimateMs: number;
+  /** The plan rendered as markdown (what the skill shows and plan.md holds). */
+  markdown: string;
+}

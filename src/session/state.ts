@@ -1,0 +1,158 @@
+/**
+ * The shapes of a session on disk (DESIGN.md, "A session on disk"): the manifest (session.json,
+ * written once at launch), the runner state (state.json, rewritten atomically, zod-validated on
+ * read) and the event log (events.jsonl, append-only). The runner, status, resume, abandon and the
+ * morning report all read these; nothing else is shared between processes.
+ */
+import { z } from 'zod';
+
+/** What the night does with one item, as frozen at launch. */
+export const manifestItemSchema = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  title: z.string(),
+  /** Backlog file relative to the repository root. */
+  file: z.string(),
+  type: z.string(),
+  priority: z.string(),
+  /** Slugs of items of this session it depends on. */
+  dependsOn: z.array(z.string()),
+  /** Success condition commands; empty means the project checks. */
+  verify: z.array(z.string()),
+  maxTurns: z.number().int().positive(),
+  budgetUsd: z.number().positive(),
+  /** Absolute timeout per attempt, ms. */
+  timeoutMs: z.number().int().positive(),
+  /** Planning estimate, ms. */
+  estimateMs: z.number().int().positive(),
+  round: z.number().int().positive(),
+  /** The item's markdown body (goal, acceptance criteria...). */
+  body: z.string(),
+  acceptanceCriteria: z.array(z.string()),
+});
+export type ManifestItem = z.infer<typeof manifestItemSchema>;
+
+export const manifestSchema = z.object({
+  version: z.literal(1),
+  id: z.string(),
+  /** ISO time of launch. */
+  created: z.string(),
+  repoRoot: z.string(),
+  baseBranch: z.string(),
+  /** Commit the integration branch was created from. */
+  baseCommit: z.string(),
+  integrationBranch: z.string(),
+  timeLimitMs: z.number().int().positive(),
+  concurrency: z.number().int().positive(),
+  /** Project checks run after each merge. */
+  checks: z.array(z.string()),
+  items: z.array(manifestItemSchema),
+});
+export type SessionManifest = z.infer<typeof manifestSchema>;
+
+export const ITEM_RUN_STATUSES = [
+  'pending', // waiting for its dependencies or a free slot
+  'running', // an agent attempt is under way
+  'verifying', // the agent finished; the success condition is running
+  'merging', // waiting for or inside the merge queue
+  'merged', // on the integration branch: shipped
+  'failed', // gave up: see failureKind and reason
+  'blocked', // the agent said TASK_BLOCKED, or a dependency failed
+  'deferred', // not started: the time limit would not let it finish
+  'interrupted', // stopped at the deadline or by a runner stop; resume starts it over
+] as const;
+export type ItemRunStatus = (typeof ITEM_RUN_STATUSES)[number];
+
+/** Failure kinds decide what happens next (DESIGN.md, "Failures, retries, limits"). */
+export const FAILURE_KINDS = [
+  'transient', // API error, rate/usage limit, crash, hang: retried or waited out
+  'task', // checks fail, no changes, max turns, budget: a fresh attempt with the failure in its brief
+  'permanent', // claude missing, not logged in, invalid config: stop the session early
+  'merge', // merge conflict or project checks failing after the merge
+  'dependency', // an item it depends on failed
+  'timeout', // the session time limit ended it
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+export const attemptSchema = z.object({
+  n: z.number().int().positive(),
+  /** The `--session-id` given to claude. */
+  claudeSessionId: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  /** How the attempt ended, in one word: complete, blocked, failed, killed-idle, killed-timeout, interrupted. */
+  outcome: z.string().optional(),
+  failureKind: z.enum(FAILURE_KINDS).optional(),
+  /** One-paragraph description of what went wrong, fed to the next attempt's brief. */
+  failure: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  resultSubtype: z.string().optional(),
+  turns: z.number().int().min(0).default(0),
+  costUsd: z.number().min(0).default(0),
+  /** Transcript path relative to the session folder. */
+  transcript: z.string().optional(),
+});
+export type AttemptRecord = z.infer<typeof attemptSchema>;
+
+export const itemStateSchema = z.object({
+  slug: z.string(),
+  status: z.enum(ITEM_RUN_STATUSES),
+  attempts: z.array(attemptSchema).default([]),
+  failureKind: z.enum(FAILURE_KINDS).optional(),
+  /** Why it failed, is blocked or deferred: one sentence for the report. */
+  reason: z.string().optional(),
+  /** Last lines of evidence (verify output, stderr, the agent's last words). */
+  evidence: z.string().optional(),
+  branch: z.string().optional(),
+  worktree: z.string().optional(),
+  /** Commits of the item's branch that were merged (oldest first). */
+  commits: z.array(z.string()).default([]),
+  /** The merge commit on the integration branch. */
+  mergeCommit: z.string().optional(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  /** Latest thing the agent did (a tool call, a line of text), for status. */
+  activity: z.string().optional(),
+  activityAt: z.string().optional(),
+  /** What the agent learned (its "Learnings" section), passed to later briefs. */
+  learnings: z.string().optional(),
+});
+export type ItemState = z.infer<typeof itemStateSchema>;
+
+export const SESSION_PHASES = ['launched', 'scheduled', 'running', 'paused', 'stopped', 'complete', 'abandoned'] as const;
+export type SessionPhase = (typeof SESSION_PHASES)[number];
+
+export const sessionStateSchema = z.object({
+  version: z.literal(1),
+  sessionId: z.string(),
+  phase: z.enum(SESSION_PHASES),
+  /** ISO time of the scheduled start (phase `scheduled`). */
+  scheduledFor: z.string().optional(),
+  /** ISO time the runner first started, and when the night ended. */
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  /** ISO time after which no item starts and running ones are stopped. */
+  deadline: z.string().optional(),
+  /** Pause (rate or usage limit) until this ISO time, and why. */
+  pausedUntil: z.string().optional(),
+  pausedReason: z.string().optional(),
+  /** Why the session stopped early (a permanent failure), if it did. */
+  stopReason: z.string().optional(),
+  runnerPid: z.number().int().optional(),
+  /** Items keyed by slug, in plan order. */
+  items: z.record(z.string(), itemStateSchema),
+  /** Pull request URL, or the exact commands that would open it. */
+  pullRequest: z.object({ url: z.string().optional(), commands: z.array(z.string()).default([]), note: z.string().optional() }).optional(),
+  updatedAt: z.string(),
+});
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+/** One line of events.jsonl: a timestamp, a type, the item it concerns (if any) and free-form data. */
+export const eventSchema = z
+  .object({
+    ts: z.string(),
+    type: z.string(),
+    slug: z.string().optional(),
+  })
+  .loose();
+export type SessionEvent = z.infer<typeof eventSchema>;
