@@ -2,7 +2,7 @@
 // Every output is a self-contained ESM bundle, so the plugin runs without node_modules
 // and each hook process loads exactly one file (its start-up time is part of the product).
 import { build } from 'esbuild';
-import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -10,8 +10,6 @@ const hooksDir = join(root, 'src/hooks/entry');
 const hookEntries = existsSync(hooksDir)
   ? readdirSync(hooksDir).filter((f) => f.endsWith('.ts')).map((f) => join(hooksDir, f))
   : [];
-
-rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const common = {
   bundle: true,

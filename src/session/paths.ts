@@ -49,7 +49,10 @@ export function sessionFiles(repoRoot: string, sessionId: string) {
     deferred: join(dir, 'deferred'),
     features: join(dir, 'features'),
     runnerLog: join(dir, 'runner.log'),
+    /** The --settings file given to every agent (permission deny rules: the second safety layer). */
     settings: join(dir, 'settings.json'),
+    /** The session's safety policy context (protected branches, extra rules) that the hooks read. */
+    policy: join(dir, 'policy.json'),
     reportMd: join(dir, 'morning-report.md'),
     reportJson: join(dir, 'report.json'),
   };
