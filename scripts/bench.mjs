@@ -1,16 +1,17 @@
 // `npm run bench`: builds dist/, then bundles and runs every bench/*.bench.ts in turn.
 // Each benchmark prints its own side-by-side figures against a baseline measured in the same run.
 import { build } from 'esbuild';
-import { readdirSync, mkdtempSync } from 'node:fs';
+import { readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 const only = process.argv[2];
 const benches = readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)));
-const out = mkdtempSync(join(tmpdir(), 'overnight-bench-'));
+// Inside the project so that bundles with external packages resolve node_modules.
+const out = join(root, 'node_modules/.cache/overnight-bench');
+mkdirSync(out, { recursive: true });
 let failed = false;
 for (const file of benches) {
   const outfile = join(out, file.replace(/\.ts$/, '.mjs'));
