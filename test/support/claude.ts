@@ -1,0 +1,127 @@
+/**
+ * Running the real Claude Code CLI (node_modules/.bin/claude) against the scripted stand-in model,
+ * offline, with a private HOME so nothing from the machine's own Claude Code setup leaks in.
+ */
+import { mkdtempSync, mkdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { GIT_ENV } from './repo.js';
+
+/** The project root (where package.json and node_modules are). */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Absolute path of the real claude binary from the @anthropic-ai/claude-code dev dependency. */
+export function claudeBin(): string {
+  return realpathSync(join(PROJECT_ROOT, 'node_modules/.bin/claude'));
+}
+
+/** Inherited variables a claude child must not see: they change its behaviour (nested-session markers, auth, config dir, models). */
+function isInterfering(name: string): boolean {
+  if (name === 'CLAUDECODE') return true;
+  if (name.startsWith('CLAUDE_')) return true; // CLAUDE_CODE_*, CLAUDE_CONFIG_DIR, CLAUDE_PLUGIN_ROOT, CLAUDE_PROJECT_DIR...
+  if (name.startsWith('ANTHROPIC_')) return true; // real keys, base URLs, model overrides
+  if (name === 'OVERNIGHT_SESSION_ID' || name.startsWith('OVERNIGHT_')) return true;
+  if (name.startsWith('GIT_')) return true; // replaced by GIT_ENV
+  if (name === 'AWS_BEARER_TOKEN_BEDROCK') return true;
+  return false;
+}
+
+/** Creates a fresh private HOME for one claude run (with its `.claude` config dir). */
+export function makeClaudeHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'overnight-claude-home-'));
+  mkdirSync(join(home, '.claude'), { recursive: true });
+  return home;
+}
+
+/**
+ * The full environment for a claude child process: the parent's environment minus anything
+ * Claude-, Anthropic- or git-identity-related, plus a private HOME (fresh temp folder unless
+ * `home` is given) with CLAUDE_CONFIG_DIR=<home>/.claude, ANTHROPIC_BASE_URL=<modelUrl>,
+ * ANTHROPIC_API_KEY=test, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 and the fixed git identity.
+ */
+export function claudeEnv(opts: { modelUrl: string; home?: string }): Record<string, string> {
+  const home = opts.home ?? makeClaudeHome();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !isInterfering(k)) env[k] = v;
+  }
+  return {
+    ...env,
+    ...GIT_ENV,
+    HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    ANTHROPIC_BASE_URL: opts.modelUrl,
+    ANTHROPIC_API_KEY: 'test',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+  };
+}
+
+export interface ClaudeRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Every stream-json line of stdout that parsed as JSON. */
+  lines: any[];
+  /** The last `{"type":"result"}` line, when the CLI printed one. */
+  result?: any;
+  /** Wall-clock duration of the run in ms. */
+  durationMs: number;
+}
+
+/** Parses stream-json output: one JSON object a line; other lines are skipped. */
+export function parseStreamJson(stdout: string): any[] {
+  const lines: any[] = [];
+  for (const line of stdout.split('\n')) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      lines.push(JSON.parse(t));
+    } catch {
+      /* not a JSON line */
+    }
+  }
+  return lines;
+}
+
+/**
+ * Runs `claude -p <prompt> --output-format stream-json --verbose --permission-mode dontAsk
+ * [--plugin-dir <dir>] ...args` in `cwd` with stdin closed, against the stand-in at `modelUrl`.
+ * Never throws on a non-zero exit; rejects only when the binary cannot start or times out
+ * (`timeoutMs`, default 90 s).
+ */
+export async function runClaude(opts: {
+  cwd: string;
+  prompt: string;
+  modelUrl: string;
+  args?: string[];
+  pluginDir?: string;
+  env?: Record<string, string>;
+  home?: string;
+  timeoutMs?: number;
+}): Promise<ClaudeRun> {
+  const args = ['-p', opts.prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', 'dontAsk'];
+  if (opts.pluginDir) args.push('--plugin-dir', opts.pluginDir);
+  args.push(...(opts.args ?? []));
+  const started = Date.now();
+  const proc = await execa(claudeBin(), args, {
+    cwd: opts.cwd,
+    env: { ...claudeEnv({ modelUrl: opts.modelUrl, home: opts.home }), ...(opts.env ?? {}) },
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    timeout: opts.timeoutMs ?? 90_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (proc.timedOut) throw new Error(`claude timed out after ${opts.timeoutMs ?? 90_000} ms\nstderr: ${proc.stderr}\nstdout tail: ${String(proc.stdout).slice(-2000)}`);
+  if (proc.exitCode === undefined) throw new Error(`claude did not start: ${proc.message}`);
+  const stdout = String(proc.stdout);
+  const lines = parseStreamJson(stdout);
+  const result = [...lines].reverse().find((l) => l?.type === 'result');
+  return { exitCode: proc.exitCode, stdout, stderr: String(proc.stderr), lines, result, durationMs: Date.now() - started };
+}
