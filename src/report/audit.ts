@@ -1,0 +1,77 @@
+/**
+ * Gate denials for the morning report, from audit.jsonl (DESIGN.md, "Safety gates": every tool
+ * call and every gate decision is appended there, one JSON object a line).
+ */
+import type { AuditSummary, GateDenial } from './types.js';
+
+/** Examples kept per rule id. */
+export const EXAMPLES_PER_RULE = 3;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** One line of a command or path, at most 160 characters. */
+export function oneLine(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The command or path a tool call aimed at, from its tool input. */
+function targetOf(rec: Record<string, any>): string | undefined {
+  const input = rec.toolInput ?? rec.tool_input ?? rec.input;
+  if (input && typeof input === 'object') {
+    const t = str(input.command) ?? str(input.file_path) ?? str(input.notebook_path) ?? str(input.path);
+    if (t) return oneLine(t);
+    const q = input.questions?.[0]?.question ?? input.question;
+    if (typeof q === 'string') return oneLine(q);
+  }
+  const direct = str(rec.command) ?? str(rec.target) ?? str(rec.file_path);
+  return direct ? oneLine(direct) : undefined;
+}
+
+/** Reads one audit record as a denial, or undefined when it is not one. Tolerates snake_case and camelCase keys. */
+export function asDenial(rec: Record<string, any>): GateDenial | undefined {
+  const decision = rec.decision ?? rec.permissionDecision ?? rec.gate?.decision;
+  if (decision !== 'deny') return undefined;
+  return {
+    ts: str(rec.ts) ?? str(rec.time),
+    item: str(rec.item) ?? str(rec.slug),
+    tool: str(rec.toolName) ?? str(rec.tool_name) ?? str(rec.tool),
+    ruleId: str(rec.ruleId) ?? str(rec.rule_id) ?? str(rec.rule) ?? str(rec.gate?.ruleId) ?? 'unknown',
+    reason: str(rec.reason) ?? str(rec.gate?.reason),
+    target: targetOf(rec),
+  };
+}
+
+/**
+ * Summarises audit.jsonl's text: the number of records that are tool calls, and the deny decisions
+ * grouped by rule id (most frequent first, ties by rule id), with up to EXAMPLES_PER_RULE examples
+ * each. Lines that are not JSON are skipped. Pure.
+ */
+export function summarizeAudit(text: string): AuditSummary {
+  const groups = new Map<string, GateDenial[]>();
+  let toolCalls = 0;
+  let denials = 0;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    let rec: Record<string, any>;
+    try {
+      rec = JSON.parse(t);
+    } catch {
+      continue;
+    }
+    if (rec.toolName || rec.tool_name || rec.tool) toolCalls += 1;
+    const denial = asDenial(rec);
+    if (!denial) continue;
+    denials += 1;
+    const list = groups.get(denial.ruleId) ?? [];
+    list.push(denial);
+    groups.set(denial.ruleId, list);
+  }
+  const byRule = [...groups.entries()]
+    .map(([ruleId, list]) => ({ ruleId, count: list.length, examples: list.slice(0, EXAMPLES_PER_RULE) }))
+    .sort((a, b) => b.count - a.count || a.ruleId.localeCompare(b.ruleId));
+  return { toolCalls, denials, byRule };
+}

@@ -1,0 +1,228 @@
+/**
+ * Building the morning report from a session's facts (DESIGN.md, "Morning report"). Pure: the
+ * caller reads session.json, state.json, events.jsonl, audit.jsonl, deferred/ and git.
+ */
+import type { ItemState, SessionEvent, SessionManifest, SessionState, ManifestItem } from '../session/state.js';
+import { nextStepsFor } from './next-steps.js';
+import type {
+  AuditSummary,
+  BlockedItem,
+  CommitFact,
+  DeferredQuestion,
+  FailedItem,
+  GitFacts,
+  ItemArtifacts,
+  ItemCost,
+  MorningReport,
+  NotRunItem,
+  ShippedItem,
+} from './types.js';
+
+/** Most lines of evidence kept per failed item. */
+export const EVIDENCE_LINES = 20;
+/** Most characters of evidence kept per failed item. */
+export const EVIDENCE_CHARS = 2000;
+
+/** The last `lines` non-empty-trailing lines of a text, at most `chars` characters. */
+export function tailLines(text: string, lines = EVIDENCE_LINES, chars = EVIDENCE_CHARS): string {
+  const all = text.replace(/\s+$/, '').split('\n');
+  let out = all.slice(-lines).join('\n');
+  if (out.length > chars) out = `…${out.slice(out.length - chars + 1)}`;
+  return out;
+}
+
+function ms(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** A state for an item the runner never touched (state.json missing it). */
+function pendingState(slug: string): ItemState {
+  return { slug, status: 'pending', attempts: [], commits: [] };
+}
+
+function sumAttempts(st: ItemState): { turns: number; costUsd: number; agentMs: number } {
+  let turns = 0;
+  let costUsd = 0;
+  let agentMs = 0;
+  for (const a of st.attempts) {
+    turns += a.turns ?? 0;
+    costUsd += a.costUsd ?? 0;
+    const s = ms(a.startedAt);
+    const e = ms(a.endedAt);
+    if (s !== undefined && e !== undefined && e >= s) agentMs += e - s;
+  }
+  return { turns, costUsd, agentMs };
+}
+
+/** The success condition of an item: its own `verify`, else the project checks. */
+function successCondition(item: ManifestItem, manifest: SessionManifest): string[] {
+  return item.verify.length > 0 ? item.verify : manifest.checks;
+}
+
+function isAgentBlocked(st: ItemState): boolean {
+  if (st.failureKind === 'dependency') return false;
+  const last = st.attempts[st.attempts.length - 1];
+  return last !== undefined && (last.outcome === 'blocked' || st.failureKind === undefined);
+}
+
+/** Options of buildReport that only the I/O wrapper knows. */
+export interface BuildReportOptions {
+  /** The report's clock; default now. */
+  now?: Date;
+  /** Per item slug: its log files and the newest verify log's tail. */
+  artifacts?: Record<string, ItemArtifacts>;
+}
+
+/**
+ * Builds the morning report.
+ * - manifest, state: the session's session.json and state.json (validated).
+ * - events: events.jsonl lines, used for the start time when state has none.
+ * - git: commits of the integration branch and of each merged item (see collectGitFacts).
+ * - audit: gate denials from audit.jsonl (see summarizeAudit).
+ * - deferred: questions from deferred/*.md (see readDeferredQuestions).
+ * Returns report.json's object; never throws on partial state (an item missing from state.json is
+ * reported as not run).
+ */
+export function buildReport(
+  manifest: SessionManifest,
+  state: SessionState,
+  events: SessionEvent[],
+  git: GitFacts,
+  audit: AuditSummary,
+  deferred: DeferredQuestion[],
+  options: BuildReportOptions = {},
+): MorningReport {
+  const now = options.now ?? new Date();
+  const artifacts = options.artifacts ?? {};
+  const stateOf = (slug: string): ItemState => state.items[slug] ?? pendingState(slug);
+
+  const shipped: ShippedItem[] = [];
+  const failed: FailedItem[] = [];
+  const blocked: BlockedItem[] = [];
+  const notRun: NotRunItem[] = [];
+  const costs: ItemCost[] = [];
+  const learnings: MorningReport['learnings'] = [];
+  let turns = 0;
+  let costUsd = 0;
+  let attempts = 0;
+
+  for (const item of manifest.items) {
+    const st = stateOf(item.slug);
+    const ref = { id: item.id, slug: item.slug, title: item.title, file: item.file };
+    const sums = sumAttempts(st);
+    turns += sums.turns;
+    costUsd += sums.costUsd;
+    attempts += st.attempts.length;
+    costs.push({ ...ref, status: st.status, attempts: st.attempts.length, turns: sums.turns, costUsd: sums.costUsd, agentMs: sums.agentMs });
+    if (st.learnings && st.learnings.trim() !== '') learnings.push({ slug: item.slug, title: item.title, text: st.learnings.trim() });
+    const last = st.attempts[st.attempts.length - 1];
+    const files = artifacts[item.slug]?.files ?? [];
+    const failedDeps = item.dependsOn.filter((d) => {
+      const s = state.items[d]?.status;
+      return s === 'failed' || s === 'blocked';
+    });
+
+    switch (st.status) {
+      case 'merged': {
+        const fromGit = git.itemCommits[item.slug];
+        const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
+        const checks = [...new Set([...successCondition(item, manifest), ...manifest.checks])];
+        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: st.attempts.length });
+        break;
+      }
+      case 'failed': {
+        const evidence = st.evidence?.trim() ? tailLines(st.evidence) : artifacts[item.slug]?.verifyTail;
+        failed.push({
+          ...ref,
+          failureKind: st.failureKind,
+          outcome: last?.outcome,
+          reason: st.reason ?? last?.failure ?? 'No reason was recorded.',
+          evidence: evidence && evidence.trim() !== '' ? evidence : undefined,
+          nextSteps: nextStepsFor(manifest, {
+            slug: item.slug,
+            file: item.file,
+            failureKind: st.failureKind,
+            outcome: last?.outcome,
+            attempt: last?.n ?? 1,
+            branch: st.branch,
+            files,
+            failedDependencies: failedDeps,
+          }),
+          branch: st.branch,
+          files,
+          attempts: st.attempts.length,
+        });
+        break;
+      }
+      case 'blocked': {
+        const cause = isAgentBlocked(st) ? 'agent' : 'dependency';
+        blocked.push({
+          ...ref,
+          cause,
+          reason: st.reason ?? (cause === 'dependency' ? `An item it depends on (${failedDeps.join(', ') || item.dependsOn.join(', ')}) did not ship.` : 'The agent said TASK_BLOCKED without a reason.'),
+          dependsOn: item.dependsOn,
+          nextSteps:
+            cause === 'dependency'
+              ? nextStepsFor(manifest, { slug: item.slug, file: item.file, failureKind: 'dependency', attempt: 1, files, failedDependencies: failedDeps })
+              : [`Answer the agent's reason (edit ${item.file}: add what it needs, or split the item), then \`overnight resume\` or run it next night.`],
+        });
+        break;
+      }
+      default: {
+        const reason =
+          st.status === 'deferred'
+            ? (st.reason ?? 'The time limit would not let it finish; it stays ready for another night.')
+            : st.status === 'interrupted'
+              ? (st.reason ?? 'Stopped before it finished; `overnight resume` starts it over.')
+              : (st.reason ?? `Not settled yet (${st.status}).`);
+        notRun.push({ ...ref, status: st.status, reason });
+      }
+    }
+  }
+
+  const startedMs = ms(state.startedAt) ?? ms(events[0]?.ts) ?? ms(manifest.created) ?? now.getTime();
+  const endedMs = ms(state.endedAt) ?? now.getTime();
+  const deferredCount = notRun.filter((n) => n.status === 'deferred').length;
+
+  return {
+    version: 1,
+    sessionId: manifest.id,
+    generatedAt: now.toISOString(),
+    phase: state.phase,
+    repoRoot: manifest.repoRoot,
+    baseBranch: manifest.baseBranch,
+    baseCommit: manifest.baseCommit,
+    integrationBranch: manifest.integrationBranch,
+    integrationHead: git.integrationHead,
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    timeLimitMs: manifest.timeLimitMs,
+    stopReason: state.stopReason,
+    summary: {
+      items: manifest.items.length,
+      shipped: shipped.length,
+      failed: failed.length,
+      blocked: blocked.length,
+      deferred: deferredCount,
+      unfinished: notRun.length - deferredCount,
+      deferredQuestions: deferred.length,
+      gateDenials: audit.denials,
+      durationMs: Math.max(0, endedMs - startedMs),
+      costUsd: Math.round(costUsd * 1e6) / 1e6,
+      turns,
+      attempts,
+    },
+    shipped,
+    failed,
+    blocked,
+    notRun,
+    questions: deferred,
+    gate: audit,
+    costs,
+    learnings,
+    integrationCommits: git.integrationCommits,
+    pullRequest: state.pullRequest,
+  };
+}

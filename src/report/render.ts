@@ -1,0 +1,141 @@
+/**
+ * morning-report.md: the morning report as markdown a person reads over coffee and a pull request
+ * body (DESIGN.md, "Morning report"). Pure.
+ */
+import { formatDuration } from '../util/duration.js';
+import type { MorningReport } from './types.js';
+
+/** USD with cents, or more digits for small amounts (`$0.0042`). */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 8);
+}
+
+/** Escapes a table cell (pipes and newlines). */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Indents a block as a fenced code block, with a fence longer than any backtick run inside. */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+/** The one-line headline: "3 shipped, 1 failed, 1 blocked". */
+export function headline(r: Pick<MorningReport, 'summary'>): string {
+  const s = r.summary;
+  const parts = [`${s.shipped} shipped`, `${s.failed} failed`, `${s.blocked} blocked`];
+  if (s.deferred > 0) parts.push(`${s.deferred} deferred`);
+  if (s.unfinished > 0) parts.push(`${s.unfinished} unfinished`);
+  return parts.join(', ');
+}
+
+/** The executive summary as a list of lines (used by the markdown and by `overnight status`). */
+export function summaryLines(r: MorningReport): string[] {
+  const s = r.summary;
+  const lines = [
+    `**${headline(r)}** of ${s.items} item(s).`,
+    `Deferred questions: ${s.deferredQuestions}. Gate denials: ${s.gateDenials}.`,
+    `Duration: ${formatDuration(s.durationMs)} (time limit ${formatDuration(r.timeLimitMs)}). Cost: ${formatUsd(s.costUsd)}. Turns: ${s.turns} in ${s.attempts} attempt(s).`,
+    `Integration branch: \`${r.integrationBranch}\`${r.integrationHead ? ` at ${short(r.integrationHead)}` : ''}, from \`${r.baseBranch}\` (${short(r.baseCommit)}).`,
+  ];
+  if (r.stopReason) lines.push(`The session stopped early: ${r.stopReason}`);
+  return lines;
+}
+
+/** The pull-request section: the link, or the exact commands. */
+function pullRequestLines(r: MorningReport): string[] {
+  const pr = r.pullRequest;
+  if (!pr) return ['Not opened yet. `overnight report` prints the commands that would open it.'];
+  const out: string[] = [];
+  if (pr.url) out.push(`Pull request: ${pr.url}`);
+  if (pr.note) out.push(pr.note);
+  if (!pr.url && pr.commands.length > 0) out.push('', 'To open it:', '', fenced(pr.commands.join('\n')));
+  return out;
+}
+
+/** Renders the whole report as markdown. */
+export function renderReportMarkdown(r: MorningReport): string {
+  const out: string[] = [];
+  out.push(`# Morning report: overnight ${r.sessionId}`, '');
+  out.push('## Summary', '', ...summaryLines(r).map((l) => `- ${l}`), '');
+
+  out.push('## Shipped', '');
+  if (r.shipped.length === 0) out.push('Nothing shipped.', '');
+  for (const it of r.shipped) {
+    out.push(`### ${it.id} ${it.title} (\`${it.slug}\`)`, '');
+    if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
+    out.push('Commits:', '');
+    if (it.commits.length === 0) out.push('- (none recorded)');
+    for (const c of it.commits) out.push(`- \`${short(c.hash)}\` ${c.subject}`);
+    out.push('', 'Checks that passed:', '');
+    if (it.checks.length === 0) out.push('- (no success condition or project checks)');
+    for (const c of it.checks) out.push(`- \`${c}\``);
+    out.push('');
+  }
+
+  out.push('## Failed', '');
+  if (r.failed.length === 0) out.push('Nothing failed.', '');
+  for (const it of r.failed) {
+    out.push(`### ${it.id} ${it.title} (\`${it.slug}\`)`, '');
+    out.push(`- Failure kind: **${it.failureKind ?? 'unknown'}**${it.outcome ? ` (last attempt: ${it.outcome})` : ''}, after ${it.attempts} attempt(s).`);
+    out.push(`- Reason: ${it.reason}`);
+    if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
+    if (it.files.length > 0) out.push(`- Logs: ${it.files.map((f) => `\`${f}\``).join(', ')}`);
+    out.push('');
+    if (it.evidence) out.push('Last lines of evidence:', '', fenced(it.evidence), '');
+    out.push('What to do next:', '', ...it.nextSteps.map((s, i) => `${i + 1}. ${s}`), '');
+  }
+
+  out.push('## Blocked', '');
+  if (r.blocked.length === 0) out.push('Nothing blocked.', '');
+  for (const it of r.blocked) {
+    const by = it.cause === 'agent' ? 'the agent said TASK_BLOCKED' : 'a dependency did not ship';
+    out.push(`### ${it.id} ${it.title} (\`${it.slug}\`)`, '', `- Blocked: ${by}.`, `- Reason: ${it.reason}`);
+    out.push(...it.nextSteps.map((s) => `- Next: ${s}`), '');
+  }
+
+  if (r.notRun.length > 0) {
+    out.push('## Not run', '');
+    for (const it of r.notRun) out.push(`- ${it.id} ${it.title} (\`${it.slug}\`): ${it.status}. ${it.reason}`);
+    out.push('');
+  }
+
+  out.push('## Deferred questions', '');
+  if (r.questions.length === 0) out.push('No agent had a question for you.', '');
+  for (const q of r.questions) {
+    out.push(`- ${q.item ? `**${q.item}**: ` : ''}${q.question.replace(/\n+/g, ' ')}${q.decision ? ` — the agent decided: ${q.decision.replace(/\n+/g, ' ')}` : ''} (\`deferred/${q.file}\`)`);
+  }
+  if (r.questions.length > 0) out.push('');
+
+  out.push('## Gate denials', '');
+  if (r.gate.denials === 0) out.push(`The safety gate denied nothing (${r.gate.toolCalls} tool call(s) audited).`, '');
+  else {
+    out.push(`${r.gate.denials} denial(s) out of ${r.gate.toolCalls} audited tool call(s):`, '');
+    for (const g of r.gate.byRule) {
+      out.push(`- \`${g.ruleId}\`: ${g.count}`);
+      for (const e of g.examples) out.push(`  - ${e.item ? `${e.item}: ` : ''}${e.tool ?? 'tool'} \`${(e.target ?? '').replace(/`/g, "'")}\`${e.reason ? ` — ${e.reason}` : ''}`);
+    }
+    out.push('');
+  }
+
+  out.push('## Cost and turns per item', '', '| Item | Status | Attempts | Turns | Cost | Agent time |', '|---|---|---:|---:|---:|---:|');
+  for (const c of r.costs) {
+    out.push(`| ${cell(`${c.id} ${c.slug}`)} | ${c.status} | ${c.attempts} | ${c.turns} | ${formatUsd(c.costUsd)} | ${formatDuration(c.agentMs)} |`);
+  }
+  out.push(`| **Total** | | ${r.summary.attempts} | ${r.summary.turns} | ${formatUsd(r.summary.costUsd)} | |`, '');
+
+  out.push('## What the night learned', '');
+  if (r.learnings.length === 0) out.push('No agent recorded learnings.', '');
+  for (const l of r.learnings) out.push(`### ${l.title} (\`${l.slug}\`)`, '', l.text, '');
+
+  out.push('## Pull request', '', ...pullRequestLines(r), '');
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}

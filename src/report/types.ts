@@ -1,0 +1,169 @@
+/**
+ * The morning report's shape (DESIGN.md, "Morning report"): what report.json holds and what
+ * morning-report.md renders. Built by `buildReport` from the session's files and git, with no I/O.
+ */
+import type { FailureKind, ItemRunStatus, SessionPhase } from '../session/state.js';
+
+/** One commit: full hash and subject line. */
+export interface CommitFact {
+  hash: string;
+  subject: string;
+}
+
+/** What git says about the night, gathered by `collectGitFacts` (I/O) for `buildReport` (pure). */
+export interface GitFacts {
+  /** Tip of the integration branch, when the branch exists. */
+  integrationHead?: string;
+  /** Commits on the integration branch since the base commit (`git log base..integration`), newest first. */
+  integrationCommits: CommitFact[];
+  /** Per item slug: the item branch's commits brought in by its merge commit (`merge^1..merge^2`), oldest first. */
+  itemCommits: Record<string, CommitFact[]>;
+  /** Names of the repository's remotes (`git remote`). */
+  remotes: string[];
+}
+
+/** One `deny` decision of the safety gate, as read from audit.jsonl. */
+export interface GateDenial {
+  ts?: string;
+  item?: string;
+  tool?: string;
+  ruleId: string;
+  reason?: string;
+  /** The command or path the agent tried, shortened to one line. */
+  target?: string;
+}
+
+/** Gate denials grouped by rule id, most frequent first, with a few examples each. */
+export interface AuditSummary {
+  /** Tool calls recorded in audit.jsonl (allowed and denied). */
+  toolCalls: number;
+  denials: number;
+  byRule: Array<{ ruleId: string; count: number; examples: GateDenial[] }>;
+}
+
+/** A question an agent could not ask (one markdown file of `deferred/`). */
+export interface DeferredQuestion {
+  /** File name inside `deferred/`. */
+  file: string;
+  item?: string;
+  question: string;
+  /** The agent's own decision and reasoning, when the file records it. */
+  decision?: string;
+  ts?: string;
+}
+
+/** Files the I/O wrapper found for an item (paths relative to the session folder). */
+export interface ItemArtifacts {
+  /** verify-N.log, transcripts, ... */
+  files: string[];
+  /** Last lines of the newest verify log, when there is one. */
+  verifyTail?: string;
+}
+
+/** Cost and effort of one item, for the per-item table. */
+export interface ItemCost {
+  id: number;
+  slug: string;
+  title: string;
+  status: ItemRunStatus;
+  attempts: number;
+  turns: number;
+  /** USD, as reported by Claude Code's `total_cost_usd`. */
+  costUsd: number;
+  /** Sum of the attempts' wall-clock time, ms. */
+  agentMs: number;
+}
+
+interface ItemRef {
+  id: number;
+  slug: string;
+  title: string;
+  /** Backlog file relative to the repository root. */
+  file: string;
+}
+
+export interface ShippedItem extends ItemRef {
+  branch?: string;
+  mergeCommit?: string;
+  commits: CommitFact[];
+  /** Commands that passed: the success condition, then the project checks after the merge. */
+  checks: string[];
+  attempts: number;
+}
+
+export interface FailedItem extends ItemRef {
+  failureKind?: FailureKind;
+  /** How the last attempt ended (complete, blocked, failed, killed-idle, killed-timeout, interrupted). */
+  outcome?: string;
+  reason: string;
+  /** Last lines of evidence: state evidence, else the verify log's tail. */
+  evidence?: string;
+  /** What a person should do next, in order. */
+  nextSteps: string[];
+  /** Kept for inspection. */
+  branch?: string;
+  /** Logs and transcripts, relative to the session folder. */
+  files: string[];
+  attempts: number;
+}
+
+export interface BlockedItem extends ItemRef {
+  /** `agent` when the agent said TASK_BLOCKED, `dependency` when an item it depends on failed. */
+  cause: 'agent' | 'dependency';
+  reason: string;
+  dependsOn: string[];
+  nextSteps: string[];
+}
+
+export interface NotRunItem extends ItemRef {
+  status: ItemRunStatus;
+  reason: string;
+}
+
+export interface ReportSummary {
+  items: number;
+  shipped: number;
+  failed: number;
+  blocked: number;
+  /** Items the time limit kept from starting (status `deferred`). */
+  deferred: number;
+  /** Items stopped or not yet settled (interrupted, pending, running...). */
+  unfinished: number;
+  deferredQuestions: number;
+  gateDenials: number;
+  /** Wall-clock time from the runner's start to the end of the night (or now), ms. */
+  durationMs: number;
+  costUsd: number;
+  turns: number;
+  attempts: number;
+}
+
+/** The morning report (report.json). */
+export interface MorningReport {
+  version: 1;
+  sessionId: string;
+  generatedAt: string;
+  phase: SessionPhase;
+  repoRoot: string;
+  baseBranch: string;
+  baseCommit: string;
+  integrationBranch: string;
+  integrationHead?: string;
+  startedAt?: string;
+  endedAt?: string;
+  timeLimitMs: number;
+  stopReason?: string;
+  summary: ReportSummary;
+  shipped: ShippedItem[];
+  failed: FailedItem[];
+  blocked: BlockedItem[];
+  /** Deferred by the time limit, interrupted, or still pending. */
+  notRun: NotRunItem[];
+  questions: DeferredQuestion[];
+  gate: AuditSummary;
+  costs: ItemCost[];
+  learnings: Array<{ slug: string; title: string; text: string }>;
+  /** The integration branch's commits since the base, newest first. */
+  integrationCommits: CommitFact[];
+  pullRequest?: { url?: string; commands: string[]; note?: string };
+}

@@ -1,0 +1,60 @@
+/**
+ * Writing the morning report of a session: gathers the facts (session files, audit.jsonl,
+ * deferred/, git), builds the report and writes morning-report.md and report.json atomically.
+ * The runner calls it at the end of the night; `overnight report` calls it on demand.
+ */
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { sessionFiles } from '../session/paths.js';
+import { summarizeAudit } from './audit.js';
+import { buildReport, tailLines } from './build.js';
+import { readDeferredQuestions } from './deferred.js';
+import { collectGitFacts } from './git-facts.js';
+import { renderReportMarkdown } from './render.js';
+import { listFeatureFiles, loadSessionData, readTextOrEmpty } from './session-data.js';
+import type { ItemArtifacts, MorningReport } from './types.js';
+
+/** The number N of a `verify-N.log` path, or -1. */
+function verifyNumber(path: string): number {
+  const m = /verify-(\d+)\.log$/.exec(path);
+  return m ? Number(m[1]) : -1;
+}
+
+/**
+ * Builds the report of session `sessionId` in the repository at `repoRoot` from what is on disk
+ * and in git now, without writing anything. Throws OvernightError when the session's files are
+ * missing or invalid.
+ */
+export async function computeMorningReport(repoRoot: string, sessionId: string, now = new Date()): Promise<MorningReport> {
+  const files = sessionFiles(repoRoot, sessionId);
+  const { manifest, state, events } = await loadSessionData(repoRoot, sessionId);
+  const [git, auditText, deferred] = await Promise.all([
+    collectGitFacts(repoRoot, manifest, state),
+    readTextOrEmpty(files.audit),
+    readDeferredQuestions(files.deferred),
+  ]);
+  const artifacts: Record<string, ItemArtifacts> = {};
+  for (const item of manifest.items) {
+    const list = await listFeatureFiles(files.dir, item.slug);
+    const newestVerify = list.filter((f) => verifyNumber(f) >= 0).sort((a, b) => verifyNumber(a) - verifyNumber(b)).pop();
+    const tail = newestVerify ? tailLines(await readTextOrEmpty(join(files.dir, newestVerify))) : undefined;
+    artifacts[item.slug] = { files: list, verifyTail: tail && tail.trim() !== '' ? tail : undefined };
+  }
+  return buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts });
+}
+
+/**
+ * Writes `morning-report.md` and `report.json` into the session folder (each atomically: temp file
+ * and rename) and returns their paths and the report. Throws OvernightError when the session's
+ * files are missing or invalid; nothing is written then.
+ */
+export async function writeMorningReport(
+  repoRoot: string,
+  sessionId: string,
+): Promise<{ mdPath: string; jsonPath: string; report: MorningReport }> {
+  const files = sessionFiles(repoRoot, sessionId);
+  const report = await computeMorningReport(repoRoot, sessionId);
+  await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(files.reportMd, renderReportMarkdown(report));
+  return { mdPath: files.reportMd, jsonPath: files.reportJson, report };
+}
