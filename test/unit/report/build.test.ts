@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, tailLines } from '../../../src/report/build.js';
+import { renderReportMarkdown, headline } from '../../../src/report/render.js';
+import { summarizeAudit } from '../../../src/report/audit.js';
+import { parseDeferredQuestion } from '../../../src/report/deferred.js';
+import { nextStepsFor } from '../../../src/report/next-steps.js';
+import { finishedState, gitFacts, manifest, noAudit } from './fixtures.js';
+
+const now = new Date('2026-11-22T07:00:00.000Z');
+
+describe('buildReport', () => {
+  it('sorts items into shipped, failed, blocked, with totals from the attempts', () => {
+    const r = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now });
+    expect(r.summary).toMatchObject({ items: 5, shipped: 2, failed: 1, blocked: 2, deferred: 0, unfinished: 0, turns: 4 + 4 + 8 + 2, attempts: 5 });
+    expect(r.summary.costUsd).toBeCloseTo(0.25 * 4 + 0.05, 6);
+    expect(r.summary.durationMs).toBe(20 * 60_000);
+    expect(r.shipped.map((s) => s.slug)).toEqual(['alpha', 'beta']);
+    expect(r.shipped[0]!.commits).toEqual([{ hash: 'a1'.padEnd(40, '0'), subject: 'alpha: add alpha.txt' }]);
+    expect(r.shipped[0]!.checks).toEqual(['test -f alpha.txt', 'npm test']);
+    expect(r.failed[0]).toMatchObject({ slug: 'gamma', failureKind: 'task', attempts: 2 });
+    expect(r.failed[0]!.evidence).toContain('expected 2 got 3');
+    expect(r.failed[0]!.nextSteps.join(' ')).toContain('features/gamma/verify-2.log');
+    const delta = r.blocked.find((b) => b.slug === 'delta')!;
+    const eps = r.blocked.find((b) => b.slug === 'epsilon')!;
+    expect(delta.cause).toBe('dependency');
+    expect(delta.nextSteps.join(' ')).toContain('gamma');
+    expect(eps.cause).toBe('agent');
+    expect(eps.reason).toContain('payment sandbox');
+    expect(r.learnings).toEqual([{ slug: 'alpha', title: 'Item alpha', text: 'The test runner is `node --test`.' }]);
+    expect(r.costs.find((c) => c.slug === 'gamma')).toMatchObject({ attempts: 2, turns: 8, agentMs: 9 * 60_000 });
+  });
+
+  it('uses the verify log tail when the state has no evidence, and reports unsettled items as not run', () => {
+    const st = finishedState();
+    delete st.items.gamma!.evidence;
+    st.items.beta = { slug: 'beta', status: 'running', attempts: [], commits: [] };
+    delete st.items.epsilon;
+    st.phase = 'running';
+    delete st.endedAt;
+    const r = buildReport(manifest(), st, [], gitFacts(), noAudit(), [], {
+      now,
+      artifacts: { gamma: { files: ['features/gamma/verify-1.log', 'features/gamma/verify-2.log'], verifyTail: 'AssertionError: nope' } },
+    });
+    expect(r.failed[0]!.evidence).toBe('AssertionError: nope');
+    expect(r.failed[0]!.files).toContain('features/gamma/verify-2.log');
+    expect(r.notRun.map((n) => [n.slug, n.status])).toEqual([['beta', 'running'], ['epsilon', 'pending']]);
+    expect(r.summary.unfinished).toBe(2);
+    expect(r.summary.durationMs).toBe(now.getTime() - Date.parse('2026-11-21T23:00:00.000Z'));
+  });
+
+  it('falls back to the state commits when git has no merge facts', () => {
+    const g = gitFacts();
+    g.itemCommits = {};
+    const r = buildReport(manifest(), finishedState(), [], g, noAudit(), [], { now });
+    expect(r.shipped[0]!.commits).toEqual([{ hash: 'a1'.padEnd(40, '0'), subject: '' }]);
+  });
+});
+
+describe('renderReportMarkdown', () => {
+  it('renders every section a person needs in the morning', () => {
+    const st = finishedState();
+    st.pullRequest = { commands: ['git push origin overnight/x', 'gh pr create --base main'], note: 'gh is not installed.' };
+    const audit = summarizeAudit(
+      [
+        JSON.stringify({ ts: 't', item: 'alpha', toolName: 'Bash', toolInput: { command: 'git push --force' }, decision: 'deny', ruleId: 'git.force-push', reason: 'no force push' }),
+        JSON.stringify({ ts: 't', item: 'alpha', toolName: 'Bash', toolInput: { command: 'ls' }, decision: 'allow' }),
+      ].join('\n'),
+    );
+    const md = renderReportMarkdown(
+      buildReport(manifest(), st, [], gitFacts(), audit, [{ file: 'q1.md', item: 'beta', question: 'Which date format?', decision: 'ISO 8601' }], { now }),
+    );
+    for (const s of ['## Summary', '## Shipped', '## Failed', '## Blocked', '## Deferred questions', '## Gate denials', '## Cost and turns per item', '## What the night learned', '## Pull request']) {
+      expect(md).toContain(s);
+    }
+    expect(md).toContain('2 shipped, 1 failed, 2 blocked');
+    expect(md).toContain('`a1000000` alpha: add alpha.txt');
+    expect(md).toContain('Failure kind: **task**');
+    expect(md).toContain('expected 2 got 3');
+    expect(md).toContain('Which date format?');
+    expect(md).toContain('`git.force-push`: 1');
+    expect(md).toContain('git push origin overnight/x');
+    expect(md).toContain('| **Total** | | 5 | 18 | $1.05 | |');
+    expect(md).toContain('The test runner is `node --test`.');
+  });
+
+  it('fences evidence that itself contains backticks', () => {
+    const st = finishedState();
+    st.items.gamma!.evidence = 'output with ``` fence inside';
+    const md = renderReportMarkdown(buildReport(manifest(), st, [], gitFacts(), noAudit(), [], { now }));
+    expect(md).toContain('````text\noutput with ``` fence inside\n````');
+  });
+
+  it('headline counts deferred and unfinished only when there are some', () => {
+    expect(headline({ summary: { shipped: 1, failed: 0, blocked: 0, deferred: 0, unfinished: 0 } as any })).toBe('1 shipped, 0 failed, 0 blocked');
+    expect(headline({ summary: { shipped: 1, failed: 0, blocked: 0, deferred: 2, unfinished: 1 } as any })).toBe('1 shipped, 0 failed, 0 blocked, 2 deferred, 1 unfinished');
+  });
+});
+
+describe('summarizeAudit', () => {
+  it('groups denials by rule id, most frequent first, with at most three examples, and skips bad lines', () => {
+    const deny = (rule: string, cmd: string) => JSON.stringify({ tool_name: 'Bash', tool_input: { command: cmd }, decision: 'deny', rule_id: rule, reason: 'r' });
+    const text = [deny('git.reset-hard', 'git reset --hard'), 'not json', deny('rm.outside', 'rm -rf /x'), deny('rm.outside', 'rm -rf /y'), deny('rm.outside', 'rm -rf /z'), deny('rm.outside', 'rm -rf /w'), ''].join('\n');
+    const s = summarizeAudit(text);
+    expect(s.denials).toBe(5);
+    expect(s.toolCalls).toBe(5);
+    expect(s.byRule.map((g) => [g.ruleId, g.count])).toEqual([['rm.outside', 4], ['git.reset-hard', 1]]);
+    expect(s.byRule[0]!.examples).toHaveLength(3);
+    expect(s.byRule[0]!.examples[0]!.target).toBe('rm -rf /x');
+  });
+});
+
+describe('parseDeferredQuestion', () => {
+  it('reads frontmatter fields', () => {
+    expect(parseDeferredQuestion('001.md', '---\nitem: beta\nquestion: Use UTC?\ndecision: Yes, UTC.\n---\nbody\n')).toMatchObject({ item: 'beta', question: 'Use UTC?', decision: 'Yes, UTC.' });
+  });
+  it('reads Question and Decision sections, or the first paragraph', () => {
+    expect(parseDeferredQuestion('a.md', '# Deferred\n\n## Question\nWhich port?\n\n## Decision\n8080, documented in README.\n')).toMatchObject({ question: 'Which port?', decision: '8080, documented in README.' });
+    expect(parseDeferredQuestion('b.md', 'Should I rename the module?\n\nMore text.')).toMatchObject({ question: 'Should I rename the module?' });
+  });
+});
+
+describe('nextStepsFor', () => {
+  const m = { id: 's', integrationBranch: 'overnight/s' };
+  const base = { slug: 'x', file: 'backlog/001-x.md', attempt: 1, files: [], failedDependencies: [] };
+  it('gives a next step for every failure kind', () => {
+    expect(nextStepsFor(m, { ...base, failureKind: 'merge', branch: 'overnight/s--x' }).join(' ')).toContain('git merge --no-ff overnight/s--x');
+    expect(nextStepsFor(m, { ...base, failureKind: 'transient', outcome: 'killed-idle' }).join(' ')).toContain('idle watchdog');
+    expect(nextStepsFor(m, { ...base, failureKind: 'permanent' }).join(' ')).toContain('overnight doctor');
+    expect(nextStepsFor(m, { ...base, failureKind: 'timeout' }).join(' ')).toContain('time limit');
+    expect(nextStepsFor(m, { ...base, failureKind: 'dependency', failedDependencies: ['y'] }).join(' ')).toContain('Fix y first');
+    expect(nextStepsFor(m, { ...base }).join(' ')).toContain('features/x/');
+  });
+});
+
+describe('tailLines', () => {
+  it('keeps the last lines and at most the character budget', () => {
+    expect(tailLines('a\nb\nc\n\n', 2)).toBe('b\nc');
+    expect(tailLines('x'.repeat(50), 5, 10)).toBe(`…${'x'.repeat(9)}`);
+  });
+});
