@@ -5,7 +5,8 @@
  * (as Claude Code always does) and returning one JSON message otherwise.
  *
  * Other endpoints the CLI may call get something sensible: `POST /v1/messages/count_tokens` an
- * estimate, `GET|HEAD /` and `/health` a 200, anything else a 404 in the API's error shape.
+ * estimate, `GET|HEAD /`, `/health` and `/api/hello` (the CLI's connectivity check) a 200,
+ * anything else a 404 in the API's error shape.
  * Every Messages request is recorded in `requests`; every HTTP request in `log`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -169,7 +170,8 @@ export async function startStandinModel(opts: StandinOptions): Promise<StandinMo
         .catch(() => res.destroy());
       return;
     }
-    if ((method === 'GET' || method === 'HEAD') && (pathname === '/' || pathname === '/health' || pathname === '/v1')) {
+    // HEAD /api/hello is Claude Code's connectivity check (sent unless CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1).
+    if ((method === 'GET' || method === 'HEAD') && ['/', '/health', '/v1', '/api/hello'].includes(pathname)) {
       sendJson(res, 200, { ok: true, service: 'overnight stand-in model' });
       return;
     }
