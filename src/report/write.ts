@@ -4,7 +4,7 @@
  * The runner calls it at the end of the night; `overnight report` calls it on demand.
  */
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeTextAtomic } from './atomic.js';
 import { sessionFiles } from '../session/paths.js';
 import { summarizeAudit } from './audit.js';
 import { buildReport, tailLines } from './build.js';
@@ -54,7 +54,7 @@ export async function writeMorningReport(
 ): Promise<{ mdPath: string; jsonPath: string; report: MorningReport }> {
   const files = sessionFiles(repoRoot, sessionId);
   const report = await computeMorningReport(repoRoot, sessionId);
-  await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(files.reportMd, renderReportMarkdown(report));
+  await writeTextAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+  await writeTextAtomic(files.reportMd, renderReportMarkdown(report));
   return { mdPath: files.reportMd, jsonPath: files.reportJson, report };
 }

@@ -1,6 +1,11 @@
 /** Every command's `register` function, in the order `overnight --help` lists them. */
 import type { Command } from 'commander';
+import { register as status } from './status.js';
+import { register as report } from './report.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  status,
+  report,
+];

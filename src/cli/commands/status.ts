@@ -1,0 +1,82 @@
+/**
+ * `overnight status [--session ID] [--format json] [--watch]`: progress of the night per item, or
+ * after the night the morning report's summary. Read-only.
+ */
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
+import { findRepoRoot } from '../../util/repo.js';
+import { sessionFiles } from '../../session/paths.js';
+import { loadSessionData, NO_SESSION_MESSAGE, resolveSessionId } from '../../report/session-data.js';
+import { buildStatus, renderStatus, type StatusView } from '../../report/status.js';
+import { computeMorningReport } from '../../report/write.js';
+import type { MorningReport } from '../../report/types.js';
+
+/** Whether a process with this pid exists (kill(pid, 0); EPERM means it exists but is not ours). */
+export function isPidAlive(pid: number | undefined): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads the facts and builds the status view of a session, or undefined when there is none. */
+export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
+  const id = await resolveSessionId(repoRoot, requested);
+  if (!id) return undefined;
+  const { manifest, state, events } = await loadSessionData(repoRoot, id);
+  const files = sessionFiles(repoRoot, id);
+  const over = state.phase === 'complete' || state.phase === 'abandoned' || state.phase === 'stopped';
+  let report: MorningReport | undefined;
+  if (over) {
+    if (existsSync(files.reportJson)) {
+      try {
+        report = JSON.parse(readFileSync(files.reportJson, 'utf8')) as MorningReport;
+      } catch {
+        report = undefined;
+      }
+    }
+    report ??= await computeMorningReport(repoRoot, id);
+  }
+  return buildStatus(manifest, state, events, {
+    now: Date.now(),
+    runnerAlive: isPidAlive(state.runnerPid),
+    report,
+    reportPath: existsSync(files.reportMd) ? files.reportMd : undefined,
+  });
+}
+
+function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): void {
+  if (format === 'json') {
+    printEnvelope('status', view ? { session: view } : { session: null, message: NO_SESSION_MESSAGE });
+    return;
+  }
+  if (clear && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+  process.stdout.write(view ? renderStatus(view, Date.now()) : `${NO_SESSION_MESSAGE}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('Show the night: each item\'s state, attempt, time, turns, cost and latest activity; after the night, the morning report summary.')
+    .option('--session <id>', 'session id (default: the latest session)')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--watch', 'redraw every 2 s until the session ends (Ctrl-C to stop)')
+    .action(async (opts: { session?: string; format?: string; watch?: boolean }) => {
+      await runAction('status', opts.format === 'json' ? 'json' : 'text', async () => {
+        const format = parseFormat(opts.format);
+        const repoRoot = await findRepoRoot();
+        let view = await loadStatus(repoRoot, opts.session);
+        show(view, format, Boolean(opts.watch));
+        if (!opts.watch) return;
+        while (view?.active) {
+          await new Promise((r) => setTimeout(r, 2000));
+          view = await loadStatus(repoRoot, opts.session ?? view.sessionId);
+          show(view, format, true);
+        }
+      });
+    });
+}

@@ -1,0 +1,188 @@
+/**
+ * `overnight status`: what the night is doing now (DESIGN.md, "Morning report": progress per item,
+ * elapsed time, cost so far, current activity), and after the night the report's summary.
+ * Pure: the command reads the files, checks the runner's pid and passes the facts in.
+ */
+import { formatDuration } from '../util/duration.js';
+import type { ItemRunStatus, SessionEvent, SessionManifest, SessionPhase, SessionState } from '../session/state.js';
+import { formatUsd, headline, summaryLines } from './render.js';
+import type { MorningReport } from './types.js';
+
+/** Item statuses after which nothing more happens to the item tonight. */
+export const SETTLED: readonly ItemRunStatus[] = ['merged', 'failed', 'blocked', 'deferred'];
+/** Session phases in which the runner is (or should be) working. */
+export const ACTIVE_PHASES: readonly SessionPhase[] = ['launched', 'running', 'paused'];
+
+export interface StatusItem {
+  id: number;
+  slug: string;
+  title: string;
+  status: ItemRunStatus;
+  /** Number of the current or last attempt (0 before the first). */
+  attempt: number;
+  /** Time since the item started (to its end once settled), ms. */
+  elapsedMs?: number;
+  turns: number;
+  costUsd: number;
+  /** Latest thing the agent did, and when (ISO). */
+  activity?: string;
+  activityAt?: string;
+  reason?: string;
+}
+
+export interface StatusView {
+  sessionId: string;
+  phase: SessionPhase;
+  /** True while the night is not over (launched, scheduled, running, paused). */
+  active: boolean;
+  runner: { pid?: number; alive: boolean };
+  /** Set when something needs a person: a dead runner, a pause. */
+  notice?: string;
+  progress: { settled: number; total: number; running: number; shipped: number; failed: number; blocked: number; deferred: number };
+  startedAt?: string;
+  endedAt?: string;
+  scheduledFor?: string;
+  pausedUntil?: string;
+  elapsedMs: number;
+  timeLimitMs: number;
+  costUsd: number;
+  turns: number;
+  integrationBranch: string;
+  items: StatusItem[];
+  /** After the night: the report's summary and where it is. */
+  report?: { headline: string; summary: MorningReport['summary']; lines: string[]; mdPath?: string; pullRequest?: MorningReport['pullRequest'] };
+}
+
+function t(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const v = Date.parse(iso);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/** The latest event about an item, described in a few words (fallback for the activity column). */
+function lastEventActivity(events: SessionEvent[], slug: string): { text: string; ts: string } | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.slug !== slug) continue;
+    const detail = typeof e.message === 'string' ? e.message : typeof e.activity === 'string' ? e.activity : undefined;
+    return { text: detail ? `${e.type}: ${detail}` : e.type, ts: e.ts };
+  }
+  return undefined;
+}
+
+/**
+ * Builds the status view.
+ * - runnerAlive: whether `state.runnerPid` is a live process (the caller checks with kill(pid, 0)).
+ * - report: the morning report, when the night is over (or the caller computed one).
+ * - now: the clock (ms since epoch).
+ */
+export function buildStatus(
+  manifest: SessionManifest,
+  state: SessionState,
+  events: SessionEvent[],
+  facts: { now: number; runnerAlive: boolean; report?: MorningReport; reportPath?: string },
+): StatusView {
+  const items: StatusItem[] = manifest.items.map((m) => {
+    const st = state.items[m.slug];
+    const attempts = st?.attempts ?? [];
+    const started = t(st?.startedAt) ?? t(attempts[0]?.startedAt);
+    const ended = t(st?.endedAt);
+    const settled = st ? SETTLED.includes(st.status) : false;
+    const fallback = st?.activity ? undefined : lastEventActivity(events, m.slug);
+    return {
+      id: m.id,
+      slug: m.slug,
+      title: m.title,
+      status: st?.status ?? 'pending',
+      attempt: attempts.length,
+      elapsedMs: started === undefined ? undefined : Math.max(0, (settled && ended !== undefined ? ended : facts.now) - started),
+      turns: attempts.reduce((n, a) => n + (a.turns ?? 0), 0),
+      costUsd: attempts.reduce((n, a) => n + (a.costUsd ?? 0), 0),
+      activity: st?.activity ?? fallback?.text,
+      activityAt: st?.activityAt ?? fallback?.ts,
+      reason: st?.reason,
+    };
+  });
+  const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
+  const active = ACTIVE_PHASES.includes(state.phase) || state.phase === 'scheduled';
+  const startedMs = t(state.startedAt);
+  const endMs = t(state.endedAt) ?? facts.now;
+  let notice: string | undefined;
+  if ((state.phase === 'running' || state.phase === 'paused') && !facts.runnerAlive) {
+    notice = 'The runner is not running: `overnight resume`.';
+  } else if (state.phase === 'paused' && state.pausedUntil) {
+    notice = `Paused until ${state.pausedUntil}${state.pausedReason ? ` (${state.pausedReason})` : ''}; it goes on by itself.`;
+  } else if (state.phase === 'launched' && !facts.runnerAlive) {
+    notice = 'Launched but not started: `overnight start` (or `overnight schedule HH:MM`).';
+  } else if (state.phase === 'stopped') {
+    notice = `The night stopped early${state.stopReason ? `: ${state.stopReason}` : ''}. \`overnight resume\` goes on once that is fixed.`;
+  }
+  const r = facts.report;
+  return {
+    sessionId: manifest.id,
+    phase: state.phase,
+    active,
+    runner: { pid: state.runnerPid, alive: facts.runnerAlive },
+    notice,
+    progress: {
+      settled: items.filter((i) => SETTLED.includes(i.status)).length,
+      total: items.length,
+      running: items.filter((i) => i.status === 'running' || i.status === 'verifying' || i.status === 'merging').length,
+      shipped: count('merged'),
+      failed: count('failed'),
+      blocked: count('blocked'),
+      deferred: count('deferred'),
+    },
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    scheduledFor: state.scheduledFor,
+    pausedUntil: state.pausedUntil,
+    elapsedMs: startedMs === undefined ? 0 : Math.max(0, endMs - startedMs),
+    timeLimitMs: manifest.timeLimitMs,
+    costUsd: Math.round(items.reduce((n, i) => n + i.costUsd, 0) * 1e6) / 1e6,
+    turns: items.reduce((n, i) => n + i.turns, 0),
+    integrationBranch: manifest.integrationBranch,
+    items,
+    report: r ? { headline: headline(r), summary: r.summary, lines: summaryLines(r), mdPath: facts.reportPath, pullRequest: r.pullRequest } : undefined,
+  };
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+}
+
+/** How long ago an ISO time was, e.g. `12s ago`. */
+function ago(iso: string | undefined, now: number): string {
+  const v = t(iso);
+  return v === undefined ? '' : ` (${formatDuration(now - v)} ago)`;
+}
+
+/** Renders the status view as text for a terminal. */
+export function renderStatus(v: StatusView, now: number): string {
+  const out: string[] = [];
+  const p = v.progress;
+  out.push(`overnight ${v.sessionId}: ${v.phase}`);
+  if (v.phase === 'scheduled' && v.scheduledFor) out.push(`Scheduled for ${v.scheduledFor}.`);
+  out.push(
+    `${p.settled} of ${p.total} settled (${p.shipped} shipped, ${p.failed} failed, ${p.blocked} blocked${p.deferred ? `, ${p.deferred} deferred` : ''}), ${p.running} running.`,
+  );
+  out.push(`Elapsed ${formatDuration(v.elapsedMs)} of ${formatDuration(v.timeLimitMs)}. Cost so far ${formatUsd(v.costUsd)}, ${v.turns} turns.`);
+  if (v.active) out.push(`Runner: ${v.runner.pid ? `pid ${v.runner.pid}, ` : ''}${v.runner.alive ? 'alive' : 'not running'}.`);
+  if (v.notice) out.push(v.notice);
+  out.push('');
+  out.push(`${pad('ITEM', 24)} ${pad('STATUS', 11)} ${pad('TRY', 3)} ${pad('ELAPSED', 8)} ${pad('TURNS', 5)} ${pad('COST', 8)} ACTIVITY`);
+  for (const i of v.items) {
+    const activity = i.status === 'failed' || i.status === 'blocked' || i.status === 'deferred' ? (i.reason ?? i.activity ?? '') : (i.activity ? `${i.activity}${ago(i.activityAt, now)}` : '');
+    out.push(
+      `${pad(`${i.id} ${i.slug}`, 24)} ${pad(i.status, 11)} ${pad(String(i.attempt), 3)} ${pad(i.elapsedMs === undefined ? '-' : formatDuration(i.elapsedMs), 8)} ${pad(String(i.turns), 5)} ${pad(formatUsd(i.costUsd), 8)} ${activity.replace(/\s+/g, ' ').slice(0, 100)}`,
+    );
+  }
+  if (v.report) {
+    out.push('', `Morning report: ${v.report.headline}.`);
+    for (const l of v.report.lines) out.push(`  ${l.replace(/\*\*/g, '')}`);
+    if (v.report.pullRequest?.url) out.push(`  Pull request: ${v.report.pullRequest.url}`);
+    else if (v.report.pullRequest?.commands.length) out.push('  Pull request, to open it:', ...v.report.pullRequest.commands.map((c) => `    ${c}`));
+    if (v.report.mdPath) out.push(`  Read: ${v.report.mdPath}`);
+  }
+  return `${out.join('\n')}\n`;
+}
