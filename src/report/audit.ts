@@ -45,12 +45,14 @@ export function asDenial(rec: Record<string, any>): GateDenial | undefined {
 }
 
 /**
- * Summarises audit.jsonl's text: the number of records that are tool calls, and the deny decisions
+ * Summarises audit.jsonl's text (src/hooks/audit-log.ts writes it): the number of tool calls
+ * (distinct tool_use_id), and the deny decisions
  * grouped by rule id (most frequent first, ties by rule id), with up to EXAMPLES_PER_RULE examples
  * each. Lines that are not JSON are skipped. Pure.
  */
 export function summarizeAudit(text: string): AuditSummary {
   const groups = new Map<string, GateDenial[]>();
+  const ids = new Set<string>();
   let toolCalls = 0;
   let denials = 0;
   for (const line of text.split('\n')) {
@@ -62,7 +64,15 @@ export function summarizeAudit(text: string): AuditSummary {
     } catch {
       continue;
     }
-    if (rec.toolName || rec.tool_name || rec.tool) toolCalls += 1;
+    if (rec.toolName || rec.tool_name || rec.tool) {
+      // A call has a gate line and an outcome line; count it once by its tool_use_id.
+      const id = str(rec.tool_use_id) ?? str(rec.toolUseId);
+      if (id === undefined) toolCalls += 1;
+      else if (!ids.has(id)) {
+        ids.add(id);
+        toolCalls += 1;
+      }
+    }
     const denial = asDenial(rec);
     if (!denial) continue;
     denials += 1;

@@ -40,7 +40,21 @@ export async function computeMorningReport(repoRoot: string, sessionId: string, 
     const tail = newestVerify ? tailLines(await readTextOrEmpty(join(files.dir, newestVerify))) : undefined;
     artifacts[item.slug] = { files: list, verifyTail: tail && tail.trim() !== '' ? tail : undefined };
   }
-  return buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts });
+  const report = buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts });
+  // The pull request is recorded in state.json by the runner; until it is, keep the one an earlier
+  // report.json holds (finishNight writes it there first).
+  if (!report.pullRequest) report.pullRequest = await previousPullRequest(files.reportJson);
+  return report;
+}
+
+async function previousPullRequest(path: string): Promise<MorningReport['pullRequest']> {
+  try {
+    const previous = JSON.parse(await readTextOrEmpty(path)) as Partial<MorningReport>;
+    const pr = previous.pullRequest;
+    return pr && Array.isArray(pr.commands) ? pr : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
