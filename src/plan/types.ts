@@ -44,4 +44,10 @@ export interface SessionPlan {
   estimateMs: number;
   /** The plan rendered as markdown (what the skill shows and plan.md holds). */
   markdown: string;
+  /** The time limit as text (`6h`, `90m`), as given on the command line or in the config. */
+  timeLimit?: string;
+  /** The backlog folder, relative to the repository root. */
+  backlogDir?: string;
+  /** How many items are not candidates at all because they are done or dropped. */
+  notCandidates?: { done: number; dropped: number };
 }

@@ -1,0 +1,89 @@
+/**
+ * The session plan as markdown: what the skill shows verbatim and `launch` freezes into plan.md.
+ */
+import { itemRef, formatId } from '../backlog/filename.js';
+import type { BacklogItem } from '../backlog/types.js';
+import { shortDuration } from './format.js';
+import type { ExcludedItem, SessionPlan } from './types.js';
+
+/** Text safe inside a markdown table cell: pipes escaped, line breaks flattened. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** A code span that survives backticks in the text. */
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  const pad = text.includes('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * The success condition of an item as shown in the plan: its `verify` commands, else the project
+ * checks, as code spans.
+ */
+export function successCondition(item: BacklogItem, checks: readonly string[]): string {
+  if (item.verify.length > 0) return item.verify.map(code).join('; ');
+  if (checks.length > 0) return `project checks: ${checks.map(code).join('; ')}`;
+  return 'none';
+}
+
+function excludedList(items: readonly ExcludedItem[]): string[] {
+  return items.map((e) => `- **${formatId(e.id)}-${e.slug}** (${e.title}): ${e.reason}`);
+}
+
+/**
+ * Renders the plan: title, base branch, time limit, estimate against the limit, one table per round
+ * (id, slug, title, type, priority, estimate, success condition), then "Not in this night": the
+ * ineligible items with their reasons, the deferred ones, and those left out by --only/--exclude,
+ * and a count of done/dropped items. `checks` are the project checks (the default success condition).
+ * Deterministic for a given plan.
+ */
+export function renderPlanMarkdown(plan: Omit<SessionPlan, 'markdown'>, checks: readonly string[]): string {
+  const lines: string[] = [];
+  const count = plan.rounds.reduce((n, r) => n + r.items.length, 0);
+  const limit = plan.timeLimit ?? shortDuration(plan.timeLimitMs);
+  lines.push('# Overnight session plan', '');
+  lines.push(`- Base branch: \`${plan.baseBranch}\``);
+  lines.push(`- Time limit: ${limit}`);
+  lines.push(
+    count === 0
+      ? '- Estimate: nothing to run'
+      : `- Estimate: ${shortDuration(plan.estimateMs)} of ${limit} (${count} item${count === 1 ? '' : 's'} in ${plan.rounds.length} round${plan.rounds.length === 1 ? '' : 's'}, up to ${plan.concurrency} at once)`,
+  );
+  lines.push(`- Prepared: ${plan.generatedAt}`, '');
+
+  if (count === 0) {
+    lines.push('No backlog item can run tonight. See "Not in this night" below for why.', '');
+  }
+  for (const round of plan.rounds) {
+    lines.push(`## Round ${round.index} (estimate ${shortDuration(round.estimateMs)})`, '');
+    lines.push('| Id | Slug | Title | Type | Priority | Estimate | Success condition |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const { item, estimateMs } of round.items) {
+      const after = item.dependsOn.length > 0 ? ` (after ${item.dependsOn.map((d) => formatId(d)).join(', ')})` : '';
+      lines.push(
+        `| ${formatId(item.id)} | ${item.slug} | ${cell(item.title)}${cell(after)} | ${item.type} | ${item.priority} | ${shortDuration(estimateMs)} | ${cell(successCondition(item, checks))} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  const nothingLeftOut = plan.ineligible.length + plan.deferred.length + plan.excluded.length === 0;
+  lines.push('## Not in this night', '');
+  if (nothingLeftOut) lines.push('Every candidate item is in the plan.', '');
+  if (plan.ineligible.length > 0) lines.push('### Ineligible', '', ...excludedList(plan.ineligible), '');
+  if (plan.deferred.length > 0) lines.push('### Deferred to another night', '', ...excludedList(plan.deferred), '');
+  if (plan.excluded.length > 0) lines.push('### Left out by --only / --exclude', '', ...excludedList(plan.excluded), '');
+  const done = plan.notCandidates?.done ?? 0;
+  const dropped = plan.notCandidates?.dropped ?? 0;
+  if (done + dropped > 0) lines.push(`Not candidates: ${done} done, ${dropped} dropped.`, '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The ExcludedItem shape of a backlog item with a reason. */
+export function toExcluded(item: BacklogItem, reason: string): ExcludedItem {
+  return { id: item.id, slug: item.slug, title: item.title, file: item.file, reason };
+}
+
+export { itemRef };
