@@ -1,7 +1,10 @@
 /**
- * The end of the night, after the last item settled: write the morning report, push the
- * integration branch and open the pull request (or record the commands), rewrite the report with
- * the pull request in it, and send the notifications. The runner calls `finishNight` once.
+ * The end of the night, after the last item settled: the morning report, the pull request (push the
+ * integration branch and open it, or record the exact commands), the report rewritten with the pull
+ * request in it, and the notifications.
+ *
+ * The runner's NightDeps call `writeReport` = writeMorningReport, then `finishPullRequest` =
+ * (root, id) => finishSessionPullRequest(root, id, config); `finishNight` does both in one call.
  */
 import { appendFileSync } from 'node:fs';
 import type { OvernightConfig } from '../config/schema.js';
@@ -10,16 +13,52 @@ import { writeTextAtomic } from './atomic.js';
 import { sendNotifications, type NotifyLog } from './notify.js';
 import { finishPullRequest, type PullRequestResult } from './pull-request.js';
 import { renderReportMarkdown } from './render.js';
-import { loadSessionData } from './session-data.js';
+import { loadSessionData, readTextOrEmpty } from './session-data.js';
 import type { MorningReport } from './types.js';
-import { writeMorningReport } from './write.js';
+import { computeMorningReport, writeMorningReport } from './write.js';
+
+/** Appends events to the session's events.jsonl (the default NotifyLog). */
+function eventsLog(repoRoot: string, sessionId: string): NotifyLog {
+  const file = sessionFiles(repoRoot, sessionId).events;
+  return (type, data) => appendFileSync(file, `${JSON.stringify({ ts: new Date().toISOString(), type, ...data })}\n`);
+}
 
 /**
- * Finishes a session's night. Returns the report (with `pullRequest` filled in), the paths and the
- * pull request result; the caller stores `pullRequest` in state.json (its own file).
- * `log` records `pull-request` and notification events; by default it appends to events.jsonl.
- * Throws OvernightError only when the session's files cannot be read; a failed push, gh call or
- * notification is recorded, never thrown.
+ * The pull-request step of a finished night: takes the report in report.json (or computes it),
+ * pushes and opens the pull request (finishPullRequest), records a `pull-request` event, rewrites
+ * morning-report.md and report.json with the pull request in them, and sends the notifications.
+ * Returns the pull request result; the caller stores it as state.pullRequest (state.json is the
+ * runner's file). Never throws for a failed push, gh call or notification; throws OvernightError
+ * when the session's files cannot be read.
+ */
+export async function finishSessionPullRequest(
+  repoRoot: string,
+  sessionId: string,
+  config: Pick<OvernightConfig, 'pull_request' | 'notifications'>,
+  log: NotifyLog = eventsLog(repoRoot, sessionId),
+): Promise<PullRequestResult & { report: MorningReport }> {
+  const files = sessionFiles(repoRoot, sessionId);
+  const { manifest } = await loadSessionData(repoRoot, sessionId);
+  let report: MorningReport;
+  try {
+    report = JSON.parse(await readTextOrEmpty(files.reportJson)) as MorningReport;
+    if (report.sessionId !== sessionId || !report.summary) throw new Error('stale');
+  } catch {
+    report = await computeMorningReport(repoRoot, sessionId);
+  }
+  const pr = await finishPullRequest(repoRoot, manifest, report, config, { markdown: renderReportMarkdown(report) });
+  await log('pull-request', { url: pr.url, note: pr.note, commands: pr.commands });
+  report.pullRequest = { url: pr.url, commands: pr.commands, note: pr.note };
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  await writeTextAtomic(files.reportJson, json);
+  await writeTextAtomic(files.reportMd, renderReportMarkdown(report));
+  await sendNotifications(config.notifications, files.reportMd, json, log, { cwd: repoRoot });
+  return { ...pr, report };
+}
+
+/**
+ * Writes the morning report, then runs the pull-request step (finishSessionPullRequest).
+ * Returns the report (with `pullRequest`), its paths and the pull request result.
  */
 export async function finishNight(
   repoRoot: string,
@@ -27,17 +66,7 @@ export async function finishNight(
   config: Pick<OvernightConfig, 'pull_request' | 'notifications'>,
   log?: NotifyLog,
 ): Promise<{ report: MorningReport; mdPath: string; jsonPath: string; pullRequest: PullRequestResult }> {
-  const files = sessionFiles(repoRoot, sessionId);
-  const record: NotifyLog =
-    log ?? ((type, data) => appendFileSync(files.events, `${JSON.stringify({ ts: new Date().toISOString(), type, ...data })}\n`));
-  const { report, mdPath, jsonPath } = await writeMorningReport(repoRoot, sessionId);
-  const { manifest } = await loadSessionData(repoRoot, sessionId);
-  const pullRequest = await finishPullRequest(repoRoot, manifest, report, config, { markdown: renderReportMarkdown(report) });
-  await record('pull-request', { url: pullRequest.url, note: pullRequest.note, commands: pullRequest.commands });
-  report.pullRequest = { url: pullRequest.url, commands: pullRequest.commands, note: pullRequest.note };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  await writeTextAtomic(jsonPath, json);
-  await writeTextAtomic(mdPath, renderReportMarkdown(report));
-  await sendNotifications(config.notifications, mdPath, json, record, { cwd: repoRoot });
+  const { mdPath, jsonPath } = await writeMorningReport(repoRoot, sessionId);
+  const { report, ...pullRequest } = await finishSessionPullRequest(repoRoot, sessionId, config, log);
   return { report, mdPath, jsonPath, pullRequest };
 }
