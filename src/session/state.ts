@@ -91,6 +91,10 @@ export const attemptSchema = z.object({
   costUsd: z.number().min(0).default(0),
   /** Transcript path relative to the session folder. */
   transcript: z.string().optional(),
+  /** Integration-branch commit the attempt's worktree and branch started from. */
+  startCommit: z.string().optional(),
+  /** Success-condition output, relative to the session folder. */
+  verifyLog: z.string().optional(),
 });
 export type AttemptRecord = z.infer<typeof attemptSchema>;
 
@@ -116,6 +120,10 @@ export const itemStateSchema = z.object({
   activityAt: z.string().optional(),
   /** What the agent learned (its "Learnings" section), passed to later briefs. */
   learnings: z.string().optional(),
+  /** Integration-branch commit the current attempt started from (commits ahead are counted from it). */
+  startCommit: z.string().optional(),
+  /** Set when the runner accepted the item without an explicit TASK_COMPLETE (commits + passing success condition). */
+  note: z.string().optional(),
 });
 export type ItemState = z.infer<typeof itemStateSchema>;
 

@@ -1,0 +1,31 @@
+/**
+ * `overnight abandon [--session ID]`: ends a session for good: stops a live runner (SIGTERM),
+ * removes the session's worktrees, keeps every branch, releases the lock.
+ */
+import type { Command } from 'commander';
+import { resolveSessionId } from '../../session/find.js';
+import { abandonSession } from '../../runner/abandon.js';
+import { findRepoRoot } from '../../util/repo.js';
+import { runAction } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('abandon')
+    .description('End a session: stop its runner, remove its worktrees, keep its branches')
+    .option('--session <id>', 'session id (default: the latest)')
+    .action(async (opts: { session?: string }) => {
+      await runAction('abandon', 'text', async () => {
+        const repoRoot = await findRepoRoot();
+        const sessionId = resolveSessionId(repoRoot, opts.session);
+        const r = await abandonSession(repoRoot, sessionId);
+        const lines = [
+          r.alreadyAbandoned ? `Session ${sessionId} was already abandoned; cleaned up again.` : `Session ${sessionId} abandoned.`,
+          ...(r.stoppedPid ? [`  stopped the runner (pid ${r.stoppedPid})${r.killed ? ' with SIGKILL after it ignored SIGTERM' : ''}`] : []),
+          `  removed ${r.removedWorktrees.length} worktree(s)`,
+          `  kept ${r.branches.length} branch(es): ${r.branches.join(', ') || '(none)'}`,
+          `  backup refs: git for-each-ref refs/overnight-backup/${sessionId}/`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+}

@@ -1,0 +1,69 @@
+/**
+ * `overnight schedule <HH:MM | ISO time> [--session ID]`: the session waits until then; a detached
+ * runner (which survives closing the terminal) sleeps and starts the night at that time.
+ */
+import type { Command } from 'commander';
+import { resolveSessionId } from '../../session/find.js';
+import { appendEvent, updateState } from '../../session/store.js';
+import { assertStartable, spawnDetached } from '../../runner/process.js';
+import { OvernightError } from '../../util/errors.js';
+import { findRepoRoot } from '../../util/repo.js';
+import { runAction } from '../output.js';
+
+/**
+ * Parses a start time: `HH:MM` (24 h, local time: today, or tomorrow when that has passed) or an
+ * ISO 8601 date-time (must be in the future). Returns a Date. Throws `cli.schedule-time` (exit 2).
+ */
+export function parseStartTime(text: string, now: Date = new Date()): Date {
+  const hm = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+  if (hm) {
+    const at = new Date(now);
+    at.setHours(Number(hm[1]), Number(hm[2]), 0, 0);
+    if (at.getTime() <= now.getTime()) at.setDate(at.getDate() + 1);
+    return at;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text.trim())) {
+    const at = new Date(text.trim());
+    if (!Number.isNaN(at.getTime())) {
+      if (at.getTime() <= now.getTime()) {
+        throw new OvernightError('cli.schedule-time', `The start time ${text} is in the past.`, { field: '<time>', fix: 'Give a future time, e.g. 23:00 or 2026-11-21T23:00.', exitCode: 2 });
+      }
+      return at;
+    }
+  }
+  throw new OvernightError('cli.schedule-time', `Cannot read the start time '${text}'.`, { field: '<time>', fix: 'Use HH:MM (24-hour, local time), e.g. 23:00, or an ISO time such as 2026-11-21T23:00.', exitCode: 2 });
+}
+
+export function register(program: Command): void {
+  program
+    .command('schedule')
+    .description('Start a launched session at a later time (HH:MM or ISO time), in the background')
+    .argument('<time>', 'HH:MM (local, next occurrence) or an ISO date-time')
+    .option('--session <id>', 'session id (default: the latest)')
+    .action(async (time: string, opts: { session?: string }) => {
+      await runAction('schedule', 'text', async () => {
+        const at = parseStartTime(time);
+        const repoRoot = await findRepoRoot();
+        const sessionId = resolveSessionId(repoRoot, opts.session);
+        assertStartable(repoRoot, sessionId);
+        const previous = await updateState(repoRoot, sessionId, (s) => {
+          s.phase = 'scheduled';
+          s.scheduledFor = at.toISOString();
+        });
+        appendEvent(repoRoot, sessionId, 'session_scheduled', { scheduledFor: previous.scheduledFor });
+        try {
+          const { pid, log } = await spawnDetached(repoRoot, sessionId, 'start');
+          process.stdout.write(
+            `Session ${sessionId} will start at ${at.toLocaleString()} (${at.toISOString()}).\n` +
+              `  a background runner (pid ${pid}) waits for it; closing the terminal does not stop it\n  log: ${log}\n  cancel: overnight abandon --session ${sessionId}\n`,
+          );
+        } catch (error) {
+          await updateState(repoRoot, sessionId, (s) => {
+            s.phase = 'launched';
+            delete s.scheduledFor;
+          });
+          throw error;
+        }
+      });
+    });
+}

@@ -1,0 +1,96 @@
+/**
+ * `overnight abandon`: ends a session for good (phase abandoned). A live runner of the session is
+ * stopped with SIGTERM (it aborts its agents, which kills their process groups, and writes its
+ * state); after a grace period SIGKILL. Worktrees of the session are removed; ALL branches are
+ * kept (the integration branch, every item branch and the backup refs). The lock is released.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { forceReleaseLock, isPidAlive, readLock } from '../session/lock.js';
+import { worktreesDir } from '../session/paths.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
+import { listWorktrees, removeWorktree, sessionBranches } from './git.js';
+
+export interface AbandonResult {
+  sessionId: string;
+  alreadyAbandoned: boolean;
+  /** Pid of the runner that was stopped, if one was alive. */
+  stoppedPid?: number;
+  /** True when the runner did not exit after SIGTERM and was killed. */
+  killed?: boolean;
+  removedWorktrees: string[];
+  /** Branches kept for inspection. */
+  branches: string[];
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!isPidAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isPidAlive(pid);
+}
+
+/** Abandons a session (see the module comment). `graceMs`: how long the runner gets after SIGTERM. */
+export async function abandonSession(repoRoot: string, sessionId: string, opts: { graceMs?: number } = {}): Promise<AbandonResult> {
+  const before = readState(repoRoot, sessionId);
+  const result: AbandonResult = { sessionId, alreadyAbandoned: before.phase === 'abandoned', removedWorktrees: [], branches: [] };
+
+  // Stop a live runner of this session (the lock holder, or the pid in state).
+  const lock = readLock(repoRoot);
+  const candidates = new Set<number>();
+  if (lock && lock.sessionId === sessionId && isPidAlive(lock.pid)) candidates.add(lock.pid);
+  if (before.runnerPid && before.runnerPid !== process.pid && isPidAlive(before.runnerPid) && !['complete', 'abandoned'].includes(before.phase)) candidates.add(before.runnerPid);
+  for (const pid of candidates) {
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      continue;
+    }
+    result.stoppedPid = pid;
+    if (!(await waitForExit(pid, opts.graceMs ?? 30_000))) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      result.killed = true;
+      await waitForExit(pid, 5000);
+    }
+  }
+
+  // Remove the session's worktrees (git's registry and the folders); keep every branch.
+  const root = resolve(worktreesDir(repoRoot, sessionId));
+  for (const wt of await listWorktrees(repoRoot)) {
+    const p = resolve(wt.path);
+    if (p.startsWith(root + sep)) {
+      await removeWorktree(repoRoot, p);
+      result.removedWorktrees.push(p);
+    }
+  }
+  if (existsSync(root)) rmSync(root, { recursive: true, force: true });
+  result.branches = await sessionBranches(repoRoot, sessionId);
+
+  const now = new Date().toISOString();
+  await updateState(repoRoot, sessionId, (s) => {
+    if (s.phase !== 'abandoned') {
+      s.phase = 'abandoned';
+      s.endedAt = now;
+    }
+    for (const item of Object.values(s.items)) {
+      if (item.status === 'running' || item.status === 'verifying' || item.status === 'merging') {
+        item.status = 'interrupted';
+        item.reason = 'the session was abandoned';
+        item.endedAt = now;
+      }
+    }
+    delete s.pausedUntil;
+    delete s.pausedReason;
+  });
+  const after = readLock(repoRoot);
+  if (after && (after.sessionId === sessionId || !isPidAlive(after.pid))) forceReleaseLock(repoRoot);
+  if (!result.alreadyAbandoned) appendEvent(repoRoot, sessionId, 'session_abandoned', { stoppedPid: result.stoppedPid, killed: result.killed, removedWorktrees: result.removedWorktrees.length });
+  return result;
+}

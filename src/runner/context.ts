@@ -1,0 +1,66 @@
+/** What one night's components share: the session, its files, its dependencies and its controls. */
+import type { OvernightConfig } from '../config/schema.js';
+import type { sessionFiles } from '../session/paths.js';
+import type { ManifestItem, SessionManifest, SessionState } from '../session/state.js';
+import type { RetryPolicy } from './judge.js';
+import type { RunAgentFn } from './types.js';
+
+/** Input of the mission brief builder (same shape as buildMissionBrief's in src/agent/brief.ts). */
+export interface BriefInput {
+  sessionId: string;
+  item: ManifestItem;
+  branch: string;
+  checks: string[];
+  learnings: Array<{ slug: string; title: string; text: string }>;
+  previousAttempt?: { n: number; failure: string; evidence?: string };
+  deadline?: string;
+}
+
+/** The night's replaceable dependencies (tests inject a fake agent; the CLI uses the real adapter). */
+export interface NightDeps {
+  /** Runs one agent attempt: runAgent from src/agent/run.ts, or a fake in tests. */
+  runAgent: RunAgentFn;
+  /** Builds the mission brief: buildMissionBrief from src/agent/brief.ts. */
+  buildBrief: (input: BriefInput) => string;
+  /** The explicit --allowedTools list (AGENT_ALLOWED_TOOLS plus config agent.extra_allowed_tools). */
+  allowedTools: string[];
+  /** The plugin folder given as --plugin-dir. */
+  pluginDir: string;
+  /** Extra environment for every agent (besides the OVERNIGHT_* variables). */
+  agentEnv?: Record<string, string>;
+  /** Clock, ms since the epoch. */
+  now: () => number;
+  /** Retry limits and backoff. */
+  retry: RetryPolicy;
+  /** Per-command timeout of the success condition and project checks, ms. */
+  checkTimeoutMs: number;
+  /** Minimum interval between agent_activity events of one item, ms. */
+  activityThrottleMs: number;
+  /** End of the night: write the morning report (src/report/write.ts). Errors are logged, not fatal. */
+  writeReport?: (repoRoot: string, sessionId: string) => Promise<unknown>;
+  /** End of the night: push and open the pull request (src/report/pull-request.ts). Errors are logged, not fatal. */
+  finishPullRequest?: (repoRoot: string, sessionId: string) => Promise<unknown>;
+  /** Where progress lines go (runner.log when detached). */
+  log: (line: string) => void;
+}
+
+export interface NightContext {
+  repoRoot: string;
+  sessionId: string;
+  manifest: SessionManifest;
+  config: OvernightConfig;
+  files: ReturnType<typeof sessionFiles>;
+  deps: NightDeps;
+  /** The runner's own worktree with the integration branch checked out. */
+  integrationWorktree: string;
+  /** Serialised read-modify-write of state.json. */
+  update: (mutate: (s: SessionState) => SessionState | void) => Promise<SessionState>;
+  /** Appends an event. */
+  event: (type: string, data?: Record<string, unknown>) => void;
+  /** Pauses the whole session until an ISO time (rate or usage limit). */
+  pause: (until: string, reason: string) => Promise<void>;
+  /** Stops the session early (permanent failure): running agents are aborted, nothing new starts. */
+  stopSession: (reason: string) => void;
+  /** Runs `fn` alone in the merge queue (one merge into the integration branch at a time). */
+  mergeQueue: <T>(fn: () => Promise<T>) => Promise<T>;
+}

@@ -1,0 +1,251 @@
+/**
+ * One item's lifecycle in the night (DESIGN.md, "One item, one fresh agent session" and
+ * "Failures, retries, limits"):
+ * 1. a clean worktree and branch from the integration branch as it stands now (after backing up
+ *    every branch the runner owns);
+ * 2. a fresh `claude -p` attempt with the mission brief (earlier learnings, the previous attempt's
+ *    failure);
+ * 3. leftover uncommitted changes committed by the runner, commits counted, the success condition
+ *    run in the worktree, the attempt judged on evidence (src/runner/judge.ts);
+ * 4. success: the merge queue; failure: a fresh retry, a session pause (rate/usage limit), a stop
+ *    (permanent) or giving up, as decideNext says.
+ * The abort signal ends the attempt cleanly: the item is `interrupted` and resume starts it over.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
+import type { ManifestItem, SessionState } from '../session/state.js';
+import { parseDuration } from '../util/duration.js';
+import type { NightContext } from './context.js';
+import { addItemWorktree, backupSessionBranches, commitLeftovers, commitsBetween, resolveCommit } from './git.js';
+import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
+import { mergeItem } from './merge-queue.js';
+import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
+import { runChecks } from './verify.js';
+
+/** Why an item's abort signal fired. */
+export type AbortReason = 'deadline' | 'stop' | 'permanent';
+
+/** How one item left runItem; the state is already written. `pending` = put back for after a pause. */
+export type ItemEnd = 'merged' | 'failed' | 'blocked' | 'interrupted' | 'pending';
+
+/** The reason written on an interrupted item. */
+export function interruptReason(reason: unknown): string {
+  if (reason === 'deadline') return 'stopped at the session time limit';
+  if (reason === 'permanent') return 'stopped because the session stopped early (see the session stop reason)';
+  return 'the runner was stopped; `overnight resume` starts it over';
+}
+
+function learningsFor(state: SessionState, items: ManifestItem[], slug: string): Array<{ slug: string; title: string; text: string }> {
+  return items
+    .filter((i) => i.slug !== slug && state.items[i.slug]?.learnings)
+    .map((i) => ({ slug: i.slug, title: i.title, text: state.items[i.slug]!.learnings! }));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs one item to its end in this run (merged, failed, blocked, interrupted, or back to pending
+ * for a session pause). Never throws for the item's own problems: an unexpected error (git
+ * failure...) fails the item with kind transient and its message.
+ */
+export async function runItem(ctx: NightContext, item: ManifestItem, signal: AbortSignal): Promise<ItemEnd> {
+  try {
+    return await lifecycle(ctx, item, signal);
+  } catch (error) {
+    const now = new Date(ctx.deps.now()).toISOString();
+    if (signal.aborted) {
+      await ctx.update((s) => setItemStatus(s, item.slug, 'interrupted', { now, reason: interruptReason(signal.reason), failureKind: 'timeout' }));
+      ctx.event('item_interrupted', { slug: item.slug, reason: interruptReason(signal.reason) });
+      return 'interrupted';
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    await ctx.update((s) => setItemStatus(s, item.slug, 'failed', { now, reason: `the runner hit an error: ${message.split('\n')[0]}`, failureKind: 'transient', evidence: message.slice(-2000) }));
+    ctx.event('item_failed', { slug: item.slug, kind: 'transient', reason: message.split('\n')[0] });
+    ctx.deps.log(`item ${item.slug}: runner error: ${message}`);
+    return 'failed';
+  }
+}
+
+async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSignal): Promise<ItemEnd> {
+  const { repoRoot, sessionId, manifest, config, deps } = ctx;
+  const slug = item.slug;
+  const branch = itemBranch(sessionId, slug);
+  const worktree = worktreePath(repoRoot, sessionId, slug);
+  const dir = featureDir(repoRoot, sessionId, slug);
+  mkdirSync(dir, { recursive: true });
+  const checks = item.verify.length > 0 ? item.verify : manifest.checks;
+  const idleTimeoutMs = parseDuration(config.agent.idle_timeout) ?? 10 * 60_000;
+  let previousAttempt: { n: number; failure: string; evidence?: string } | undefined;
+  const nowIso = () => new Date(deps.now()).toISOString();
+  const interrupted = async (): Promise<ItemEnd> => {
+    const reason = interruptReason(signal.reason);
+    await ctx.update((s) => setItemStatus(s, slug, 'interrupted', { now: nowIso(), reason, failureKind: 'timeout' }));
+    await ctx.update((s) => updateAttempt(s, slug, { endedAt: nowIso(), outcome: 'interrupted' })).catch(() => undefined);
+    ctx.event('item_interrupted', { slug, reason });
+    return 'interrupted';
+  };
+
+  for (;;) {
+    if (signal.aborted) return interrupted();
+    // 1. A clean worktree from the integration branch as it stands now.
+    const startCommit = await resolveCommit(repoRoot, `refs/heads/${manifest.integrationBranch}`);
+    if (!startCommit) throw new Error(`the integration branch ${manifest.integrationBranch} does not exist`);
+    await backupSessionBranches(repoRoot, sessionId);
+    await addItemWorktree(repoRoot, worktree, branch, startCommit);
+
+    const claudeSessionId = randomUUID();
+    const current = await ctx.update(() => undefined);
+    const n = (current.items[slug]?.attempts.length ?? 0) + 1;
+    const transcriptFile = join(dir, `attempt-${n}.jsonl`);
+    let state = await ctx.update((s) =>
+      startAttempt(s, slug, { claudeSessionId, now: nowIso(), branch, worktree, startCommit, transcript: relative(ctx.files.dir, transcriptFile) }).state,
+    );
+    ctx.event(n === 1 ? 'item_started' : 'attempt_started', { slug, attempt: n, branch, worktree, startCommit });
+    deps.log(`item ${slug}: attempt ${n} started in ${worktree}`);
+
+    // 2. The agent.
+    const brief = deps.buildBrief({
+      sessionId,
+      item,
+      branch,
+      checks,
+      learnings: learningsFor(state, manifest.items, slug),
+      previousAttempt,
+      deadline: state.deadline,
+    });
+    let lastActivity = 0;
+    const outcome = await deps.runAgent({
+      claudePath: config.agent.claude_path,
+      cwd: worktree,
+      brief,
+      pluginDir: deps.pluginDir,
+      settingsFile: ctx.files.settings,
+      allowedTools: deps.allowedTools,
+      maxTurns: item.maxTurns,
+      budgetUsd: item.budgetUsd,
+      model: config.agent.model,
+      claudeSessionId,
+      transcriptFile,
+      stderrFile: join(dir, `attempt-${n}.stderr.log`),
+      idleTimeoutMs,
+      absoluteTimeoutMs: item.timeoutMs,
+      env: {
+        ...(deps.agentEnv ?? {}),
+        [ENV.sessionDir]: ctx.files.dir,
+        [ENV.worktree]: worktree,
+        [ENV.itemSlug]: slug,
+        [ENV.ownBranch]: branch,
+        [ENV.repoRoot]: repoRoot,
+      },
+      signal,
+      onActivity: (a) => {
+        const t = deps.now();
+        if (t - lastActivity < deps.activityThrottleMs) return;
+        lastActivity = t;
+        ctx.event('agent_activity', { slug, attempt: n, kind: a.kind, summary: a.summary, turns: a.turns, costUsd: a.costUsd });
+        void ctx.update((s) => setActivity(s, slug, a.summary, a.at)).catch(() => undefined);
+      },
+    });
+    await ctx.update((s) =>
+      updateAttempt(s, slug, {
+        endedAt: nowIso(),
+        turns: outcome.turns,
+        costUsd: outcome.costUsd,
+        exitCode: outcome.exitCode,
+        resultSubtype: outcome.result?.subtype,
+      }),
+    );
+    ctx.event('agent_finished', { slug, attempt: n, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, killedBy: outcome.killedBy, completion: outcome.completion.kind, durationMs: outcome.durationMs });
+    if (outcome.learnings?.trim()) {
+      const text = outcome.learnings.trim();
+      await ctx.update((s) => setLearnings(s, slug, text));
+      ctx.event('learnings', { slug, attempt: n, text });
+    }
+    if (outcome.killedBy === 'abort' || signal.aborted) return interrupted();
+
+    // 3. Evidence.
+    const leftoverCommitted = await commitLeftovers(worktree);
+    if (leftoverCommitted) ctx.event('leftovers_committed', { slug, attempt: n });
+    const commits = await commitsBetween(worktree, startCommit, 'HEAD');
+    let verify: VerifyEvidence | undefined;
+    let verdict: Verdict | undefined = judgeBeforeVerify({ outcome, commitsAhead: commits.length, leftoverCommitted });
+    if (!verdict) {
+      await ctx.update((s) => setItemStatus(s, slug, 'verifying', { now: nowIso() }));
+      const logFile = join(dir, `verify-${n}.log`);
+      ctx.event('verify_started', { slug, attempt: n, commands: checks });
+      const result = await runChecks({ commands: checks, cwd: worktree, logFile, timeoutMs: deps.checkTimeoutMs, signal });
+      if (result.aborted || signal.aborted) return interrupted();
+      verify = result;
+      await ctx.update((s) => updateAttempt(s, slug, { verifyLog: relative(ctx.files.dir, logFile) }));
+      ctx.event('verify_finished', { slug, attempt: n, passed: result.passed, command: result.command });
+      verdict = judgeAttempt({ outcome, commitsAhead: commits.length, leftoverCommitted, verify });
+    }
+
+    // 4. What happens next.
+    if (verdict.verdict === 'interrupted') return interrupted();
+    if (verdict.verdict === 'blocked') {
+      const reason = verdict.reason;
+      await ctx.update((s) => updateAttempt(s, slug, { outcome: 'blocked' }));
+      await ctx.update((s) => setItemStatus(s, slug, 'blocked', { now: nowIso(), reason, evidence: outcome.lastText?.slice(-2000) }));
+      ctx.event('item_blocked', { slug, reason, by: 'agent' });
+      return 'blocked';
+    }
+    if (verdict.verdict === 'success') {
+      await ctx.update((s) => updateAttempt(s, slug, { outcome: 'complete' }));
+      await ctx.update((s) => setItemStatus(s, slug, 'merging', { now: nowIso(), note: verdict.note }));
+      if (verdict.note) ctx.event('accepted_without_signal', { slug, attempt: n, note: verdict.note });
+      const merged = await mergeItem(ctx, item, startCommit, n);
+      if (merged.ok) {
+        await ctx.update((s) => markMerged(s, slug, { now: nowIso(), mergeCommit: merged.mergeCommit, commits: merged.commits }));
+        deps.log(`item ${slug}: merged (${merged.mergeCommit.slice(0, 10)})`);
+        return 'merged';
+      }
+      await ctx.update((s) => setItemStatus(s, slug, 'failed', { now: nowIso(), reason: merged.reason, failureKind: 'merge', evidence: merged.evidence }));
+      ctx.event('item_failed', { slug, kind: 'merge', reason: merged.reason });
+      deps.log(`item ${slug}: failed to merge: ${merged.reason}`);
+      return 'failed';
+    }
+
+    // A failed attempt.
+    const earlier = failureCounts((await ctx.update(() => undefined)).items[slug]!);
+    const next = decideNext(verdict, earlier, deps.retry);
+    const failure = verdict;
+    await ctx.update((s) =>
+      updateAttempt(s, slug, { outcome: next.step === 'pause' ? 'paused' : 'failed', failureKind: failure.kind, failure: failure.reason }),
+    );
+    ctx.event('attempt_failed', { slug, attempt: n, kind: failure.kind, reason: failure.reason, next: next.step });
+    deps.log(`item ${slug}: attempt ${n} failed (${failure.kind}): ${failure.reason}`);
+    if (next.step === 'retry') {
+      previousAttempt = { n, failure: failure.reason, evidence: failure.evidence };
+      await sleep(next.delayMs, signal);
+      continue;
+    }
+    if (next.step === 'pause') {
+      await ctx.update((s) => setItemStatus(s, slug, 'pending', { now: nowIso(), reason: `waiting for the ${failure.reason}` }));
+      await ctx.pause(next.until, failure.reason);
+      return 'pending';
+    }
+    if (next.step === 'stop-session') {
+      await ctx.update((s) => setItemStatus(s, slug, 'failed', { now: nowIso(), reason: failure.reason, failureKind: 'permanent', evidence: failure.evidence }));
+      ctx.event('item_failed', { slug, kind: 'permanent', reason: failure.reason });
+      ctx.stopSession(failure.reason);
+      return 'failed';
+    }
+    await ctx.update((s) => setItemStatus(s, slug, 'failed', { now: nowIso(), reason: failure.reason, failureKind: failure.kind, evidence: failure.evidence }));
+    ctx.event('item_failed', { slug, kind: failure.kind, reason: failure.reason });
+    return 'failed';
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The merge queue (DESIGN.md, "Git model"): an item that passed is merged into the integration
+ * branch one at a time (`--no-ff`, in the runner's own integration worktree), then the project
+ * checks run on the result; when they fail the merge is undone (`git reset --hard` to the commit
+ * before the merge, in the runner's own worktree, on the runner's own branch) and the item fails
+ * (kind merge). A conflict aborts the merge and fails the item with the conflicting files.
+ */
+import { join } from 'node:path';
+import { featureDir, itemBranch } from '../session/paths.js';
+import type { ManifestItem } from '../session/state.js';
+import type { NightContext } from './context.js';
+import { backupBranch, commitsBetween, mergeNoFf, resetHard, resolveCommit } from './git.js';
+import { runChecks } from './verify.js';
+
+/** A queue that runs one task at a time, in arrival order. A failing task does not stop the queue. */
+export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** The merge commit message: `overnight: merge <id>-<slug>: <title>` (id zero-padded like the backlog file name). */
+export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>): string {
+  return `overnight: merge ${String(item.id).padStart(3, '0')}-${item.slug}: ${item.title}`;
+}
+
+export type MergeOutcome =
+  | { ok: true; mergeCommit: string; commits: string[]; checksLog?: string }
+  | { ok: false; reason: string; evidence?: string };
+
+/**
+ * Merges one item's branch (through the queue). `startCommit` is where the item's branch started,
+ * so the merged commits are `startCommit..branch`. `attempt` numbers the checks log
+ * (`features/<slug>/merge-checks-<n>.log`).
+ */
+export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: string, attempt: number): Promise<MergeOutcome> {
+  return ctx.mergeQueue(async () => {
+    const branch = itemBranch(ctx.sessionId, item.slug);
+    const wt = ctx.integrationWorktree;
+    await backupBranch(ctx.repoRoot, ctx.sessionId, ctx.manifest.integrationBranch);
+    const tip = await resolveCommit(ctx.repoRoot, `refs/heads/${branch}`);
+    if (!tip) return { ok: false, reason: `the item branch ${branch} does not exist` };
+    const commits = await commitsBetween(ctx.repoRoot, startCommit, tip);
+    ctx.event('merge_started', { slug: item.slug, branch, commits: commits.length });
+    const merged = await mergeNoFf(wt, branch, mergeMessage(item));
+    if (!merged.ok) {
+      const files = merged.conflicts.length ? merged.conflicts.join(', ') : '(git reported no file list)';
+      const reason = merged.conflicts.length
+        ? `merge conflict with the integration branch in: ${files}`
+        : `the merge into the integration branch failed: ${merged.message.split('\n')[0]}`;
+      ctx.event('merge_failed', { slug: item.slug, reason, conflicts: merged.conflicts });
+      return { ok: false, reason, evidence: merged.message.slice(-2000) };
+    }
+    const checks = ctx.manifest.checks;
+    let checksLog: string | undefined;
+    if (checks.length > 0) {
+      const logFile = join(featureDir(ctx.repoRoot, ctx.sessionId, item.slug), `merge-checks-${attempt}.log`);
+      checksLog = logFile;
+      const result = await runChecks({ commands: checks, cwd: wt, logFile, timeoutMs: ctx.deps.checkTimeoutMs });
+      if (!result.passed) {
+        await resetHard(wt, merged.before);
+        const reason = `the project checks failed after the merge (\`${result.command ?? checks.join(' && ')}\`${result.timedOut ? ', timed out' : ''}); the merge was undone`;
+        ctx.event('merge_undone', { slug: item.slug, reason });
+        return { ok: false, reason, evidence: result.tail };
+      }
+    }
+    ctx.event('merged', { slug: item.slug, mergeCommit: merged.mergeCommit, commits });
+    return { ok: true, mergeCommit: merged.mergeCommit, commits, checksLog };
+  });
+}

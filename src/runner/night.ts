@@ -1,0 +1,283 @@
+/**
+ * The night loop (DESIGN.md, "Failures, retries, limits"): starts items as soon as their
+ * dependencies are merged, up to the session's concurrency; pauses the session on a rate or usage
+ * limit until its reset time; stops starting items that cannot finish before the deadline and
+ * aborts running ones at the deadline (they become `interrupted`, resumable); stops early on a
+ * permanent failure; ends the night (cleanup, report, pull request, lock release).
+ *
+ * The caller (`overnight start` / `resume` / the scheduled runner) holds the repository lock and
+ * passes an AbortSignal that fires on SIGTERM/SIGINT: running agents are aborted, marked
+ * interrupted, the state is written and the session is left `stopped` for `overnight resume`.
+ */
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { sessionFiles, worktreePath, worktreesDir, itemBranch } from '../session/paths.js';
+import type { SessionState } from '../session/state.js';
+import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
+import type { NightContext, NightDeps } from './context.js';
+import { commitsBetween, deleteBranch, ensureBranchWorktree, removeWorktree, resolveCommit } from './git.js';
+import { runItem, type AbortReason } from './item.js';
+import { serialQueue } from './merge-queue.js';
+import { schedule } from './scheduler.js';
+import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
+
+export interface RunNightOptions {
+  repoRoot: string;
+  sessionId: string;
+  deps: NightDeps;
+  /** Fires when the runner must stop (SIGTERM/SIGINT). */
+  signal?: AbortSignal;
+  /** The deadline to use (ISO); default: keep state.deadline when the session already has one and it is in the future, else now + the session time limit. */
+  deadline?: string;
+}
+
+export interface NightSummary {
+  phase: SessionState['phase'];
+  stopReason?: string;
+  counts: Record<string, number>;
+}
+
+/** Name of the runner's integration worktree folder inside the session's worktrees folder. */
+export const INTEGRATION_WORKTREE = '_integration';
+
+/** The runner's integration worktree path (`.overnight/worktrees/<id>/_integration`). */
+export function integrationWorktreePath(repoRoot: string, sessionId: string): string {
+  return join(worktreesDir(repoRoot, sessionId), INTEGRATION_WORKTREE);
+}
+
+function waitFor(ms: number, wake: AbortSignal[]): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, Math.max(0, ms));
+    const listeners: Array<() => void> = [];
+    function done() {
+      clearTimeout(t);
+      for (const [i, s] of wake.entries()) s.removeEventListener('abort', listeners[i]!);
+      resolve();
+    }
+    for (const s of wake) {
+      const l = () => done();
+      listeners.push(l);
+      if (s.aborted) return done();
+      s.addEventListener('abort', l, { once: true });
+    }
+  });
+}
+
+/**
+ * Runs (or continues) a session's night until every item is settled, the deadline passes, the
+ * runner is stopped, or a permanent failure stops it. Resolves to the final phase and counts.
+ */
+export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
+  const { repoRoot, sessionId, deps } = opts;
+  const manifest = readManifest(repoRoot, sessionId);
+  const files = sessionFiles(repoRoot, sessionId);
+  const config = await loadConfig(repoRoot);
+  const update = (mutate: (s: SessionState) => SessionState | void) => updateState(repoRoot, sessionId, mutate);
+  const event = (type: string, data: Record<string, unknown> = {}) => {
+    appendEventFile(files.events, type, data);
+  };
+  const stop = opts.signal ?? new AbortController().signal;
+
+  // Scheduled start: sleep until then (the signal ends the wait).
+  let state = readState(repoRoot, sessionId);
+  if (state.phase === 'scheduled' && state.scheduledFor) {
+    const wait = Date.parse(state.scheduledFor) - deps.now();
+    if (wait > 0) {
+      deps.log(`scheduled: waiting until ${state.scheduledFor}`);
+      event('runner_waiting', { until: state.scheduledFor, pid: process.pid });
+      await waitFor(wait, [stop]);
+      if (stop.aborted) {
+        deps.log('stopped before the scheduled start');
+        event('runner_stopped', { reason: 'stopped before the scheduled start' });
+        return { phase: readState(repoRoot, sessionId).phase, counts: {} };
+      }
+    }
+  }
+
+  const nowMs = deps.now();
+  const existing = state.deadline ? Date.parse(state.deadline) : undefined;
+  const deadlineIso = opts.deadline ?? (existing !== undefined && existing > nowMs ? state.deadline! : new Date(nowMs + manifest.timeLimitMs).toISOString());
+  const deadline = Date.parse(deadlineIso);
+  state = await update((s) => markRunning(s, { pid: process.pid, now: new Date(nowMs).toISOString(), deadline: deadlineIso }));
+  event('session_started', { pid: process.pid, deadline: deadlineIso, resumed: Boolean(state.startedAt && state.startedAt !== new Date(nowMs).toISOString()) });
+  deps.log(`session ${sessionId}: running until ${deadlineIso} (pid ${process.pid})`);
+
+  const integrationWorktree = integrationWorktreePath(repoRoot, sessionId);
+  await ensureBranchWorktree(repoRoot, integrationWorktree, manifest.integrationBranch);
+
+  const controllers = new Map<string, AbortController>();
+  const running = new Map<string, Promise<void>>();
+  let stopping: AbortReason | undefined;
+  let stopReason: string | undefined;
+  let wake = new AbortController();
+  const kick = () => wake.abort();
+  const abortAll = (reason: AbortReason) => {
+    for (const c of controllers.values()) if (!c.signal.aborted) c.abort(reason);
+  };
+
+  const ctx: NightContext = {
+    repoRoot,
+    sessionId,
+    manifest,
+    config,
+    files,
+    deps,
+    integrationWorktree,
+    update,
+    event,
+    mergeQueue: serialQueue(),
+    pause: async (until, reason) => {
+      const s = await update((st) => {
+        // Keep the later reset time when several items hit the limit.
+        if (st.pausedUntil && Date.parse(st.pausedUntil) >= Date.parse(until)) return st;
+        return pauseSession(st, until, reason);
+      });
+      event('session_paused', { until: s.pausedUntil, reason });
+      deps.log(`session paused until ${s.pausedUntil}: ${reason}`);
+      kick();
+    },
+    stopSession: (reason) => {
+      if (stopping) return;
+      stopping = 'permanent';
+      stopReason = reason;
+      event('session_stopping', { reason });
+      deps.log(`session stopping early: ${reason}`);
+      abortAll('permanent');
+      kick();
+    },
+  };
+
+  const onStop = () => {
+    if (!stopping) {
+      stopping = 'stop';
+      stopReason = 'the runner was stopped by a signal';
+      event('session_stopping', { reason: stopReason });
+      deps.log('stop signal: ending running agents');
+    }
+    abortAll('stop');
+    kick();
+  };
+  stop.addEventListener('abort', onStop, { once: true });
+  if (stop.aborted) onStop();
+
+  let deadlineHit = false;
+  const deadlineTimer = setTimeout(() => {
+    deadlineHit = true;
+    event('deadline_reached', { deadline: deadlineIso });
+    deps.log('session time limit reached: stopping running items');
+    abortAll('deadline');
+    kick();
+  }, Math.max(0, deadline - deps.now()));
+
+  try {
+    for (;;) {
+      state = readState(repoRoot, sessionId);
+      const now = deps.now();
+      if (state.phase === 'paused' && state.pausedUntil && now >= Date.parse(state.pausedUntil)) {
+        state = await update((s) => unpauseSession(s));
+        event('session_unpaused', {});
+        deps.log('pause over: going on');
+      }
+      const decision = schedule({
+        items: manifest.items,
+        states: state.items,
+        concurrency: manifest.concurrency,
+        now,
+        deadline: deadlineHit ? now : deadline,
+        pausedUntil: state.pausedUntil ? Date.parse(state.pausedUntil) : undefined,
+        stopping: Boolean(stopping),
+      });
+      if (decision.defer.length || decision.block.length) {
+        const at = new Date(now).toISOString();
+        state = await update((s) => applySchedule(s, decision, at));
+        for (const d of decision.defer) event('item_deferred', { slug: d.slug, reason: d.reason });
+        for (const b of decision.block) event('item_blocked', { slug: b.slug, reason: b.reason, by: 'dependency', dependency: b.dependency });
+      }
+      for (const slug of decision.start) {
+        const item = manifest.items.find((i) => i.slug === slug)!;
+        const controller = new AbortController();
+        controllers.set(slug, controller);
+        const p = runItem(ctx, item, controller.signal)
+          .then((end) => {
+            deps.log(`item ${slug}: ${end}`);
+          })
+          .finally(() => {
+            controllers.delete(slug);
+            running.delete(slug);
+            kick();
+          });
+        running.set(slug, p);
+      }
+      if (running.size === 0 && (decision.finished || stopping)) break;
+      if (running.size === 0 && !state.pausedUntil && decision.start.length === 0) {
+        // Nothing runs and nothing can start: should not happen (the scheduler settles what cannot run); avoid a busy loop.
+        if (decision.finished) break;
+      }
+      const pausedFor = state.pausedUntil ? Date.parse(state.pausedUntil) - deps.now() : Infinity;
+      await waitFor(Math.min(pausedFor, 60_000), [wake.signal]);
+      wake = new AbortController();
+    }
+  } finally {
+    clearTimeout(deadlineTimer);
+    stop.removeEventListener('abort', onStop);
+  }
+
+  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason);
+}
+
+/**
+ * Ends the night: the phase (complete, or stopped with its reason), worktrees of merged items and
+ * the integration worktree removed, EMPTY item branches (no commits beyond their start) deleted,
+ * failed items' branches and worktrees kept for inspection; the morning report and the pull request
+ * step; event session_end. The lock is released by the caller.
+ */
+async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
+  const { repoRoot, sessionId, manifest, deps } = ctx;
+  const now = new Date(deps.now()).toISOString();
+  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
+
+  if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
+    for (const item of manifest.items) {
+      const st = state.items[item.slug];
+      if (!st) continue;
+      const branch = itemBranch(sessionId, item.slug);
+      const wt = worktreePath(repoRoot, sessionId, item.slug);
+      try {
+        const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
+        const empty = tip !== undefined && st.startCommit !== undefined && (await commitsBetween(repoRoot, st.startCommit, tip)).length === 0;
+        if (st.status === 'merged' || empty) await removeWorktree(repoRoot, wt);
+        if (empty && st.status !== 'merged') {
+          await deleteBranch(repoRoot, branch);
+          ctx.event('branch_deleted', { slug: item.slug, branch, reason: 'empty: no commits beyond its start point' });
+        }
+      } catch (error) {
+        deps.log(`cleanup of ${item.slug} failed: ${(error as Error).message}`);
+      }
+    }
+    await removeWorktree(repoRoot, ctx.integrationWorktree).catch(() => undefined);
+  }
+
+  if (deps.writeReport) {
+    try {
+      await deps.writeReport(repoRoot, sessionId);
+      ctx.event('report_written', {});
+    } catch (error) {
+      deps.log(`morning report failed: ${(error as Error).message}`);
+      ctx.event('report_failed', { error: (error as Error).message });
+    }
+  }
+  if (phase === 'complete' && deps.finishPullRequest) {
+    try {
+      await deps.finishPullRequest(repoRoot, sessionId);
+    } catch (error) {
+      deps.log(`pull request step failed: ${(error as Error).message}`);
+      ctx.event('pull_request_failed', { error: (error as Error).message });
+    }
+  }
+  state = readState(repoRoot, sessionId);
+  const counts: Record<string, number> = {};
+  for (const it of Object.values(state.items)) counts[it.status] = (counts[it.status] ?? 0) + 1;
+  ctx.event('session_end', { phase, stopReason, counts });
+  deps.log(`session ${sessionId}: ${phase}${stopReason ? ` (${stopReason})` : ''}: ${JSON.stringify(counts)}`);
+  return { phase, stopReason, counts };
+}

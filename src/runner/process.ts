@@ -1,0 +1,161 @@
+/**
+ * The runner as a process: the repository lock, signal handling, and the detached re-spawn.
+ * `overnight start` / `resume` (in the foreground, or as the detached child) call runSession;
+ * `--detach` and `overnight schedule` call spawnDetached.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OvernightError } from '../util/errors.js';
+import { pluginRoot } from '../util/plugin-root.js';
+import { acquireLock, isPidAlive, readLock, releaseLock } from '../session/lock.js';
+import { sessionFiles } from '../session/paths.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
+import type { NightDeps } from './context.js';
+import { runNight, type NightSummary } from './night.js';
+import { prepareSessionResume } from './resume.js';
+
+export interface RunSessionOptions {
+  repoRoot: string;
+  sessionId: string;
+  /** `start`: a launched or scheduled session; `resume`: a stopped, crashed or finished-with-leftovers one. */
+  mode: 'start' | 'resume';
+  deps: NightDeps;
+  /** Install SIGTERM/SIGINT/SIGHUP handlers that stop the night cleanly (the CLI does; tests may not). */
+  handleSignals?: boolean;
+  /** Extra stop signal (tests). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Checks that `start` may run this session now. Throws OvernightError:
+ * `runner.running` (a live runner holds it), `start.not-startable` (phase says use resume, or over).
+ */
+export function assertStartable(repoRoot: string, sessionId: string): void {
+  const state = readState(repoRoot, sessionId);
+  const lock = readLock(repoRoot);
+  if (lock && isPidAlive(lock.pid) && lock.pid !== process.pid) {
+    throw new OvernightError('runner.running', `The runner is still running (pid ${lock.pid}) for session ${lock.sessionId}.`, {
+      file: '.overnight/lock',
+      fix: `Follow it with \`overnight status\`, or stop it with \`overnight abandon --session ${lock.sessionId}\`.`,
+    });
+  }
+  if (state.phase === 'launched' || state.phase === 'scheduled') return;
+  if (state.phase === 'complete' || state.phase === 'abandoned') {
+    throw new OvernightError('start.over', `Session ${sessionId} is ${state.phase}; there is nothing to start.`, {
+      fix: state.phase === 'complete' ? `Continue its interrupted or deferred items with \`overnight resume --session ${sessionId}\`, or launch a new night.` : 'Launch a new night with `overnight launch`.',
+    });
+  }
+  throw new OvernightError('start.use-resume', `Session ${sessionId} already ran (phase ${state.phase}) and its runner is not alive.`, {
+    fix: `Continue it with \`overnight resume --session ${sessionId}\`, or end it with \`overnight abandon --session ${sessionId}\`.`,
+  });
+}
+
+/** Checks that `resume` may run: no live runner, not abandoned. */
+export function assertResumable(repoRoot: string, sessionId: string): void {
+  const state = readState(repoRoot, sessionId);
+  const lock = readLock(repoRoot);
+  if (lock && isPidAlive(lock.pid) && lock.pid !== process.pid) {
+    throw new OvernightError('runner.running', `The runner is still running (pid ${lock.pid}) for session ${lock.sessionId}.`, {
+      file: '.overnight/lock',
+      fix: 'Nothing to resume while it runs; follow it with `overnight status`.',
+    });
+  }
+  if (state.runnerPid && state.runnerPid !== process.pid && isPidAlive(state.runnerPid) && ['running', 'paused', 'scheduled'].includes(state.phase)) {
+    throw new OvernightError('runner.running', `The runner is still running (pid ${state.runnerPid}).`, {
+      fix: 'Nothing to resume while it runs; follow it with `overnight status`.',
+    });
+  }
+  if (state.phase === 'abandoned') {
+    throw new OvernightError('resume.abandoned', `Session ${sessionId} was abandoned; it cannot be resumed.`, {
+      fix: 'Plan a new night with `overnight prepare` and `overnight launch`.',
+    });
+  }
+}
+
+/**
+ * Runs a session in this process: takes the lock (recovering a stale one), records the runner pid,
+ * prepares a resume when asked, runs the night, and releases the lock whatever happens.
+ * SIGTERM/SIGINT/SIGHUP abort running agents; the items become interrupted, the state is written,
+ * the lock released, and the process exits by returning.
+ */
+export async function runSession(opts: RunSessionOptions): Promise<NightSummary> {
+  const { repoRoot, sessionId } = opts;
+  if (opts.mode === 'start') assertStartable(repoRoot, sessionId);
+  else assertResumable(repoRoot, sessionId);
+  const { recovered } = acquireLock(repoRoot, sessionId);
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    opts.deps.log(`received ${sig}`);
+    controller.abort(sig);
+  };
+  if (opts.handleSignals) for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal);
+  if (opts.signal) opts.signal.addEventListener('abort', () => controller.abort(opts.signal!.reason), { once: true });
+  try {
+    if (recovered) appendEvent(repoRoot, sessionId, 'stale_lock_recovered', { pid: recovered.pid, sessionId: recovered.sessionId });
+    await updateState(repoRoot, sessionId, (s) => {
+      s.runnerPid = process.pid;
+    });
+    let deadline: string | undefined;
+    if (opts.mode === 'resume') deadline = (await prepareSessionResume(repoRoot, sessionId)).deadline;
+    return await runNight({ repoRoot, sessionId, deps: opts.deps, signal: controller.signal, deadline });
+  } finally {
+    if (opts.handleSignals) for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(sig, onSignal);
+    releaseLock(repoRoot);
+  }
+}
+
+/** The compiled CLI the detached runner runs (`<plugin root>/dist/cli.js`). */
+export function cliEntry(): string {
+  const path = join(pluginRoot(), 'dist', 'cli.js');
+  if (!existsSync(path)) {
+    throw new OvernightError('runner.not-built', `The compiled CLI is missing: ${path}`, { fix: 'Run `npm run build` in the plugin folder.' });
+  }
+  return path;
+}
+
+/**
+ * Starts a detached runner: `process.execPath <dist/cli.js> <command> --session <id>` with
+ * `detached: true` (its own process group and session, so closing the terminal does not end it),
+ * stdin ignored, stdout and stderr appended to the session's runner.log, `unref()`ed.
+ * Waits up to `waitMs` for the child to take the repository lock (or to exit early, which is an
+ * error that quotes the log). Returns the child's pid and the log path.
+ */
+export async function spawnDetached(
+  repoRoot: string,
+  sessionId: string,
+  command: 'start' | 'resume',
+  opts: { waitMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ pid: number; log: string }> {
+  const log = sessionFiles(repoRoot, sessionId).runnerLog;
+  const fd = openSync(log, 'a');
+  let child;
+  try {
+    child = spawn(process.execPath, [cliEntry(), command, '--session', sessionId], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: opts.env ?? process.env,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid;
+  if (!pid) throw new OvernightError('runner.spawn', 'Could not start the detached runner.', { fix: `See ${log}.` });
+  let exited: number | null | undefined;
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  child.unref();
+  const end = Date.now() + (opts.waitMs ?? 5000);
+  while (Date.now() < end) {
+    const lock = readLock(repoRoot);
+    if (lock?.pid === pid) break;
+    if (exited !== undefined) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-15).join('\n') : '';
+      throw new OvernightError('runner.exited', `The detached runner exited at once (code ${exited}).\n${tail}`, { file: log, fix: 'Read the log above, fix the problem and try again.' });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { pid, log };
+}

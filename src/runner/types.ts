@@ -1,0 +1,60 @@
+/**
+ * The part of an agent attempt's outcome the runner reads. It is structurally a subset of
+ * `AgentOutcome` from src/agent/run.ts (the claude -p adapter), so the adapter's result can be
+ * passed as is, and the pure runner logic (judge, transitions) does not depend on the adapter.
+ */
+export interface AgentResultLine {
+  subtype?: string;
+  is_error?: boolean;
+  num_turns?: number;
+  total_cost_usd?: number;
+  [key: string]: unknown;
+}
+
+export type AgentCompletion = { kind: 'complete' } | { kind: 'blocked'; reason: string } | { kind: 'none' };
+
+export interface AgentFailure {
+  kind: 'transient' | 'task' | 'permanent';
+  message: string;
+  /** ISO time a rate or usage limit resets. */
+  retryAt?: string;
+}
+
+export interface AgentOutcomeLike {
+  result?: AgentResultLine;
+  exitCode: number | null;
+  signal?: string | null;
+  killedBy?: 'idle' | 'timeout' | 'abort';
+  completion: AgentCompletion;
+  learnings?: string;
+  turns: number;
+  costUsd: number;
+  failure?: AgentFailure;
+  lastText?: string;
+  stderrTail?: string;
+  durationMs?: number;
+}
+
+/** What the runner passes to the agent adapter (same shape as runAgent's options in src/agent/run.ts). */
+export interface RunAgentOptions {
+  claudePath: string;
+  cwd: string;
+  brief: string;
+  pluginDir: string;
+  settingsFile: string;
+  allowedTools: string[];
+  maxTurns: number;
+  budgetUsd: number;
+  model?: string;
+  claudeSessionId: string;
+  transcriptFile: string;
+  stderrFile?: string;
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  env?: Record<string, string>;
+  onActivity?: (a: { at: string; kind: string; summary: string; turns: number; costUsd: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** The agent function the night loop calls (the real one is runAgent from src/agent/run.ts; tests inject a fake). */
+export type RunAgentFn = (opts: RunAgentOptions) => Promise<AgentOutcomeLike>;
