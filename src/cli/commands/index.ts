@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { register as status } from './status.js';
 import { register as report } from './report.js';
+import { register as demo } from './demo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   status,
   report,
+  demo,
 ];

@@ -1,0 +1,129 @@
+/**
+ * The mission brief: the prompt of one agent attempt (DESIGN.md, "One item, one fresh agent
+ * session"; seed 004, "Layer 3: Mission Brief"). It is the weakest safety layer (the model can
+ * ignore it; the hooks and CLI limits are the hard ones), so it says plainly what to do, what not
+ * to do, how to prove success and how to signal the end.
+ */
+import type { ManifestItem } from '../session/state.js';
+
+export interface BriefInput {
+  sessionId: string;
+  item: ManifestItem;
+  /** The item's branch, checked out in the worktree. */
+  branch: string;
+  /** The project checks (used as the success condition when the item has no `verify`). */
+  checks: string[];
+  /** What earlier items of the night learned (their "Learnings" sections). */
+  learnings: Array<{ slug: string; title: string; text: string }>;
+  /** What the previous failed attempt of this item ran into. */
+  previousAttempt?: { n: number; failure: string; evidence?: string };
+  /** ISO time the session ends. */
+  deadline?: string;
+}
+
+/** Caps so the brief stays one argv string (see args.ts MAX_BRIEF_BYTES) and readable. */
+const MAX_BODY = 24_000;
+const MAX_LEARNINGS_TOTAL = 8_000;
+const MAX_EVIDENCE = 3_000;
+
+function clip(text: string, max: number): string {
+  const t = text.trim();
+  return t.length > max ? `${t.slice(0, max - 20).trimEnd()}\n… (cut)` : t;
+}
+
+/** Evidence keeps its END (the last lines of output say most). */
+function clipEnd(text: string, max: number): string {
+  const t = text.trim();
+  return t.length > max ? `(… cut)\n${t.slice(-(max - 10)).trimStart()}` : t;
+}
+
+function fence(text: string): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}\n${text}\n${f}`;
+}
+
+/**
+ * Builds the mission brief for one attempt of one item: the item (title, id, type, body with its
+ * acceptance criteria), the success condition (the item's verify commands, else the project
+ * checks, verbatim), the rules, earlier items' learnings (only when there are some), the previous
+ * failed attempt (only when given), the completion signal and the request for a `## Learnings`
+ * section. Long parts are cut (body 24 000, learnings 8 000 in all, evidence the last 3 000
+ * characters). Pure; never throws.
+ */
+export function buildMissionBrief(input: BriefInput): string {
+  const { item } = input;
+  const out: string[] = [];
+  out.push(`# Overnight mission: ${item.title}`);
+  out.push(
+    `You are working alone, unattended, in an overnight session (${input.sessionId}). Nobody will answer questions until the morning. ` +
+      `Do this one backlog item completely, verify it, commit it, and report.`,
+  );
+
+  out.push('## The backlog item');
+  out.push([`- Title: ${item.title}`, `- Id: ${item.id} (${item.file})`, `- Type: ${item.type}`, `- Priority: ${item.priority}`].join('\n'));
+  out.push(clip(item.body, MAX_BODY) || '(The item has no body.)');
+  if (item.acceptanceCriteria.length && !/acceptance criteria/i.test(item.body)) {
+    out.push(`Acceptance criteria:\n${item.acceptanceCriteria.map((c) => `- ${c}`).join('\n')}`);
+  }
+
+  const commands = item.verify.length ? item.verify : input.checks;
+  out.push('## Success condition');
+  if (commands.length) {
+    out.push(
+      `The runner will run these in your worktree after you finish; they must pass${item.verify.length ? '' : ' (the project checks)'}:\n` +
+        fence(commands.join('\n')) +
+        '\nRun them yourself before you finish. Every acceptance criterion must hold. Saying TASK_COMPLETE does not count: only passing commands and commits on your branch do.',
+    );
+  } else {
+    out.push('Every acceptance criterion must hold, and your work must be committed on your branch. Saying TASK_COMPLETE does not count: only your commits do.');
+  }
+
+  out.push('## Rules');
+  out.push(
+    [
+      `- Work only in this worktree (your current directory). Do not change files outside it.`,
+      `- Commit your work on branch \`${input.branch}\` with clear messages. Do not push or merge to any other branch, and never switch branches.`,
+      `- No questions: nobody is there to answer. Decide, write down your reasoning (in the commit message or your final message), and go on.`,
+      `- No deploys, no publishing (npm publish, docker push, releases), no destructive commands (rm -rf outside build output, git reset --hard, git clean, dropping data), no force pushes, no reading or printing secrets.`,
+      `- If a safety hook denies a command, do not try to get around it; find another way or report TASK_BLOCKED.`,
+      `- Stay on this item; do not fix unrelated things.`,
+      `- If you are stuck after 3 tries at the same problem, stop and report TASK_BLOCKED with the reason.`,
+      ...(input.deadline ? [`- The session ends at ${input.deadline}; finish and commit well before then.`] : []),
+    ].join('\n'),
+  );
+
+  if (input.learnings.length) {
+    out.push('## What earlier items of this night learned');
+    let budget = MAX_LEARNINGS_TOTAL;
+    const parts: string[] = [];
+    for (const l of input.learnings) {
+      const text = l.text.trim();
+      if (!text || budget <= 0) continue;
+      const part = clip(`### ${l.title} (${l.slug})\n${text}`, budget);
+      budget -= part.length;
+      parts.push(part);
+    }
+    out.push(parts.join('\n\n'));
+  }
+
+  if (input.previousAttempt) {
+    const p = input.previousAttempt;
+    out.push(`## Attempt ${p.n} of this item failed`);
+    out.push(
+      `What it ran into: ${p.failure.trim()}` +
+        (p.evidence?.trim() ? `\nLast evidence:\n${fence(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
+        '\nThis is a fresh session in the same worktree: its commits (if any) are still on the branch. Do not repeat what failed.',
+    );
+  }
+
+  out.push('## When you finish');
+  out.push(
+    [
+      'End your final message with a short `## Learnings` section: 3 to 6 bullets of facts about this codebase that later items should know (commands, conventions, pitfalls). Then, on its own last line, exactly one of:',
+      '- `TASK_COMPLETE` when the item is done, committed, and the success condition passes;',
+      '- `TASK_BLOCKED: <reason>` when you cannot finish it (say what is missing or what a human must decide).',
+    ].join('\n'),
+  );
+  return `${out.join('\n\n')}\n`;
+}

@@ -1,0 +1,243 @@
+/**
+ * One agent attempt: `claude -p` in the item's worktree, under watchdogs, with its whole process
+ * group owned by the runner (DESIGN.md, "One item, one fresh agent session").
+ *
+ * - spawned with execa 9, `detached: true` (the child leads its own process group), stdin closed
+ *   (`'ignore'`), `reject: false`, `buffer: false`: stdout is read line by line as it arrives;
+ * - every stdout line is appended to the transcript file as it arrives, stderr to stderrFile;
+ * - idle watchdog: no stdout line and no file change in the worktree (worktree-watch.ts) for
+ *   idleTimeoutMs -> the group is killed, killedBy 'idle';
+ * - absolute watchdog: absoluteTimeoutMs after spawn -> killed, killedBy 'timeout';
+ * - the runner's AbortSignal -> killed, killedBy 'abort';
+ * - killing = SIGTERM to the group (and descendants that left it), SIGKILL after killGraceMs;
+ * - when claude exits on its own, whatever it left running in its group is killed too;
+ * - no result line is a failure (transient crash), not a hang.
+ */
+import { accessSync, constants as fsConstants, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import { buildClaudeArgs } from './args.js';
+import { classifyOutcome } from './classify.js';
+import { extractCompletion, extractLearnings } from './completion.js';
+import { killTree, trackGroup, untrackGroup } from './process-group.js';
+import { applyStreamLine, newStreamState } from './stream.js';
+import type { AgentActivity, AgentOutcome, AgentRunOptions } from './types.js';
+import { watchWorktree } from './worktree-watch.js';
+
+export type { AgentRunOptions } from './types.js';
+
+/** Lines of stderr kept for the outcome. */
+const STDERR_LINES = 40;
+/** Characters of the last assistant text kept for the outcome (the end is kept). */
+const LAST_TEXT_CHARS = 2000;
+
+/**
+ * Variables of the runner's own environment a child claude must not inherit: they mark a nested
+ * Claude Code session or point at the parent session's plugin and project (when the runner was
+ * started from the /overnight skill inside Claude Code). Auth and config variables stay.
+ */
+export const STRIPPED_ENV = [
+  'CLAUDECODE',
+  'CLAUDE_CODE_ENTRYPOINT',
+  'CLAUDE_PROJECT_DIR',
+  'CLAUDE_PLUGIN_ROOT',
+  'CLAUDE_PLUGIN_DATA',
+  'CLAUDE_ENV_FILE',
+  'CLAUDE_CODE_SSE_PORT',
+];
+
+/** The environment of the child: process.env (unless inheritEnv false) minus STRIPPED_ENV, then opts.env. */
+export function agentEnv(opts: Pick<AgentRunOptions, 'env' | 'inheritEnv'>): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (opts.inheritEnv !== false) {
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIPPED_ENV.includes(k)) env[k] = v;
+  }
+  return { ...env, ...(opts.env ?? {}) };
+}
+
+function tail(text: string, max: number): string {
+  const t = text.trim();
+  return t.length > max ? `…${t.slice(-(max - 1))}` : t;
+}
+
+function closeStream(s: WriteStream | undefined): Promise<void> {
+  if (!s) return Promise.resolve();
+  return new Promise((resolve) => {
+    s.end(() => resolve());
+    s.once('error', () => resolve());
+  });
+}
+
+/**
+ * Runs one agent attempt and resolves with its outcome when the process group is gone.
+ * Never rejects for agent failures (a missing binary, a crash, a hang, an API error: all come back
+ * as `outcome.failure`). Rejects (throws) only on programmer error: invalid options (see
+ * buildClaudeArgs), a cwd that is not a directory, timeouts that are not positive, or a
+ * transcript folder that cannot be created.
+ */
+export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
+  const args = buildClaudeArgs(opts);
+  if (!(opts.idleTimeoutMs > 0) || !(opts.absoluteTimeoutMs > 0)) {
+    throw new Error(`runAgent: idleTimeoutMs and absoluteTimeoutMs must be positive ms, got ${opts.idleTimeoutMs} and ${opts.absoluteTimeoutMs}`);
+  }
+  let cwdIsDir = false;
+  try {
+    cwdIsDir = statSync(opts.cwd).isDirectory();
+  } catch {
+    /* reported below */
+  }
+  if (!cwdIsDir) throw new Error(`runAgent: cwd ${opts.cwd} is not a directory (the item's worktree must exist)`);
+  mkdirSync(dirname(opts.transcriptFile), { recursive: true });
+  if (opts.stderrFile) mkdirSync(dirname(opts.stderrFile), { recursive: true });
+
+  const started = Date.now();
+  const graceMs = opts.killGraceMs ?? 5000;
+  const state = newStreamState();
+  const stderrLines: string[] = [];
+  const emit = (acts: AgentActivity[]) => {
+    if (!opts.onActivity) return;
+    for (const a of acts) {
+      try {
+        opts.onActivity(a);
+      } catch {
+        /* a status writer failing must not end the attempt */
+      }
+    }
+  };
+  const finish = (partial: Pick<AgentOutcome, 'exitCode' | 'signal' | 'killedBy'> & { spawnError?: { code?: string; message: string } }): AgentOutcome => {
+    const stderrTail = stderrLines.slice(-STDERR_LINES).join('\n');
+    const finalText = (state.result?.is_error === false && typeof state.result.result === 'string' ? state.result.result : '') || state.lastText;
+    const failure = classifyOutcome({
+      result: state.result,
+      exitCode: partial.exitCode,
+      signal: partial.signal,
+      killedBy: partial.killedBy,
+      spawnError: partial.spawnError,
+      stderrTail,
+      apiError: state.apiError,
+      lastApiRetry: state.lastApiError,
+      idleTimeoutMs: opts.idleTimeoutMs,
+      absoluteTimeoutMs: opts.absoluteTimeoutMs,
+      claudePath: opts.claudePath,
+    });
+    const learnings = extractLearnings(finalText);
+    return {
+      ...(state.result ? { result: state.result } : {}),
+      exitCode: partial.exitCode,
+      ...(partial.signal ? { signal: partial.signal } : {}),
+      ...(partial.killedBy ? { killedBy: partial.killedBy } : {}),
+      completion: extractCompletion(finalText),
+      ...(learnings ? { learnings } : {}),
+      turns: state.turns,
+      costUsd: state.costUsd,
+      ...(failure ? { failure } : {}),
+      lastText: tail(state.lastText, LAST_TEXT_CHARS),
+      stderrTail,
+      durationMs: Date.now() - started,
+      ...(state.sessionId ? { sessionId: state.sessionId } : {}),
+      toolCalls: state.toolCalls,
+    };
+  };
+
+  // A path that is plainly missing or not executable is a permanent failure, found before spawning.
+  if (isAbsolute(opts.claudePath)) {
+    try {
+      accessSync(opts.claudePath, fsConstants.X_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'ENOENT';
+      return finish({ exitCode: null, spawnError: { code, message: String((error as Error).message) } });
+    }
+  }
+  if (opts.signal?.aborted) return finish({ exitCode: null, killedBy: 'abort' });
+
+  const transcript = createWriteStream(opts.transcriptFile, { flags: 'a' });
+  transcript.on('error', () => {}); // a full disk must not crash the runner; the outcome still comes back
+  const stderrOut = opts.stderrFile ? createWriteStream(opts.stderrFile, { flags: 'a' }) : undefined;
+  stderrOut?.on('error', () => {});
+
+  const child = execa(opts.claudePath, args, {
+    cwd: opts.cwd,
+    env: agentEnv(opts),
+    extendEnv: false,
+    detached: true,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    reject: false,
+    buffer: false,
+    cleanup: false, // detached children are not cleaned up by execa anyway; see trackGroup
+    forceKillAfterDelay: graceMs,
+  });
+  const pid = child.pid;
+  if (pid !== undefined) trackGroup(pid);
+
+  let lastActivity = Date.now();
+  const touch = () => {
+    lastActivity = Date.now();
+  };
+  let killedBy: AgentOutcome['killedBy'];
+  let killing: Promise<void> | undefined;
+  let exited = false;
+  const kill = (why: NonNullable<AgentOutcome['killedBy']>) => {
+    if (killing || exited || pid === undefined) return;
+    killedBy = why;
+    killing = killTree(pid, graceMs);
+  };
+  // claude has exited: whatever it left behind in its group (a dev server, a stuck test) goes too,
+  // at once, since pipes such leftovers hold open would keep stdout (and the attempt) open.
+  child.once('exit', () => {
+    exited = true;
+    if (!killing && pid !== undefined) killing = killTree(pid, Math.min(graceMs, 1000));
+  });
+
+  const watcher = watchWorktree(opts.cwd, touch);
+  const idleTimer = setInterval(() => {
+    if (Date.now() - lastActivity >= opts.idleTimeoutMs) kill('idle');
+  }, Math.max(50, Math.min(1000, Math.floor(opts.idleTimeoutMs / 10))));
+  const absoluteTimer = setTimeout(() => kill('timeout'), opts.absoluteTimeoutMs);
+  const onAbort = () => kill('abort');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const stdoutDone = new Promise<void>((resolve) => {
+    if (!child.stdout) return resolve();
+    const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    rl.on('line', (line) => {
+      touch();
+      transcript.write(`${line}\n`);
+      emit(applyStreamLine(state, line));
+    });
+    rl.on('close', () => resolve());
+  });
+  const stderrDone = new Promise<void>((resolve) => {
+    if (!child.stderr) return resolve();
+    const rl = createInterface({ input: child.stderr, crlfDelay: Infinity });
+    rl.on('line', (line) => {
+      stderrOut?.write(`${line}\n`);
+      stderrLines.push(line);
+      if (stderrLines.length > STDERR_LINES * 2) stderrLines.splice(0, stderrLines.length - STDERR_LINES);
+    });
+    rl.on('close', () => resolve());
+  });
+
+  const result = await child;
+  if (pid !== undefined) {
+    await (killing ?? killTree(pid, Math.min(graceMs, 1000)));
+    untrackGroup(pid);
+  }
+  await Promise.all([stdoutDone, stderrDone]);
+  clearInterval(idleTimer);
+  clearTimeout(absoluteTimer);
+  opts.signal?.removeEventListener('abort', onAbort);
+  watcher.close();
+  await Promise.all([closeStream(transcript), closeStream(stderrOut)]);
+
+  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !killedBy;
+  const code = (result as { code?: string }).code ?? ((result as { cause?: { code?: string } }).cause?.code);
+  return finish({
+    exitCode: result.exitCode ?? null,
+    ...(result.signal ? { signal: result.signal } : {}),
+    ...(killedBy ? { killedBy } : {}),
+    ...(spawnFailed ? { spawnError: { code, message: result.shortMessage ?? result.message ?? 'spawn failed' } } : {}),
+  });
+}
