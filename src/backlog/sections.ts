@@ -8,7 +8,7 @@ const FENCE = /^\s*(```|~~~)/;
 /**
  * The bullet items of the body's `## Acceptance criteria` section (any heading level, any letter
  * case, an optional trailing colon), without their bullet (`- `, `* `, `+ `, `1. `) or task-list box
- * (`[ ]`, `[x]`). The section ends at the next heading of the same or a higher level; lines inside
+ * (`[ ]`, `[x]`). HTML comments (`<!-- ... -->`) are ignored. The section ends at the next heading of the same or a higher level; lines inside
  * fenced code blocks are ignored. Returns [] when there is no such section or it has no bullets.
  * Several sections with that heading are read in order and joined.
  */
@@ -16,7 +16,8 @@ export function acceptanceCriteria(body: string): string[] {
   const criteria: string[] = [];
   let sectionLevel: number | undefined;
   let inFence = false;
-  for (const line of body.split(/\r?\n/)) {
+  const withoutComments = body.replace(/<!--[\s\S]*?-->/g, '');
+  for (const line of withoutComments.split(/\r?\n/)) {
     if (FENCE.test(line)) {
       inFence = !inFence;
       continue;

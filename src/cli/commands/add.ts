@@ -1,0 +1,41 @@
+/**
+ * `overnight add <title> [--type T] [--priority P] [--blocked-by IDS] [--format text|json]`:
+ * creates the next backlog item file (status: draft) and prints its path.
+ */
+import type { Command } from 'commander';
+import { createBacklogItem } from '../../backlog/create.js';
+import { loadConfig } from '../../config/load.js';
+import { splitIds } from '../../plan/selection.js';
+import { findRepoRoot } from '../../util/repo.js';
+import { parseFormat, printEnvelope, runAction } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('add')
+    .description('Create the next backlog item (NNN-slug.md, status: draft) with Goal and Acceptance criteria sections to fill in.')
+    .argument('<title>', 'what the item does, one line')
+    .option('--type <type>', 'feature | bug | test | docs | refactor | chore | epic (default: feature)')
+    .option('--priority <priority>', 'critical | high | medium | low (default: medium)')
+    .option('--blocked-by <ids>', 'items that must be done first: comma-separated ids or slugs')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (title: string, flags: { type?: string; priority?: string; blockedBy?: string; format?: string }) => {
+      await runAction('add', flags.format === 'json' ? 'json' : 'text', async () => {
+        const format = parseFormat(flags.format);
+        const repoRoot = await findRepoRoot();
+        const config = await loadConfig(repoRoot);
+        const created = await createBacklogItem(repoRoot, config, {
+          title,
+          type: flags.type,
+          priority: flags.priority,
+          blockedBy: splitIds(flags.blockedBy),
+        });
+        if (format === 'json') {
+          const { text: _text, ...data } = created;
+          printEnvelope('add', data);
+        } else {
+          process.stdout.write(`${created.file}\n`);
+          process.stderr.write(`Created ${created.file} (status: draft). Fill in its Goal and Acceptance criteria, then set status: ready.\n`);
+        }
+      });
+    });
+}
