@@ -12,8 +12,22 @@ import { existsSync, mkdirSync, readFileSync, appendFileSync, rmSync } from 'nod
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
+/**
+ * simple-git's default error detection only fails a command that exits non-zero AND writes to
+ * stderr; `git merge` reports a conflict on stdout and `merge-base --is-ancestor` says "no" with a
+ * bare exit code 1. So every non-zero exit is an error here (simple-git "errors" plugin option).
+ */
 function git(cwd: string): SimpleGit {
-  return simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4, trimmed: false });
+  return simpleGit({
+    baseDir: cwd,
+    maxConcurrentProcesses: 4,
+    trimmed: false,
+    errors(error, result) {
+      if (error) return error;
+      if (result.exitCode === 0) return;
+      return Buffer.concat([...result.stdOut, ...result.stdErr]);
+    },
+  });
 }
 
 /** Runs `git <args>` in `cwd` and returns stdout trimmed. Throws the git error (message has stderr). */
