@@ -1,0 +1,19 @@
+/**
+ * `overnight resume [--session ID] [--detach]`: continues a session whose runner died or was
+ * stopped (src/runner/resume.ts): items that were running start over in a clean worktree, merged
+ * items are never merged twice, interrupted and deferred items run again.
+ */
+import type { Command } from 'commander';
+import { runAction } from '../output.js';
+import { startOrResume } from './start.js';
+
+export function register(program: Command): void {
+  program
+    .command('resume')
+    .description('Continue a session after a crash, reboot, stop or the time limit')
+    .option('--session <id>', 'session id (default: the latest)')
+    .option('--detach', 'run in the background; output goes to runner.log')
+    .action(async (opts: { session?: string; detach?: boolean }) => {
+      await runAction('resume', 'text', () => startOrResume('resume', opts));
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * `overnight start [--session ID] [--detach]`: runs the night of a launched (or scheduled) session.
+ * In the foreground it runs until the night ends; `--detach` re-spawns itself as a detached
+ * process (own process group, output to the session's runner.log) and prints its pid.
+ */
+import type { Command } from 'commander';
+import { resolveSessionId } from '../../session/find.js';
+import { realNightDeps } from '../../runner/deps.js';
+import { assertResumable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
+import { findRepoRoot } from '../../util/repo.js';
+import { runAction } from '../output.js';
+
+/** Shared by start and resume: foreground run or detached spawn. */
+export async function startOrResume(command: 'start' | 'resume', opts: { session?: string; detach?: boolean }): Promise<void> {
+  const repoRoot = await findRepoRoot();
+  const sessionId = resolveSessionId(repoRoot, opts.session);
+  if (opts.detach) {
+    // Check in the foreground, so the user sees a refusal at once.
+    if (command === 'start') assertStartable(repoRoot, sessionId);
+    else assertResumable(repoRoot, sessionId);
+    const { pid, log } = await spawnDetached(repoRoot, sessionId, command);
+    process.stdout.write(
+      `The runner ${command === 'start' ? 'started' : 'resumed'} session ${sessionId} in the background (pid ${pid}).\n` +
+        `  log:    ${log}\n  follow: overnight status --watch\n  stop:   overnight abandon --session ${sessionId}\n`,
+    );
+    return;
+  }
+  const deps = await realNightDeps(repoRoot);
+  const summary = await runSession({ repoRoot, sessionId, mode: command, deps, handleSignals: true });
+  process.stdout.write(`Session ${sessionId}: ${summary.phase}${summary.stopReason ? ` (${summary.stopReason})` : ''}. ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('Run the night of a launched session (foreground, or --detach to run in the background)')
+    .option('--session <id>', 'session id (default: the latest)')
+    .option('--detach', 'run in the background (survives closing the terminal); output goes to runner.log')
+    .action(async (opts: { session?: string; detach?: boolean }) => {
+      await runAction('start', 'text', () => startOrResume('start', opts));
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * The real dependencies of a night: the claude -p adapter (src/agent), the morning report and the
+ * pull request step (src/report). Tests build their own NightDeps with a fake agent instead.
+ */
+import { AGENT_ALLOWED_TOOLS } from '../agent/args.js';
+import { buildMissionBrief } from '../agent/brief.js';
+import { runAgent } from '../agent/run.js';
+import type { OvernightConfig } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import { finishSessionPullRequest } from '../report/finish.js';
+import { writeMorningReport } from '../report/write.js';
+import { updateState } from '../session/store.js';
+import { pluginRoot } from '../util/plugin-root.js';
+import type { NightDeps } from './context.js';
+import type { RunAgentFn } from './types.js';
+
+/** Default retry policy: config agent.retries fresh attempts after task failures; 2 transient retries after 30 s and 2 min. */
+export const DEFAULT_TRANSIENT_BACKOFF_MS = [30_000, 120_000];
+
+/** Environment overrides for tests and demos: OVERNIGHT_TRANSIENT_BACKOFF_MS="100,200", OVERNIGHT_CHECK_TIMEOUT_MS. */
+function envNumbers(name: string): number[] | undefined {
+  const v = process.env[name];
+  if (!v) return undefined;
+  const list = v.split(',').map((x) => Number(x.trim()));
+  return list.every((n) => Number.isFinite(n) && n >= 0) ? list : undefined;
+}
+
+/**
+ * The pull-request step (src/report/finish.ts: push the integration branch, open the pull request
+ * or record the commands, rewrite the report with it, notify), then the result stored as
+ * state.pullRequest (state.json is the runner's file).
+ */
+export async function pullRequestStep(repoRoot: string, sessionId: string, config: OvernightConfig): Promise<void> {
+  const pr = await finishSessionPullRequest(repoRoot, sessionId, config);
+  await updateState(repoRoot, sessionId, (s) => {
+    s.pullRequest = { url: pr.url, commands: pr.commands ?? [], note: pr.note };
+  });
+}
+
+/** The NightDeps of a real night. `log` writes to stdout (runner.log when detached). */
+export async function realNightDeps(repoRoot: string, overrides: Partial<NightDeps> = {}): Promise<NightDeps> {
+  const config = await loadConfig(repoRoot);
+  const allowed = [...AGENT_ALLOWED_TOOLS, ...config.agent.extra_allowed_tools.filter((t) => !AGENT_ALLOWED_TOOLS.includes(t))];
+  return {
+    runAgent: runAgent satisfies RunAgentFn,
+    buildBrief: (input) => buildMissionBrief(input),
+    allowedTools: allowed,
+    pluginDir: pluginRoot(),
+    now: () => Date.now(),
+    retry: {
+      taskRetries: config.agent.retries,
+      transientRetries: 2,
+      transientBackoffMs: envNumbers('OVERNIGHT_TRANSIENT_BACKOFF_MS') ?? DEFAULT_TRANSIENT_BACKOFF_MS,
+    },
+    checkTimeoutMs: envNumbers('OVERNIGHT_CHECK_TIMEOUT_MS')?.[0] ?? 15 * 60_000,
+    activityThrottleMs: 2000,
+    writeReport: async (root, id) => writeMorningReport(root, id),
+    finishPullRequest: async (root, id) => pullRequestStep(root, id, config),
+    log: (line) => {
+      process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
+    },
+    ...overrides,
+  };
+}
