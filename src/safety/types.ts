@@ -30,6 +30,18 @@ export interface PolicyContext {
   denyCommands: string[];
   /** Home directory, for resolving `~`. */
   home: string;
+  /**
+   * The branch checked out in the worktree when the call is made, if the caller knows it (the hook
+   * can read it from `.git/HEAD`). Used for `git push` without a refspec and for merges into
+   * protected branches. Optional: when absent, a bare `git push` is denied in unattended sessions
+   * (ownBranch set) and allowed in interactive ones.
+   */
+  currentBranch?: string;
+  /**
+   * True in an interactive Claude Code session (a human is there): AskUserQuestion is allowed.
+   * Default (undefined/false): unattended, AskUserQuestion is denied with guidance.
+   */
+  interactive?: boolean;
 }
 
 /** The policy's answer. `ruleId` is stable (e.g. `git.force-push`), `reason` is written for the agent. */

@@ -1,0 +1,229 @@
+/**
+ * Interpreter one-liners (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`): finds the code
+ * in the command line, and in the code the calls that run a shell command or delete files, with
+ * their literal arguments, so the policy can judge them like shell commands. Pattern based, not
+ * a parser of those languages: a call whose argument is not a literal is reported as unknown.
+ */
+import type { Arg } from './shell/expand.js';
+import { isSecretPath } from './paths.js';
+
+export type Family = 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'deno' | 'bun';
+
+export interface InterpreterCall {
+  /** The inline code (`-c`/`-e`...): a string, null when unknown, undefined when there is none. */
+  code?: string | null;
+  /** No script operand: the program comes from standard input. */
+  readsStdin: boolean;
+  /** The script operand, if any. */
+  scriptArg?: Arg;
+  /** `python -m mod args`: the module run as a command. */
+  module?: string;
+  moduleArgs: Arg[];
+  /** A script URL run directly (`deno run https://...`). */
+  remoteScript?: string;
+}
+
+const CODE_FLAGS: Record<Family, string[]> = {
+  python: ['-c'],
+  node: ['-e', '--eval', '-p', '--print'],
+  perl: ['-e', '-E'],
+  ruby: ['-e'],
+  php: ['-r'],
+  deno: [],
+  bun: ['-e', '--eval', '-p', '--print'],
+};
+const VALUE_FLAGS: Record<Family, string[]> = {
+  python: ['-W', '-X', '-Q'],
+  node: ['-r', '--require', '--import', '--loader', '--experimental-loader', '--conditions', '-C', '--input-type', '--env-file'],
+  perl: ['-I', '-M', '-m'],
+  ruby: ['-I', '-r', '-C', '-E'],
+  php: ['-c', '-d', '-z'],
+  deno: [],
+  bun: ['-r', '--preload', '--cwd', '--env-file'],
+};
+
+/** Reads an interpreter's command line (argv without the interpreter name). Never throws. */
+export function interpreterCode(fam: Family, args: Arg[]): InterpreterCall {
+  const out: InterpreterCall = { readsStdin: false, moduleArgs: [] };
+  if (fam === 'deno') {
+    const sub = args[0]?.value;
+    if (sub === 'eval') out.code = args.slice(1).find((a) => !(a.value ?? '').startsWith('-'))?.value ?? null;
+    const url = args.find((a) => a.value !== null && /^https?:\/\//.test(a.value));
+    if (url && (sub === 'run' || sub === 'install' || sub === 'x')) out.remoteScript = url.value!;
+    return out;
+  }
+  const codes: string[] = [];
+  let codeUnknown = false;
+  let i = 0;
+  while (i < args.length) {
+    const v = args[i]!.value;
+    if (v === null) break;
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (v === '-') {
+      out.readsStdin = true;
+      i++;
+      break;
+    }
+    if (!v.startsWith('-')) break;
+    if (fam === 'python' && v === '-m') {
+      out.module = args[i + 1]?.value ?? undefined;
+      out.moduleArgs = args.slice(i + 2);
+      return out;
+    }
+    const flag = CODE_FLAGS[fam].find((f) => v === f || (f.length === 2 && !v.startsWith('--') && v.endsWith(f[1]!) && /^-[a-zA-Z0-9]+$/.test(v)));
+    if (flag) {
+      const c = args[i + 1];
+      if (!c || c.value === null) codeUnknown = true;
+      else codes.push(c.value);
+      i += 2;
+      if (fam === 'python') break; // python -c ends the options
+      continue;
+    }
+    if (v.startsWith('--eval=') || v.startsWith('--print=')) {
+      codes.push(v.slice(v.indexOf('=') + 1));
+      i++;
+      continue;
+    }
+    if (VALUE_FLAGS[fam].includes(v)) {
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  if (codes.length > 0 || codeUnknown) {
+    out.code = codeUnknown ? null : codes.join('\n');
+    return out;
+  }
+  const op = args[i];
+  if (!op) out.readsStdin = true;
+  else if (op.value === '-') out.readsStdin = true;
+  else out.scriptArg = op;
+  if (fam === 'bun' && op?.value === 'run') out.scriptArg = args[i + 1];
+  return out;
+}
+
+export interface CodeScan {
+  /** Literal shell command strings the code runs. */
+  shellStrings: string[];
+  /** Literal argv lists the code runs without a shell. */
+  argvLists: string[][];
+  /** Literal paths the code deletes. */
+  deletePaths: string[];
+  /** Literal secret-file paths the code mentions (and so probably reads). */
+  secretPaths: string[];
+  /** A shell call whose command is not a literal. */
+  unknownShell: boolean;
+  /** A delete call whose path is not a literal. */
+  unknownDelete: boolean;
+}
+
+const SHELL_CALLS: Record<Family, RegExp> = {
+  python: /\b(?:os\.(?:system|popen|exec\w*|spawn\w*)|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|check_output|check_call|getoutput|Popen)\s*\(/g,
+  node: /\b(?:execSync|execFileSync|execFile|spawnSync|spawn|exec|fork)\s*\(|\bBun\.spawn(?:Sync)?\s*\(|\bnew\s+Deno\.Command\s*\(/g,
+  perl: /\b(?:system|exec|qx)\s*[({]?|`/g,
+  ruby: /\b(?:system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?|%x[({]|`/g,
+  php: /\b(?:shell_exec|exec|system|passthru|popen|proc_open)\s*\(|`/g,
+  deno: /\bnew\s+Deno\.Command\s*\(/g,
+  bun: /\b(?:execSync|execFileSync|spawnSync|spawn|exec)\s*\(|\bBun\.spawn(?:Sync)?\s*\(/g,
+};
+const DELETE_CALLS: Record<Family, RegExp> = {
+  python: /\b(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmtree|send2trash)\s*\(/g,
+  node: /\b(?:rmSync|rmdirSync|unlinkSync|rimraf(?:Sync)?|removeSync|emptyDirSync|fs\.(?:promises\.)?(?:rm|rmdir|unlink))\s*\(/g,
+  perl: /\b(?:unlink|rmdir|rmtree|remove_tree)\s*\(?/g,
+  ruby: /\b(?:FileUtils\.(?:rm_rf|rm_r|rm_f|rm|remove_dir|remove_entry(?:_secure)?|rmtree)|File\.(?:delete|unlink)|Dir\.(?:delete|rmdir|unlink))\s*\(?/g,
+  php: /\b(?:unlink|rmdir)\s*\(/g,
+  deno: /\bDeno\.remove(?:Sync)?\s*\(/g,
+  bun: /\b(?:rmSync|rmdirSync|unlinkSync|fs\.(?:promises\.)?(?:rm|rmdir|unlink))\s*\(/g,
+};
+
+/** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
+export function scanCode(fam: Family, code: string): CodeScan {
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], unknownShell: false, unknownDelete: false };
+  const nodeLike = fam === 'node' || fam === 'bun';
+  const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
+  for (const m of code.matchAll(SHELL_CALLS[fam])) {
+    if (!usesChildProcess) break;
+    const at = m.index! + m[0].length;
+    if (m[0] === '`' || m[0].startsWith('%x') || (fam === 'perl' && m[0].startsWith('qx'))) {
+      const close = m[0] === '`' ? '`' : m[0].endsWith('(') ? ')' : m[0].endsWith('{') ? '}' : '`';
+      const end = code.indexOf(close, at);
+      if (end < 0) continue;
+      const body = code.slice(at, end);
+      if (/\$\{|#\{|\$[A-Za-z_]/.test(body)) out.unknownShell = true;
+      else out.shellStrings.push(body);
+      continue;
+    }
+    // `.exec(` of a RegExp in JavaScript is not a shell call.
+    if (nodeLike && code[m.index! - 1] === '.' && /exec\s*\($/.test(m[0]) && !/child_process|cp\.|\bexec\s*=/.test(code.slice(Math.max(0, m.index! - 40), m.index!))) continue;
+    const first = readLiteral(code, at);
+    if (first.kind === 'string') {
+      const next = readLiteral(code, skipComma(code, first.end));
+      // spawn('rm', ['-rf', x]) runs an argv; a lone string is a shell command line (or one program name).
+      if (next.kind === 'list') out.argvLists.push([first.value, ...next.items]);
+      else out.shellStrings.push(first.value);
+    } else if (first.kind === 'list') out.argvLists.push(first.items);
+    else out.unknownShell = true;
+  }
+  for (const m of code.matchAll(DELETE_CALLS[fam])) {
+    const lit = readLiteral(code, m.index! + m[0].length);
+    if (lit.kind === 'string') out.deletePaths.push(lit.value);
+    else if (lit.kind === 'list') out.deletePaths.push(...lit.items);
+    else out.unknownDelete = true;
+  }
+  for (const m of code.matchAll(/Path\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*(?:unlink|rmdir)\s*\(/g)) out.deletePaths.push(m[2]!);
+  for (const m of code.matchAll(/(['"`])([^'"`\s]{1,200})\1/g)) if (isSecretPath(m[2]!)) out.secretPaths.push(m[2]!);
+  return out;
+}
+
+type Lit = { kind: 'string'; value: string; end: number } | { kind: 'list'; items: string[]; end: number } | { kind: 'other'; end: number };
+
+function skipComma(code: string, i: number): number {
+  let j = i;
+  while (j < code.length && /\s/.test(code[j]!)) j++;
+  if (code[j] === ',') j++;
+  return j;
+}
+
+/** Reads a string literal (`'..'`, `".."`, `` `..` ``, python r/b prefixes, triple quotes) or a list of them. */
+function readLiteral(code: string, start: number): Lit {
+  let i = start;
+  while (i < code.length && /[\s(]/.test(code[i]!)) i++;
+  if (code[i] === '[') {
+    const items: string[] = [];
+    i++;
+    for (;;) {
+      while (i < code.length && /[\s,]/.test(code[i]!)) i++;
+      if (code[i] === ']') return { kind: 'list', items, end: i + 1 };
+      const s = readLiteral(code, i);
+      if (s.kind !== 'string') return { kind: 'other', end: i };
+      items.push(s.value);
+      i = s.end;
+    }
+  }
+  let prefix = '';
+  while (/[rRbBuUfF]/.test(code[i] ?? '') && prefix.length < 2) prefix += code[i++];
+  const q = code[i];
+  if (q !== '"' && q !== "'" && q !== '`') return { kind: 'other', end: i };
+  const triple = code.startsWith(q.repeat(3), i);
+  const delim = triple ? q.repeat(3) : q;
+  i += delim.length;
+  let value = '';
+  while (i < code.length && !code.startsWith(delim, i)) {
+    const c = code[i]!;
+    if (c === '\\' && !/[rR]/.test(prefix)) {
+      const n = code[i + 1] ?? '';
+      value += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+      i += 2;
+      continue;
+    }
+    value += c;
+    i++;
+  }
+  if (i >= code.length) return { kind: 'other', end: i };
+  const interpolated = /[fF]/.test(prefix) ? /\{[^}]*\}/.test(value) : q === '`' ? value.includes('${') : false;
+  if (interpolated) return { kind: 'other', end: i + delim.length };
+  return { kind: 'string', value, end: i + delim.length };
+}

@@ -1,0 +1,50 @@
+/**
+ * Every rule of the safety policy, in one list (`RULES`), and the per-command check that runs the
+ * domain rule sets in order. H4's docs generator and `--settings` deny rules read `RULES`.
+ */
+import type { Invocation } from '../analyze.js';
+import type { PolicyContext } from '../types.js';
+import * as database from './database.js';
+import * as deploy from './deploy.js';
+import * as disk from './disk.js';
+import * as files from './files.js';
+import * as git from './git.js';
+import * as meta from './meta.js';
+import * as privilege from './privilege.js';
+import * as secrets from './secrets.js';
+import type { Check, Hit, RuleInfo } from './types.js';
+
+export type { RuleInfo, Hit, Domain } from './types.js';
+
+/** All rules with id, domain, description, the reason the agent reads, examples and coarse settings patterns. */
+export const RULES: RuleInfo[] = [
+  ...git.INFO,
+  ...files.INFO,
+  ...disk.INFO,
+  ...privilege.INFO,
+  ...database.INFO,
+  ...deploy.INFO,
+  ...secrets.INFO,
+  ...meta.INFO,
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/** The rule with this id; throws on an unknown id (a programming error). */
+export function ruleById(id: string): RuleInfo {
+  const r = BY_ID.get(id);
+  if (!r) throw new Error(`unknown safety rule id: ${id}`);
+  return r;
+}
+
+/** The domain checks, in the order they are consulted for each simple command. */
+const CHECKS: Check[] = [privilege.check, disk.check, files.check, git.check, database.check, deploy.check, secrets.check];
+
+/** The first rule one simple command breaks, or undefined. */
+export function checkInvocation(inv: Invocation, ctx: PolicyContext): Hit | undefined {
+  for (const c of CHECKS) {
+    const hit = c(inv, ctx);
+    if (hit) return hit;
+  }
+  return undefined;
+}
