@@ -98,7 +98,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await createSampleRepo(repoRoot, { claudePath: claude, concurrency: 2 });
     print(`Sample repository: ${repoRoot} (${SAMPLE_ITEMS.length} backlog items; Claude Code CLI: ${claude})`);
 
-    const cli = join(root, 'dist/cli.js');
+    // The same CLI that runs this demo (dist/cli.js, or bin/overnight which loads it).
+    const self = process.argv[1];
+    const cli = self && /(cli\.m?js|overnight)$/.test(self) && existsSync(self) ? self : join(root, 'dist/cli.js');
     const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repoRoot, env, extendEnv: false, reject: false, stdin: 'ignore' });
     let sessionId: string | undefined;
     try {

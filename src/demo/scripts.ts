@@ -16,9 +16,12 @@ function slow(turn: Turn, delayMs: number | undefined): Turn {
   return delayMs && delayMs > 0 ? { delayMs, then: turn } : turn;
 }
 
-/** A heredoc that writes `content` to `path` (quoted delimiter: no expansion inside). */
+/**
+ * A heredoc that writes `content` (ending in a newline) to `path` (quoted delimiter: no expansion
+ * inside). The terminator must stand alone on its line, so join several with newlines, not `&&`.
+ */
 function writeFile(path: string, content: string): string {
-  return `cat > ${path} <<'OVERNIGHT_EOF'\n${content}OVERNIGHT_EOF`;
+  return `cat > ${path} <<'OVERNIGHT_EOF'\n${content}OVERNIGHT_EOF\n`;
 }
 
 const TEST_HEAD = "'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert');\n";
@@ -36,7 +39,7 @@ export function greetingScript(o: SampleScriptOptions = {}): Script {
     turns: [
       slow(
         bash(
-          `mkdir -p src test && ${writeFile('src/greeting.js', "'use strict';\nfunction greet(name) {\n  return `Hello, ${name}!`;\n}\nmodule.exports = { greet };\n")} && ${writeFile('test/greeting.test.js', `${TEST_HEAD}const { greet } = require('../src/greeting.js');\ntest('greet', () => assert.strictEqual(greet('Ada'), 'Hello, Ada!'));\n`)}`,
+          `mkdir -p src test\n${writeFile('src/greeting.js', "'use strict';\nfunction greet(name) {\n  return `Hello, ${name}!`;\n}\nmodule.exports = { greet };\n")}${writeFile('test/greeting.test.js', `${TEST_HEAD}const { greet } = require('../src/greeting.js');\ntest('greet', () => assert.strictEqual(greet('Ada'), 'Hello, Ada!'));\n`)}`,
           'Write the greeting helper and its test',
         ),
         o.delayMs,
@@ -69,7 +72,7 @@ export function farewellScript(o: SampleScriptOptions = {}): Script {
         const seen = req.lastToolResults.some((r) => r.content.includes(GREETING_SIGNATURE));
         if (!seen) return { text: 'src/greeting.js is not on my branch.\n\nTASK_BLOCKED: the greeting helper this item depends on is missing' };
         return bash(
-          `${writeFile('src/farewell.js', "'use strict';\nconst { greet } = require('./greeting.js');\nfunction farewell(name) {\n  return `${greet(name)} Goodbye.`;\n}\nmodule.exports = { farewell };\n")} && ${writeFile('test/farewell.test.js', `${TEST_HEAD}const { farewell } = require('../src/farewell.js');\ntest('farewell', () => assert.strictEqual(farewell('Ada'), 'Hello, Ada! Goodbye.'));\n`)}`,
+          `${writeFile('src/farewell.js', "'use strict';\nconst { greet } = require('./greeting.js');\nfunction farewell(name) {\n  return `${greet(name)} Goodbye.`;\n}\nmodule.exports = { farewell };\n")}${writeFile('test/farewell.test.js', `${TEST_HEAD}const { farewell } = require('../src/farewell.js');\ntest('farewell', () => assert.strictEqual(farewell('Ada'), 'Hello, Ada! Goodbye.'));\n`)}`,
           'Write the farewell helper on top of greet()',
         );
       }, o.delayMs),
@@ -90,7 +93,7 @@ export function csvExportScript(o: SampleScriptOptions = {}): Script {
     turns: [
       slow(
         bash(
-          `mkdir -p src test && ${writeFile('src/csv.js', "'use strict';\nfunction toCsv(rows) {\n  return rows.map((r) => r.join(',')).join('\\n');\n}\nmodule.exports = { toCsv };\n")} && ${writeFile('test/csv.test.js', `${TEST_HEAD}const { toCsv } = require('../src/csv.js');\ntest('quotes fields with commas', () => assert.strictEqual(toCsv([['a,b', 'c']]), '"a,b",c'));\n`)}`,
+          `mkdir -p src test\n${writeFile('src/csv.js', "'use strict';\nfunction toCsv(rows) {\n  return rows.map((r) => r.join(',')).join('\\n');\n}\nmodule.exports = { toCsv };\n")}${writeFile('test/csv.test.js', `${TEST_HEAD}const { toCsv } = require('../src/csv.js');\ntest('quotes fields with commas', () => assert.strictEqual(toCsv([['a,b', 'c']]), '"a,b",c'));\n`)}`,
           'Write toCsv and its test',
         ),
         o.delayMs,
@@ -106,7 +109,7 @@ export function csvDownloadScript(o: SampleScriptOptions = {}): Script {
   return {
     marker: demoMarker('csv-download'),
     turns: [
-      slow(bash(`mkdir -p src && ${writeFile('src/download.js', "'use strict';\nmodule.exports = {};\n")} && git add src/download.js && git commit -q -m "Add download"`, 'Write the download helper'), o.delayMs),
+      slow(bash(`mkdir -p src\n${writeFile('src/download.js', "'use strict';\nmodule.exports = {};\n")}git add src/download.js && git commit -q -m "Add download"`, 'Write the download helper'), o.delayMs),
       slow({ text: 'TASK_COMPLETE' }, o.delayMs),
     ],
   };

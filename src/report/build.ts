@@ -149,6 +149,7 @@ export function buildReport(
             branch: st.branch,
             files,
             failedDependencies: failedDeps,
+            reason: st.reason,
           }),
           branch: st.branch,
           files,

@@ -18,6 +18,8 @@ export interface NextStepInput {
   files: string[];
   /** Slugs of failed items this one depends on. */
   failedDependencies: string[];
+  /** The failure's reason (to tell a watchdog kill from other transient failures). */
+  reason?: string;
 }
 
 /**
@@ -46,8 +48,8 @@ export function nextStepsFor(manifest: Pick<SessionManifest, 'integrationBranch'
       ];
     case 'transient':
       return [
-        item.outcome === 'killed-idle'
-          ? 'The agent stopped answering and the idle watchdog ended it; nothing points at the item itself.'
+        item.outcome === 'killed-idle' || /idle|watchdog/i.test(item.reason ?? '')
+          ? 'The agent went quiet (no output, no file change) and the watchdog ended it; nothing points at the item itself.'
           : 'An API error, rate limit, crash or hang ended it; nothing points at the item itself.',
         `\`overnight resume\` retries it.`,
       ];

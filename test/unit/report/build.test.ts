@@ -124,7 +124,7 @@ describe('nextStepsFor', () => {
   const base = { slug: 'x', file: 'backlog/001-x.md', attempt: 1, files: [], failedDependencies: [] };
   it('gives a next step for every failure kind', () => {
     expect(nextStepsFor(m, { ...base, failureKind: 'merge', branch: 'overnight/s--x' }).join(' ')).toContain('git merge --no-ff overnight/s--x');
-    expect(nextStepsFor(m, { ...base, failureKind: 'transient', outcome: 'killed-idle' }).join(' ')).toContain('idle watchdog');
+    expect(nextStepsFor(m, { ...base, failureKind: 'transient', outcome: 'killed-idle' }).join(' ')).toContain('watchdog');
     expect(nextStepsFor(m, { ...base, failureKind: 'permanent' }).join(' ')).toContain('overnight doctor');
     expect(nextStepsFor(m, { ...base, failureKind: 'timeout' }).join(' ')).toContain('time limit');
     expect(nextStepsFor(m, { ...base, failureKind: 'dependency', failedDependencies: ['y'] }).join(' ')).toContain('Fix y first');
