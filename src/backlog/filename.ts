@@ -44,7 +44,7 @@ export function itemFileName(id: number, slug: string): string {
 
 /**
  * A slug for a title or a bad file name: lower-case ASCII words joined by hyphens, transliterated
- * (`Add CSV export!` -> `add-csv-export`, `Über café` -> `uber-cafe`), at most 50 characters cut at
+ * (`Add CSV export!` -> `add-csv-export`, `Über café` -> `ueber-cafe`), at most 50 characters cut at
  * a word boundary. Returns `item` when nothing usable remains.
  */
 export function slugForTitle(title: string): string {

@@ -123,7 +123,7 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
   errors.push(...resolved.errors);
   errors.push(...findCycles(resolved.items, blockedByLines));
 
-  const order = new Map(files.map((f, i) => [f.file, i]));
+  const order = new Map(names.map((name, i) => [`${dir}/${name}`, i]));
   const fileOrder = (error: OvernightError) => (error.file !== undefined ? (order.get(error.file) ?? -1) : -1);
   errors.sort((a, b) => fileOrder(a) - fileOrder(b) || (a.line ?? 0) - (b.line ?? 0));
   return { dir, exists: true, items: resolved.items.sort((a, b) => a.id - b.id), files, errors };

@@ -12,17 +12,21 @@ import { OvernightError } from '../util/errors.js';
 export async function resolveBaseBranch(repoRoot: string, config: Pick<OvernightConfig, 'base_branch'>): Promise<string> {
   const git = simpleGit({ baseDir: repoRoot });
   if (config.base_branch) {
+    // simple-git only rejects when git also wrote to stderr, so the answer itself is checked too.
+    let sha = '';
+    let cause: unknown;
     try {
-      await git.raw(['rev-parse', '--verify', '--quiet', `${config.base_branch}^{commit}`]);
-      return config.base_branch;
+      sha = (await git.raw(['rev-parse', '--verify', '--end-of-options', `${config.base_branch}^{commit}`])).trim();
     } catch (error) {
-      throw new OvernightError('config.base-branch', `base_branch '${config.base_branch}' is not a branch or commit in this repository`, {
-        file: CONFIG_FILE,
-        field: 'base_branch',
-        fix: 'Set base_branch to an existing branch (see `git branch`), or remove it to start from the checked-out branch.',
-        cause: error,
-      });
+      cause = error;
     }
+    if (/^[0-9a-f]{40,64}$/.test(sha)) return config.base_branch;
+    throw new OvernightError('config.base-branch', `base_branch '${config.base_branch}' is not a branch or commit in this repository`, {
+      file: CONFIG_FILE,
+      field: 'base_branch',
+      fix: 'Set base_branch to an existing branch (see `git branch`), or remove it to start from the checked-out branch.',
+      cause,
+    });
   }
   try {
     const branch = (await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim();

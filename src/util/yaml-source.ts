@@ -38,7 +38,16 @@ export function parseYamlSource(text: string): YamlSource {
   if (first) {
     const pos = first.linePos?.[0];
     const short = first.message.split(/ at line \d+, column \d+/)[0] ?? first.message;
-    throw new YamlSyntaxError(short.trim(), pos?.line, pos?.col);
+    // An error found only at the end of the text (e.g. an unclosed '[') points past the last line:
+    // name the last line that has content instead, where the problem starts.
+    const lines = text.split(/\r?\n/);
+    let line = pos?.line;
+    let column = pos?.col;
+    if (line !== undefined && (lines[line - 1] ?? '').trim() === '') {
+      while (line > 1 && (lines[line - 1] ?? '').trim() === '') line--;
+      column = undefined;
+    }
+    throw new YamlSyntaxError(short.trim(), line, column);
   }
   const data: unknown = doc.toJS();
   return {

@@ -151,6 +151,18 @@ function yamlExample(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The types a union accepted, from the invalid_type issues of its branches (nested unions included). */
+function unionExpected(branches: readonly (readonly Issue[])[]): string[] {
+  return branches.flatMap((branch) =>
+    branch.flatMap((inner) => {
+      if (inner.path.length > 0) return [];
+      if (inner.code === 'invalid_type') return [String(inner.expected)];
+      if (inner.code === 'invalid_union') return unionExpected(inner.errors);
+      return [];
+    }),
+  );
+}
+
 /**
  * Converts zod issues into one OvernightError each, sorted by line.
  * Codes: `<prefix>.unknown-key`, `<prefix>.missing-key`, `<prefix>.bad-type`, `<prefix>.bad-value`,
@@ -231,11 +243,7 @@ function oneIssue(issue: Issue, ctx: IssueContext): OvernightError {
           hint ?? (suggestion ? `Change it to '${suggestion}'.` : `Use one of: ${values.join(', ')}.`),
         );
       }
-      const expected = [
-        ...new Set(
-          issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0 && inner.code === 'invalid_type').map((inner) => expectedText(String((inner as { expected?: unknown }).expected)))),
-        ),
-      ];
+      const expected = [...new Set(unionExpected(issue.errors).map(expectedText))];
       const expectedPart = expected.length > 0 ? expected.join(' or ') : 'a supported value';
       return make('bad-type', `'${field}' must be ${expectedPart}, not ${describeValue(value)}`, hint ?? `Set '${field}' to ${expectedPart}.`);
     }
