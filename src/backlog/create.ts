@@ -19,7 +19,7 @@ export interface NewItemRequest {
   type?: string;
   priority?: string;
   /** References to existing items (ids, slugs or `NNN-slug`). */
-  blockedBy?: string[];
+  blockedBy?: readonly string[];
 }
 
 export interface CreatedItem {
