@@ -187,7 +187,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         pausedUntil: state.pausedUntil ? Date.parse(state.pausedUntil) : undefined,
         stopping: Boolean(stopping),
       });
-      if (decision.defer.length || decision.block.length) {
+      // While stopping (signal or permanent failure) items that did not run stay pending for resume.
+      if (!stopping && (decision.defer.length || decision.block.length)) {
         const at = new Date(now).toISOString();
         state = await update((s) => applySchedule(s, decision, at));
         for (const d of decision.defer) event('item_deferred', { slug: d.slug, reason: d.reason });

@@ -1,0 +1,220 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSession } from '../../src/runner/process.js';
+import { readLock } from '../../src/session/lock.js';
+import { featureDir, itemBranch, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
+import { readEvents, readState } from '../../src/session/store.js';
+import type { TestRepo } from '../support/repo.js';
+import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
+
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.remove();
+});
+function repo(files: Record<string, string>, config?: string): TestRepo {
+  const r = repoWith(files, config);
+  repos.push(r);
+  return r;
+}
+
+describe('the night loop (fake agent, real git)', () => {
+  it('runs dependent items in order, merges them --no-ff, passes learnings on, and cleans up', async () => {
+    const r = repo({ ...item(1, 'alpha'), ...item(2, 'beta', { blocked_by: [1], verify: 'test -f alpha.txt && test -f beta.txt' }) }, 'concurrency: 2\n');
+    const id = await launch(r);
+    const seen: Record<string, boolean> = {};
+    const agent = fakeAgent({
+      alpha: writesAndCommits({ 'alpha.txt': 'a\n' }, { learnings: 'The tests live in test/.' }),
+      beta: (opts) => {
+        seen.alphaVisible = existsSync(join(opts.cwd, 'alpha.txt')); // started from the integration branch AFTER alpha merged
+        commitIn(opts.cwd, { 'beta.txt': 'b\n' });
+        return ok();
+      },
+    });
+    const { deps, briefs } = testDeps(agent.run);
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+
+    expect(summary).toMatchObject({ phase: 'complete', counts: { merged: 2 } });
+    expect(seen.alphaVisible).toBe(true);
+    const state = readState(r.root, id);
+    expect(state.items.alpha).toMatchObject({ status: 'merged', learnings: 'The tests live in test/.' });
+    expect(state.items.beta!.status).toBe('merged');
+    expect(state.items.alpha!.commits).toHaveLength(1);
+    expect(state.deadline).toBeDefined();
+    expect(state.endedAt).toBeDefined();
+
+    const log = git(r.root, 'log', '--first-parent', '--format=%s', `overnight/${id}`).split('\n');
+    expect(log.slice(0, 2)).toEqual(['overnight: merge 002-beta: Do beta', 'overnight: merge 001-alpha: Do alpha']);
+    expect(briefs.find((b) => b.item.slug === 'beta').learnings).toEqual([{ slug: 'alpha', title: 'Do alpha', text: 'The tests live in test/.' }]);
+
+    // Agent env and transcript.
+    const call = agent.calls.find((c) => c.slug === 'alpha')!;
+    expect(call.opts.env).toMatchObject({ OVERNIGHT_ITEM: 'alpha', OVERNIGHT_BRANCH: itemBranch(id, 'alpha'), OVERNIGHT_WORKTREE: worktreePath(r.root, id, 'alpha'), OVERNIGHT_REPO_ROOT: r.root, OVERNIGHT_SESSION_DIR: sessionFiles(r.root, id).dir });
+    expect(call.opts.settingsFile).toBe(sessionFiles(r.root, id).settings);
+    expect(existsSync(join(featureDir(r.root, id, 'alpha'), 'attempt-1.jsonl'))).toBe(true);
+    expect(readFileSync(join(featureDir(r.root, id, 'beta'), 'verify-1.log'), 'utf8')).toContain('test -f alpha.txt');
+
+    // Cleanup: merged worktrees and the integration worktree gone, branches kept, lock released, user checkout untouched.
+    expect(existsSync(worktreePath(r.root, id, 'alpha'))).toBe(false);
+    expect(existsSync(join(worktreesDir(r.root, id), '_integration'))).toBe(false);
+    expect(git(r.root, 'branch', '--list', `overnight/${id}--*`).split('\n')).toHaveLength(2);
+    expect(readLock(r.root)).toBeUndefined();
+    expect(git(r.root, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(git(r.root, 'status', '--porcelain')).toBe('');
+    expect(git(r.root, 'for-each-ref', '--format=%(refname)', `refs/overnight-backup/${id}/`)).toContain(`overnight/${id}`);
+    const types = readEvents(r.root, id).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['session_started', 'item_started', 'agent_finished', 'learnings', 'verify_finished', 'merged', 'session_end']));
+    expect(types.at(-1)).toBe('session_end');
+  });
+
+  it('retries a task failure once with what went wrong; blocks dependents of a final failure; deletes empty branches', async () => {
+    const r = repo({
+      ...item(1, 'flaky', { verify: 'test -f done.txt' }),
+      ...item(2, 'lazy'),
+      ...item(3, 'after-lazy', { blocked_by: [2] }),
+      ...item(4, 'stuck'),
+    }, 'concurrency: 3\n');
+    const id = await launch(r);
+    const agent = fakeAgent({
+      flaky: (opts, n) => {
+        commitIn(opts.cwd, n === 1 ? { 'half.txt': 'x' } : { 'done.txt': 'x' });
+        return ok();
+      },
+      lazy: () => ok({ lastText: 'I looked around. TASK_COMPLETE' }),
+      stuck: () => ok({ completion: { kind: 'blocked', reason: 'needs a production API key' } }),
+    });
+    const { deps, briefs } = testDeps(agent.run);
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    expect(summary.phase).toBe('complete');
+    const s = readState(r.root, id);
+
+    expect(s.items.flaky).toMatchObject({ status: 'merged' });
+    expect(s.items.flaky!.attempts.map((a) => a.outcome)).toEqual(['failed', 'complete']);
+    expect(s.items.flaky!.attempts[0]!.failure).toContain('said TASK_COMPLETE but the success condition `test -f done.txt` failed');
+    const second = briefs.filter((b) => b.item.slug === 'flaky')[1];
+    expect(second.previousAttempt).toMatchObject({ n: 1, failure: expect.stringContaining('test -f done.txt') });
+    // The retry ran in a clean worktree: the first attempt's half.txt is not on the merged branch.
+    expect(git(r.root, 'ls-tree', '--name-only', `overnight/${id}`)).not.toContain('half.txt');
+
+    expect(s.items.lazy).toMatchObject({ status: 'failed', failureKind: 'task', reason: expect.stringMatching(/^no changes/) });
+    expect(s.items.lazy!.attempts).toHaveLength(2);
+    expect(s.items['after-lazy']).toMatchObject({ status: 'blocked', failureKind: 'dependency', reason: expect.stringContaining('depends on lazy, which failed') });
+    expect(s.items.stuck).toMatchObject({ status: 'blocked', reason: 'needs a production API key' });
+    expect(agent.calls.filter((c) => c.slug === 'after-lazy')).toHaveLength(0);
+    // Empty branches deleted; the worktree of the empty item too.
+    expect(git(r.root, 'branch', '--list', itemBranch(id, 'lazy'))).toBe('');
+    expect(existsSync(worktreePath(r.root, id, 'lazy'))).toBe(false);
+  });
+
+  it('accepts commits + passing checks without TASK_COMPLETE, and commits leftovers', async () => {
+    const r = repo(item(1, 'quiet', { verify: 'test -f out.txt' }));
+    const id = await launch(r);
+    const agent = fakeAgent({
+      quiet: (opts) => {
+        // Leaves its change uncommitted and never says TASK_COMPLETE.
+        writeFileSync(join(opts.cwd, 'out.txt'), 'x');
+        return ok({ completion: { kind: 'none' }, lastText: 'done, I think' });
+      },
+    });
+    const { deps } = testDeps(agent.run);
+    await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    const s = readState(r.root, id);
+    expect(s.items.quiet).toMatchObject({ status: 'merged', note: expect.stringContaining('without TASK_COMPLETE') });
+    expect(git(r.root, 'log', '--format=%s', itemBranch(id, 'quiet'), '-1')).toBe('overnight: commit uncommitted changes left by the agent');
+    expect(readEvents(r.root, id).map((e) => e.type)).toEqual(expect.arrayContaining(['leftovers_committed', 'accepted_without_signal']));
+  });
+
+  it('fails an item whose merge conflicts, naming the file, and undoes a merge whose project checks fail', async () => {
+    const r = repo(
+      { ...item(1, 'first'), ...item(2, 'second'), ...item(3, 'breaker'), 'shared.txt': 'base\n' },
+      'concurrency: 1\nchecks:\n  - test ! -f broken.txt\n',
+    );
+    const id = await launch(r);
+    const agent = fakeAgent({
+      first: writesAndCommits({ 'shared.txt': 'first\n' }),
+      second: (opts) => {
+        // Pretend second started before first merged: rewrite shared.txt from the base version.
+        git(opts.cwd, 'reset', '-q', '--hard', `overnight/${id}~1`);
+        commitIn(opts.cwd, { 'shared.txt': 'second\n' });
+        return ok();
+      },
+      breaker: writesAndCommits({ 'broken.txt': 'x' }),
+    });
+    const { deps } = testDeps(agent.run);
+    // Each item's own verify (`true`) passes in its worktree; the project checks run after each merge.
+    await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    const s = readState(r.root, id);
+    expect(s.items.first!.status).toBe('merged');
+    expect(s.items.second).toMatchObject({ status: 'failed', failureKind: 'merge', reason: expect.stringContaining('merge conflict with the integration branch in: shared.txt') });
+    expect(s.items.breaker).toMatchObject({ status: 'failed', failureKind: 'merge', reason: expect.stringContaining('project checks failed after the merge') });
+    const tree = git(r.root, 'ls-tree', '--name-only', `overnight/${id}`);
+    expect(tree).not.toContain('broken.txt');
+    expect(git(r.root, 'show', `overnight/${id}:shared.txt`)).toBe('first');
+    // Failed items keep their branches for inspection.
+    expect(git(r.root, 'branch', '--list', itemBranch(id, 'breaker'))).not.toBe('');
+  });
+
+  it('pauses the session on a rate limit until its reset time, then goes on by itself', async () => {
+    const r = repo(item(1, 'limited'));
+    const id = await launch(r);
+    const agent = fakeAgent({
+      limited: (opts, n) => {
+        if (n === 1) return ok({ result: { subtype: 'success', is_error: true }, completion: { kind: 'none' }, failure: { kind: 'transient', message: 'usage limit reached', retryAt: new Date(Date.now() + 800).toISOString() } });
+        commitIn(opts.cwd, { 'x.txt': 'x' });
+        return ok();
+      },
+    });
+    const { deps } = testDeps(agent.run);
+    const t0 = Date.now();
+    await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(700);
+    const s = readState(r.root, id);
+    expect(s.items.limited!.status).toBe('merged');
+    expect(s.items.limited!.attempts.map((a) => a.outcome)).toEqual(['paused', 'complete']);
+    const types = readEvents(r.root, id).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['session_paused', 'session_unpaused']));
+  });
+
+  it('retries transient failures (crash without a result line) and then gives up', async () => {
+    const r = repo(item(1, 'crashy'));
+    const id = await launch(r);
+    const agent = fakeAgent({ crashy: () => ok({ result: undefined, exitCode: 139, completion: { kind: 'none' }, stderrTail: 'Segmentation fault' }) });
+    const { deps } = testDeps(agent.run);
+    await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    const s = readState(r.root, id);
+    expect(s.items.crashy).toMatchObject({ status: 'failed', failureKind: 'transient', reason: expect.stringContaining('without a result line') });
+    expect(agent.calls).toHaveLength(3);
+  });
+
+  it('stops the session early on a permanent failure', async () => {
+    const r = repo({ ...item(1, 'one'), ...item(2, 'two'), ...item(3, 'three') }, 'concurrency: 1\n');
+    const id = await launch(r);
+    const agent = fakeAgent({ one: () => ok({ result: undefined, exitCode: null, completion: { kind: 'none' }, failure: { kind: 'permanent', message: 'claude is not installed: spawn claude ENOENT' } }) });
+    const { deps } = testDeps(agent.run);
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    expect(summary).toMatchObject({ phase: 'stopped', stopReason: expect.stringContaining('not installed') });
+    const s = readState(r.root, id);
+    expect(s.items.one).toMatchObject({ status: 'failed', failureKind: 'permanent' });
+    expect(s.items.two!.status).toBe('pending');
+    expect(agent.calls).toHaveLength(1);
+  });
+
+  it('ends running items at the deadline (interrupted) and defers what cannot start', async () => {
+    const r = repo({ ...item(1, 'slow'), ...item(2, 'next', { blocked_by: [1] }) }, 'agent:\n  estimate: 1s\n');
+    const id = await launch(r);
+    const agent = fakeAgent({
+      slow: (opts) =>
+        new Promise((resolve) => {
+          opts.signal!.addEventListener('abort', () => resolve(ok({ killedBy: 'abort', result: undefined, completion: { kind: 'none' } })));
+        }),
+    });
+    const { deps } = testDeps(agent.run);
+    const { runNight } = await import('../../src/runner/night.js');
+    const summary = await runNight({ repoRoot: r.root, sessionId: id, deps, deadline: new Date(Date.now() + 1500).toISOString() });
+    expect(summary.phase).toBe('complete');
+    const s = readState(r.root, id);
+    expect(s.items.slow).toMatchObject({ status: 'interrupted', reason: 'stopped at the session time limit' });
+    expect(s.items.next).toMatchObject({ status: 'deferred' });
+    expect(readEvents(r.root, id).map((e) => e.type)).toContain('deadline_reached');
+  });
+});
