@@ -14,13 +14,14 @@
  * - no result line is a failure (transient crash), not a hang.
  */
 import { accessSync, constants as fsConstants, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { dirname, isAbsolute } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { buildClaudeArgs } from './args.js';
 import { classifyOutcome } from './classify.js';
 import { extractCompletion, extractLearnings } from './completion.js';
-import { killTree, trackGroup, untrackGroup } from './process-group.js';
+import { AGENT_RUN_ENV, ProcessTree, trackTree, untrackTree } from './process-group.js';
 import { applyStreamLine, newStreamState } from './stream.js';
 import type { AgentActivity, AgentOutcome, AgentRunOptions } from './types.js';
 import { watchWorktree } from './worktree-watch.js';
@@ -105,6 +106,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
       }
     }
   };
+  let pid: number | undefined;
   const finish = (partial: Pick<AgentOutcome, 'exitCode' | 'signal' | 'killedBy'> & { spawnError?: { code?: string; message: string } }): AgentOutcome => {
     const stderrTail = stderrLines.slice(-STDERR_LINES).join('\n');
     const finalText = (state.result?.is_error === false && typeof state.result.result === 'string' ? state.result.result : '') || state.lastText;
@@ -137,6 +139,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
       durationMs: Date.now() - started,
       ...(state.sessionId ? { sessionId: state.sessionId } : {}),
       toolCalls: state.toolCalls,
+      ...(pid !== undefined ? { pid } : {}),
     };
   };
 
@@ -156,9 +159,11 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
   const stderrOut = opts.stderrFile ? createWriteStream(opts.stderrFile, { flags: 'a' }) : undefined;
   stderrOut?.on('error', () => {});
 
+  // Every process of this attempt inherits this mark, so orphans in other sessions can be found and killed.
+  const runToken = randomUUID();
   const child = execa(opts.claudePath, args, {
     cwd: opts.cwd,
-    env: agentEnv(opts),
+    env: { ...agentEnv(opts), [AGENT_RUN_ENV]: runToken },
     extendEnv: false,
     detached: true,
     stdin: 'ignore',
@@ -169,8 +174,9 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
     cleanup: false, // detached children are not cleaned up by execa anyway; see trackGroup
     forceKillAfterDelay: graceMs,
   });
-  const pid = child.pid;
-  if (pid !== undefined) trackGroup(pid);
+  pid = child.pid;
+  const tree = pid !== undefined ? new ProcessTree(pid, runToken) : undefined;
+  if (tree) trackTree(tree);
 
   let lastActivity = Date.now();
   const touch = () => {
@@ -180,19 +186,21 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
   let killing: Promise<void> | undefined;
   let exited = false;
   const kill = (why: NonNullable<AgentOutcome['killedBy']>) => {
-    if (killing || exited || pid === undefined) return;
+    if (killing || exited || !tree) return;
     killedBy = why;
-    killing = killTree(pid, graceMs);
+    killing = tree.kill(graceMs);
   };
   // claude has exited: whatever it left behind in its group (a dev server, a stuck test) goes too,
   // at once, since pipes such leftovers hold open would keep stdout (and the attempt) open.
   child.once('exit', () => {
     exited = true;
-    if (!killing && pid !== undefined) killing = killTree(pid, Math.min(graceMs, 1000));
+    if (!killing && tree) killing = tree.kill(Math.min(graceMs, 1000));
   });
 
   const watcher = watchWorktree(opts.cwd, touch);
+  // Each tick also records the agent's descendants (Bash commands run in their own process groups).
   const idleTimer = setInterval(() => {
+    if (!exited) tree?.scan();
     if (Date.now() - lastActivity >= opts.idleTimeoutMs) kill('idle');
   }, Math.max(50, Math.min(1000, Math.floor(opts.idleTimeoutMs / 10))));
   const absoluteTimer = setTimeout(() => kill('timeout'), opts.absoluteTimeoutMs);
@@ -221,9 +229,9 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
   });
 
   const result = await child;
-  if (pid !== undefined) {
-    await (killing ?? killTree(pid, Math.min(graceMs, 1000)));
-    untrackGroup(pid);
+  if (tree) {
+    await (killing ?? tree.kill(Math.min(graceMs, 1000)));
+    untrackTree(tree);
   }
   await Promise.all([stdoutDone, stderrDone]);
   clearInterval(idleTimer);

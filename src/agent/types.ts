@@ -86,6 +86,8 @@ export interface AgentOutcome {
   sessionId?: string;
   /** Tool calls the agent made. */
   toolCalls?: number;
+  /** pid of the claude process (= its process group id), when it started. */
+  pid?: number;
 }
 
 /** Everything one agent attempt needs. Also exported from run.ts. */

@@ -83,4 +83,145 @@ describe('runAgent with the real claude CLI', () => {
     expect(activities.some((a) => a.kind === 'tool' && a.summary.startsWith('Bash: echo hello'))).toBe(true);
     expect(activities.some((a) => a.kind === 'result')).toBe(true);
   });
+
+  it('reports TASK_BLOCKED with its reason', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({ marker, turns: [{ text: 'I cannot find the API spec the item refers to.\n\nTASK_BLOCKED: the item names docs/api.md, which does not exist' }] });
+    const { opts } = setup(marker);
+    const out = await runAgent(opts);
+    expect(out.failure).toBeUndefined();
+    expect(out.completion).toEqual({ kind: 'blocked', reason: 'the item names docs/api.md, which does not exist' });
+    expect(out.learnings).toBeUndefined();
+  });
+
+  it('kills a hung agent through the idle watchdog, with its whole process group', async () => {
+    const marker = `M-${randomUUID()}`;
+    // The tool starts a child that never ends and waits for it: no output, no file change after the pid file.
+    model.addScript({ marker, turns: [{ tool: 'Bash', input: { command: 'tail -f /dev/null & echo $! > child.pid; wait', description: 'wait', timeout: 600000 } }] });
+    const { repo, opts } = setup(marker);
+    const started = Date.now();
+    const out = await runAgent(opts);
+    const elapsed = Date.now() - started;
+    expect(out.killedBy).toBe('idle');
+    expect(out.failure).toMatchObject({ kind: 'transient', cause: 'hang-idle' });
+    expect(out.result).toBeUndefined();
+    // idle 3 s after the last activity, plus start-up (~1-3 s), plus at most the 2 s grace; the
+    // tool itself would have waited 600 s. Generous for a loaded 2-core machine.
+    expect(elapsed).toBeLessThan(3000 + 2000 + 10_000);
+    expect(out.pid).toBeGreaterThan(0);
+    expect(groupAlive(out.pid!)).toBe(false);
+    const childPid = Number(readFileSync(join(repo.root, 'child.pid'), 'utf8').trim());
+    expect(childPid).toBeGreaterThan(0);
+    expect(pidAlive(childPid)).toBe(false);
+  });
+
+  it('kills what the agent left running after a clean exit', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({
+      marker,
+      turns: [
+        { tool: 'Bash', input: { command: 'tail -f /dev/null & echo $! > leftover.pid', description: 'start a server', run_in_background: true } },
+        { delayMs: 1500, then: { text: 'Started.\n\nTASK_COMPLETE' } },
+      ],
+    });
+    const { repo, opts } = setup(marker);
+    const out = await runAgent(opts);
+    expect(out.failure).toBeUndefined();
+    expect(out.completion).toEqual({ kind: 'complete' });
+    const leftover = Number(readFileSync(join(repo.root, 'leftover.pid'), 'utf8').trim());
+    expect(leftover).toBeGreaterThan(0);
+    expect(pidAlive(leftover)).toBe(false);
+    expect(groupAlive(out.pid!)).toBe(false);
+  });
+
+  it('counts file changes in the worktree as activity, and stops at the absolute timeout', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({ marker, turns: [{ tool: 'Bash', input: { command: 'for i in $(seq 1 100); do echo $i >> progress.log; sleep 0.3; done', description: 'slow work', timeout: 600000 } }] });
+    const { opts, activities } = setup(marker, { idleTimeoutMs: 3000, absoluteTimeoutMs: 9000 });
+    const started = Date.now();
+    const out = await runAgent(opts);
+    const elapsed = Date.now() - started;
+    // No stdout for the tool's whole run (30 s), but progress.log changes every 0.3 s: not idle.
+    expect(out.killedBy, JSON.stringify({ started, activities, lastText: out.lastText, stderr: out.stderrTail })).toBe('timeout');
+    expect(out.failure).toMatchObject({ kind: 'transient', cause: 'hang-timeout' });
+    expect(elapsed).toBeGreaterThanOrEqual(9000);
+    expect(elapsed).toBeLessThan(9000 + 2000 + 4000);
+    expect(groupAlive(out.pid!)).toBe(false);
+  });
+
+  it('stops when the runner aborts', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({ marker, turns: [{ hang: true }] });
+    const controller = new AbortController();
+    const { opts } = setup(marker, { idleTimeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 2500);
+    const out = await runAgent(opts);
+    expect(out.killedBy).toBe('abort');
+    expect(out.failure).toMatchObject({ kind: 'transient', cause: 'aborted' });
+    expect(groupAlive(out.pid!)).toBe(false);
+  });
+
+  it('reports max turns as a task failure', async () => {
+    const marker = `M-${randomUUID()}`;
+    const step = { tool: 'Bash', input: { command: 'true', description: 'step' } };
+    model.addScript({ marker, turns: [step, step, step, step] });
+    const { opts } = setup(marker, { maxTurns: 2 });
+    const out = await runAgent(opts);
+    expect(out.result?.subtype).toBe('error_max_turns');
+    expect(out.failure).toMatchObject({ kind: 'task', cause: 'max-turns' });
+    expect(out.failure?.message).toContain('error_max_turns');
+    expect(out.completion).toEqual({ kind: 'none' });
+  });
+
+  it('reports an overloaded API as a transient failure', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({ marker, turns: [{ error: { status: 529, type: 'overloaded_error', message: 'Overloaded' } }] });
+    const { opts } = setup(marker);
+    const out = await runAgent(opts);
+    expect(out.result?.is_error).toBe(true);
+    expect(out.failure).toMatchObject({ kind: 'transient', cause: 'overloaded' });
+    expect(out.failure?.retryAt).toBeUndefined();
+  });
+
+  it('reports a usage limit with its reset time', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({ marker, turns: [{ error: { status: 429, type: 'rate_limit_error', message: 'Claude usage limit reached. Your limit will reset at 3am (UTC).' } }] });
+    const { opts } = setup(marker);
+    const before = Date.now();
+    const out = await runAgent(opts);
+    expect(out.failure).toMatchObject({ kind: 'transient', cause: 'usage-limit' });
+    const retryAt = Date.parse(out.failure!.retryAt!);
+    expect(new Date(retryAt).getUTCHours()).toBe(3);
+    expect(retryAt).toBeGreaterThan(before);
+    expect(retryAt - before).toBeLessThanOrEqual(24 * 3600_000);
+  });
+
+  it('reports an invalid API key as permanent', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({ marker, turns: [{ error: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' } }] });
+    const { opts } = setup(marker);
+    const out = await runAgent(opts);
+    expect(out.failure).toMatchObject({ kind: 'permanent', cause: 'auth' });
+  });
+
+  it('reports a missing claude binary as permanent, absolute path or name on PATH', async () => {
+    for (const claudePath of [join(tmpdir(), 'no-such-dir', 'claude'), `claude-missing-${randomUUID()}`]) {
+      const { opts } = setup('unused', { claudePath });
+      const out = await runAgent(opts);
+      expect(out.failure).toMatchObject({ kind: 'permanent', cause: 'binary-missing' });
+      expect(out.exitCode).toBeNull();
+    }
+  });
+
+  it('reports an exit without a result line as a transient crash', async () => {
+    const { dir, opts } = setup('unused');
+    const fake = join(dir, 'crashing-claude');
+    writeFileSync(fake, '#!/bin/sh\necho \'{"type":"system","subtype":"init","session_id":"x"}\'\necho "panic: something broke" >&2\nexit 3\n', { mode: 0o755 });
+    const out = await runAgent({ ...opts, claudePath: fake });
+    expect(out.exitCode).toBe(3);
+    expect(out.failure).toMatchObject({ kind: 'transient', cause: 'crash' });
+    expect(out.failure?.message).toContain('panic: something broke');
+    expect(out.stderrTail).toContain('panic: something broke');
+    expect(existsSync(opts.stderrFile!)).toBe(true);
+  });
 });
