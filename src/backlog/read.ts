@@ -93,14 +93,14 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
   }
 
   // Duplicate ids and slugs are judged on file names, so they are found even in invalid files.
-  const nextFree = 1 + Math.max(0, ...files.map((f) => f.id));
+  let nextFree = 1 + Math.max(0, ...files.map((f) => f.id));
   for (const [i, entry] of files.entries()) {
     const sameId = files.slice(0, i).find((f) => f.id === entry.id);
     if (sameId) {
       errors.push(
         new OvernightError('backlog.duplicate-id', `duplicate id ${entry.id}: ${sameId.file} has it too`, {
           file: entry.file,
-          fix: `Give one of them a free id, e.g. rename this file to '${itemFileName(nextFree + i, entry.slug)}'.`,
+          fix: `Give one of them a free id, e.g. rename this file to '${itemFileName(nextFree++, entry.slug)}'.`,
         }),
       );
       continue;

@@ -75,7 +75,7 @@ describe('reading the backlog folder', () => {
     expect(scan.errors[1]?.line).toBe(3);
     const byCode = Object.fromEntries(scan.errors.map((e) => [e.code, e.format()]));
     expect(byCode['backlog.duplicate-id']).toBe(
-      "backlog/005-f.md: duplicate id 5: backlog/005-e.md has it too\n  Fix: Give one of them a free id, e.g. rename this file to '012-f.md'.",
+      "backlog/005-f.md: duplicate id 5: backlog/005-e.md has it too\n  Fix: Give one of them a free id, e.g. rename this file to '007-f.md'.",
     );
     expect(byCode['backlog.duplicate-slug']).toBe(
       "backlog/006-a.md: duplicate slug 'a': backlog/001-a.md has it too (slugs name branches and worktrees)\n  Fix: Rename one of them to a different slug, e.g. '006-a-2.md'.",
