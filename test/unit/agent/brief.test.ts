@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { buildMissionBrief, type BriefInput } from '../../../src/agent/brief.js';
+import type { ManifestItem } from '../../../src/session/state.js';
+
+const item: ManifestItem = {
+  id: 12,
+  slug: 'csv-export',
+  title: 'Add CSV export to the report page',
+  file: 'backlog/012-csv-export.md',
+  type: 'feature',
+  priority: 'high',
+  dependsOn: [],
+  verify: ['npm test -- csv', 'npm run lint'],
+  maxTurns: 40,
+  budgetUsd: 5,
+  timeoutMs: 2_700_000,
+  estimateMs: 1_800_000,
+  round: 1,
+  body: '## Goal\nUsers download the report as CSV.\n\n## Acceptance criteria\n- A "Download CSV" button exists.\n- The file has a header row.\n',
+  acceptanceCriteria: ['A "Download CSV" button exists.', 'The file has a header row.'],
+};
+
+const input: BriefInput = {
+  sessionId: '20261121-2300',
+  item,
+  branch: 'overnight/20261121-2300--csv-export',
+  checks: ['npm run typecheck'],
+  learnings: [],
+};
+
+describe('buildMissionBrief', () => {
+  it('holds the item: title, id, type, body with acceptance criteria', () => {
+    const b = buildMissionBrief(input);
+    expect(b).toContain('Add CSV export to the report page');
+    expect(b).toContain('Id: 12 (backlog/012-csv-export.md)');
+    expect(b).toContain('Type: feature');
+    expect(b).toContain('Users download the report as CSV.');
+    expect(b).toContain('- The file has a header row.');
+  });
+
+  it('states the success condition verbatim: the verify commands, else the project checks', () => {
+    const b = buildMissionBrief(input);
+    expect(b).toContain('they must pass');
+    expect(b).toContain('npm test -- csv\nnpm run lint');
+    expect(b).not.toContain('npm run typecheck');
+    const c = buildMissionBrief({ ...input, item: { ...item, verify: [] } });
+    expect(c).toContain('npm run typecheck');
+    expect(c).toContain('the project checks');
+  });
+
+  it('states the rules and the branch', () => {
+    const b = buildMissionBrief(input);
+    expect(b).toContain('Work only in this worktree');
+    expect(b).toMatch(/No questions/);
+    expect(b).toMatch(/No deploys, no publishing/);
+    expect(b).toMatch(/no destructive commands/);
+    expect(b).toMatch(/no force pushes/);
+    expect(b).toContain('Commit your work on branch `overnight/20261121-2300--csv-export`');
+    expect(b).toMatch(/Do not push or merge to any other branch/);
+    expect(b).toMatch(/stuck after 3 tries.*TASK_BLOCKED/);
+  });
+
+  it('asks for the completion signal and a Learnings section', () => {
+    const b = buildMissionBrief(input);
+    expect(b).toContain('`TASK_COMPLETE`');
+    expect(b).toContain('`TASK_BLOCKED: <reason>`');
+    expect(b).toContain('`## Learnings`');
+  });
+
+  it('has no learnings, previous attempt or deadline parts unless given', () => {
+    const b = buildMissionBrief(input);
+    expect(b).not.toContain('earlier items of this night learned');
+    expect(b).not.toMatch(/Attempt \d+ of this item failed/);
+    expect(b).not.toContain('The session ends at');
+  });
+
+  it('includes earlier learnings, the previous attempt and the deadline when given', () => {
+    const b = buildMissionBrief({
+      ...input,
+      learnings: [
+        { slug: 'setup-tests', title: 'Set up tests', text: '- Tests run with `npm test`.' },
+        { slug: 'empty', title: 'Empty', text: '   ' },
+      ],
+      previousAttempt: { n: 1, failure: 'checks failed: npm test -- csv exited 1', evidence: 'FAIL csv.test.ts\nexpected 3 columns' },
+      deadline: '2026-11-22T05:00:00Z',
+    });
+    expect(b).toContain('What earlier items of this night learned');
+    expect(b).toContain('### Set up tests (setup-tests)\n- Tests run with `npm test`.');
+    expect(b).not.toContain('(empty)');
+    expect(b).toContain('Attempt 1 of this item failed');
+    expect(b).toContain('checks failed: npm test -- csv exited 1');
+    expect(b).toContain('expected 3 columns');
+    expect(b).toContain('The session ends at 2026-11-22T05:00:00Z');
+  });
+
+  it('keeps long parts in bounds: the end of the evidence, a capped learnings part', () => {
+    const evidence = `${'noise\n'.repeat(2000)}THE REAL ERROR`;
+    const b = buildMissionBrief({
+      ...input,
+      learnings: Array.from({ length: 50 }, (_, i) => ({ slug: `s${i}`, title: `T${i}`, text: 'x'.repeat(1000) })),
+      previousAttempt: { n: 2, failure: 'f', evidence },
+    });
+    expect(b).toContain('THE REAL ERROR');
+    expect(b.length).toBeLessThan(40_000);
+  });
+
+  it('fences commands that contain backticks safely', () => {
+    const b = buildMissionBrief({ ...input, item: { ...item, verify: ['echo ```x```'] } });
+    expect(b).toContain('````\necho ```x```\n````');
+  });
+});
