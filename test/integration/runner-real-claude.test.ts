@@ -89,4 +89,63 @@ describe('the runner with the real claude CLI (stand-in model)', () => {
     process.stdout.write(`[runner-real-claude] two-item night in ${elapsed} ms\n`);
     if (process.env.SHOW_RUNNER_LOG) process.stdout.write(log + readFileSync(sessionFiles(repo.root, id).events, "utf8"));
   }, 180_000);
+
+  it('schedule: a detached runner waits for the start time, then runs the night', async () => {
+    const r = makeRepo({
+      'backlog/001-gamma.md': backlogItem({ title: 'Add gamma', status: 'ready', type: 'feature', priority: 'high', verify: 'test -f gamma.txt' }, body('MARK-gamma-3')),
+      'overnight.config.yaml': `pull_request:\n  enabled: false\nagent:\n  claude_path: ${JSON.stringify(claudeBin())}\n  estimate: 5m\n`,
+    });
+    model.addScript({ marker: 'MARK-gamma-3', turns: [{ tool: 'Bash', input: { command: 'echo g > gamma.txt && git add gamma.txt && git commit -q -m "Add gamma"' } }] });
+    try {
+      const env = claudeEnv({ modelUrl: model.url });
+      const launched = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json'], { cwd: r.root, env, encoding: 'utf8' }));
+      const id: string = launched.data.sessionId;
+      const at = new Date(Date.now() + 4000);
+      const out = execFileSync(process.execPath, [CLI, 'schedule', at.toISOString()], { cwd: r.root, env, encoding: 'utf8' });
+      expect(out).toContain('will start at');
+      const pid = Number(/pid (\d+)/.exec(out)![1]);
+      let state = readState(r.root, id);
+      expect(state).toMatchObject({ phase: 'scheduled', scheduledFor: at.toISOString() });
+      expect(readLock(r.root)?.pid).toBe(pid);
+      // A second start is refused while the scheduled runner waits.
+      expect(() => execFileSync(process.execPath, [CLI, 'start'], { cwd: r.root, env, encoding: 'utf8', stdio: 'pipe' })).toThrow(/still running \(pid/);
+      const t0 = Date.now();
+      while (isPidAlive(pid) && Date.now() - t0 < 120_000) await new Promise((res) => setTimeout(res, 250));
+      state = readState(r.root, id);
+      expect(state.phase, readFileSync(sessionFiles(r.root, id).runnerLog, 'utf8')).toBe('complete');
+      expect(Date.parse(state.startedAt!)).toBeGreaterThanOrEqual(at.getTime() - 50);
+      expect(state.items.gamma!.status).toBe('merged');
+    } finally {
+      r.remove();
+    }
+  }, 150_000);
+
+  it('abandon stops a live detached runner (SIGTERM ends its agent), removes worktrees and keeps branches', async () => {
+    const r = makeRepo({
+      'backlog/001-hang.md': backlogItem({ title: 'Hang', status: 'ready', type: 'feature', priority: 'high', verify: 'true' }, body('MARK-hang-4')),
+      'overnight.config.yaml': `pull_request:\n  enabled: false\nagent:\n  claude_path: ${JSON.stringify(claudeBin())}\n  estimate: 5m\n`,
+    });
+    model.addScript({ marker: 'MARK-hang-4', turns: [{ hang: true }] });
+    try {
+      const env = claudeEnv({ modelUrl: model.url });
+      const id: string = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json'], { cwd: r.root, env, encoding: 'utf8' })).data.sessionId;
+      const out = execFileSync(process.execPath, [CLI, 'start', '--detach'], { cwd: r.root, env, encoding: 'utf8' });
+      const pid = Number(/pid (\d+)/.exec(out)![1]);
+      const t0 = Date.now();
+      while (model.requestsFor('MARK-hang-4').length === 0 && Date.now() - t0 < 60_000) await new Promise((res) => setTimeout(res, 200));
+      expect(readState(r.root, id).items.hang!.status).toBe('running');
+      const abandoned = execFileSync(process.execPath, [CLI, 'abandon'], { cwd: r.root, env, encoding: 'utf8' });
+      expect(abandoned).toContain(`stopped the runner (pid ${pid})`);
+      expect(isPidAlive(pid)).toBe(false);
+      const state = readState(r.root, id);
+      expect(state.phase).toBe('abandoned');
+      expect(state.items.hang).toMatchObject({ status: 'interrupted' });
+      expect(readLock(r.root)).toBeUndefined();
+      expect(r.git('worktree', 'list')).not.toContain('.overnight');
+      expect(r.git('branch', '--list', `overnight/${id}*`)).toContain(`overnight/${id}`);
+      expect(readEvents(r.root, id).map((e) => e.type)).toEqual(expect.arrayContaining(['item_interrupted', 'session_end', 'session_abandoned']));
+    } finally {
+      r.remove();
+    }
+  }, 150_000);
 });
