@@ -296,7 +296,24 @@ class Analyzer {
       else if (p.type === 'procsub') this.walkSub(p.body, st, fr, `${p.dir}(...)`);
       else if (p.type === 'param' && p.opScript) this.walkSub(p.opScript, st, fr, '${...}');
     }
-    return expandWord(w, { env: st.env, home: this.ctx.home, cwd: st.cwd, split });
+    return expandWord(w, { env: st.env, home: this.ctx.home, cwd: st.cwd, split, cmdsubValue: (b) => this.cmdsubValue(b, st) });
+  }
+
+  /** The output of a substitution the analyzer can compute: `$(pwd)`, `$(git rev-parse --show-toplevel)`, `$(echo literal)`. */
+  private cmdsubValue(body: Script, st: State): string | null {
+    const item = body.items.length === 1 ? body.items[0]! : undefined;
+    const cmd = item && item.pipeline.commands.length === 1 ? item.pipeline.commands[0]! : undefined;
+    if (!cmd || cmd.type !== 'simple' || cmd.redirects.length > 0 || cmd.assigns.length > 0) return null;
+    const words = cmd.words.map((w) => expandWord(w, { env: st.env, home: this.ctx.home, cwd: st.cwd, split: true })).flat();
+    if (words.some((a) => a.value === null)) return null;
+    const v = words.map((a) => a.value!);
+    if (v[0] === 'pwd' && v.slice(1).every((x) => x === '-L' || x === '-P')) return st.cwd;
+    if (v[0] === 'git' && v[1] === 'rev-parse' && v[2] === '--show-toplevel' && v.length === 3) {
+      return st.cwd !== null && (st.cwd === this.ctx.worktreeRoot || st.cwd.startsWith(this.ctx.worktreeRoot + '/')) ? this.ctx.worktreeRoot : null;
+    }
+    if (v[0] === 'echo' && !v.slice(1).some((x) => x.startsWith('-'))) return v.slice(1).join(' ');
+    if ((v[0] === 'dirname' || v[0] === 'basename') && v.length === 2) return v[0] === 'dirname' ? posix.dirname(v[1]!) : posix.basename(v[1]!);
+    return null;
   }
 
   private redirects(rs: Redirect[], st: State, fr: Frame): Redir[] {
@@ -616,6 +633,19 @@ class Analyzer {
       case 'pipx':
         if (name === 'pipx' && rest[0]?.value !== 'run') break;
         return wrap(stripVersion(skipOptions(name === 'pipx' ? rest.slice(1) : rest, '', [])));
+      case 'docker':
+      case 'podman': {
+        // `docker exec [opts] container cmd...` / `docker compose exec [opts] service cmd...`: judge the inner command.
+        const compose = rest[0]?.value === 'compose';
+        const r = compose ? rest.slice(1) : rest;
+        if (r[0]?.value !== 'exec') break;
+        const inner = skipOptions(r.slice(1), 'eEuw', ['--env', '--env-file', '--user', '--workdir', '--detach-keys', '--index']);
+        if (inner.length < 2) break;
+        this.emit(argv, st, fr, x);
+        const f = this.deeper(fr, `${name} exec`);
+        if (f) this.dispatch(inner.slice(1), clone(st), f, { redirects: [], wrappers: [], stdin: x.stdin, cwd: null });
+        return;
+      }
       case 'eval': {
         if (rest.length === 0) break;
         if (rest.every((a) => a.value !== null)) return this.walkString(rest.map((a) => a.value).join(' '), st, fr, 'eval');

@@ -42,15 +42,20 @@ export type PathClass = 'inside' | 'root' | 'git' | 'denied' | 'outside';
 
 export function classifyPath(abs: string, ctx: PolicyContext): PathClass {
   const root = normalise(ctx.worktreeRoot);
-  for (const d of ctx.denyPaths) if (isWithin(abs, normalise(d))) return 'denied';
+  for (const d of ctx.denyPaths) if (isWithin(abs, anchor(d, root))) return 'denied';
   if (abs.split('/').includes('.git')) return 'git';
   if (isWithin(root, abs)) return 'root';
   if (isWithin(abs, root)) return 'inside';
   for (const a of ctx.allowPaths) {
-    const an = normalise(a);
+    const an = anchor(a, root);
     if (abs !== an && isWithin(abs, an)) return 'inside';
   }
   return 'outside';
+}
+
+/** A configured path: absolute as is, relative to the worktree root otherwise. */
+function anchor(p: string, root: string): string {
+  return p.startsWith('/') ? normalise(p) : normalise(posix.join(root, p));
 }
 
 /** Device files that are fine to write to (`2>/dev/null`). */
@@ -81,7 +86,7 @@ const SECRET_NAME_RES: RegExp[] = [
   /^\.?vault[-_]?pass(word)?(\.txt)?$/i,
 ];
 /** Example files that document a secret file's shape and hold no secret. */
-const SECRET_EXCEPTIONS = /^\.env\.(example|sample|template)$|^\.env\.[a-z]+\.(example|sample|template)$|\.(example|sample|template)$/;
+const SECRET_EXCEPTIONS = /^\.env\.(example|sample|template)(\.|$)|^\.env\.[a-z]+\.(example|sample|template)$|\.(example|sample|template)$/;
 const SECRET_DIR_RES: RegExp[] = [
   /(^|\/)\.ssh\//,
   /(^|\/)\.gnupg\//,
@@ -108,6 +113,7 @@ const SECRET_DIR_RES: RegExp[] = [
 export function isSecretPath(p: string): boolean {
   const name = posix.basename(p);
   if (SECRET_DIR_RES.some((re) => re.test(p))) return true;
+  if (/(^|\/)(\.ssh|\.gnupg|\.aws|\.password-store)$/.test(p)) return true;
   if (/[*?[]/.test(name)) {
     return ['.env', '.env.local', '.env.production', 'id_rsa', 'server.pem', 'server.key', 'credentials'].some((s) => globMatches(name, s));
   }

@@ -222,7 +222,7 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
       }
       return undefined;
     case 'heroku':
-      if (/^(logs|ps|apps|apps:info|config|config:get|releases|status|help|version|whoami|auth:whoami|addons|domains|regions|stack|features|labs|access|pg:info|pg:psql)$/.test(first) && !['apps:destroy'].includes(first)) return undefined;
+      if (/^(logs|ps|apps|apps:info|config|config:get|releases|status|help|version|whoami|auth:whoami|addons|domains|regions|stack|features|labs|access|pg:info|pg:psql|auth:.*|login|logout)$/.test(first) && !['apps:destroy'].includes(first)) return undefined;
       if (first === '' || has('--version', '--help')) return undefined;
       return { ruleId: 'deploy.platform', detail: `heroku ${first}` };
     case 'firebase':

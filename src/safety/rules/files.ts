@@ -211,7 +211,10 @@ function globTarget(p: string, ctx: PolicyContext): Hit | undefined {
     if (base !== norm(ctx.worktreeRoot)) return { ruleId: 'fs.rm-outside-worktree', detail: `${p} matches outside the worktree` };
     if (globMatches(pattern, '.git')) return { ruleId: 'fs.rm-git-dir', detail: `${p} matches .git` };
   }
-  for (const d of ctx.denyPaths) if (norm(d).startsWith(base + '/')) return { ruleId: 'fs.deny-path', detail: `${p} can match ${d}` };
+  for (const d of ctx.denyPaths) {
+    const dn = resolvePath(d, ctx.worktreeRoot, ctx.home);
+    if (dn && dn.startsWith(base + '/')) return { ruleId: 'fs.deny-path', detail: `${p} can match ${d}` };
+  }
   return undefined;
 }
 

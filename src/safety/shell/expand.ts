@@ -38,6 +38,8 @@ export interface ExpandOptions {
   cwd: string | null;
   /** Split unquoted expansions into several fields (false for assignment values and redirect targets). */
   split: boolean;
+  /** The output of a command substitution when the analyzer knows it (`$(pwd)`), else null. */
+  cmdsubValue?: (body: Script) => string | null;
 }
 
 /** Looks a variable up: known value or null. `HOME` and `PWD` are known from the context. */
@@ -85,18 +87,34 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
         }
         break;
       }
+      case 'cmdsub':
       case 'param': {
+        let val: string | null;
+        if (p.type === 'cmdsub') {
+          cmdsubs.push(p.body);
+          val = opts.cmdsubValue ? opts.cmdsubValue(p.body) : null;
+          if (val === null) {
+            cur.known = false;
+            cur.content = true;
+            cur.t += '$(...)';
+            if (p.quoted) cur.quoted = true;
+            break;
+          }
+          val = val.replace(/\n+$/, '');
+        } else {
         vars.push(p.name);
-        let val = /^[A-Za-z_]/.test(p.name) ? lookupVar(p.name, opts) : null;
+        val = /^[A-Za-z_]/.test(p.name) ? lookupVar(p.name, opts) : null;
         if (p.op !== undefined) {
           // ${X:-default}, ${X#pattern}, ${#X}...: only the plain forms keep a known value.
           if (val !== null && (p.op.startsWith(':-') || p.op.startsWith('-')) && val !== '') {
             // value stays
           } else val = null;
         }
+        }
         cur.content = true;
         if (p.quoted) cur.quoted = true;
         if (val === null) {
+          if (p.type !== 'param') break;
           cur.known = false;
           cur.t += p.op !== undefined ? `\${${p.name}${p.op}}` : `$${p.name}`;
           unknownVars.push(p.name);
@@ -122,13 +140,6 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
         });
         break;
       }
-      case 'cmdsub':
-        cmdsubs.push(p.body);
-        cur.known = false;
-        cur.content = true;
-        cur.t += '$(...)';
-        if (p.quoted) cur.quoted = true;
-        break;
       case 'arith':
         cur.known = false;
         cur.content = true;
