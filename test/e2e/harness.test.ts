@@ -8,7 +8,7 @@ import { startStandinModel, type StandinModel } from '../../src/standin/server.j
 import { makeRepo, type TestRepo } from '../support/repo.js';
 import { runClaude } from '../support/claude.js';
 
-describe('e2e harness: real claude CLI against the stand-in model', () => {
+describe('e2e harness: real claude CLI against the stand-in model', { timeout: 120_000 }, () => {
   let model: StandinModel;
   let repo: TestRepo;
 

@@ -41,7 +41,7 @@ const backlog = {
   'backlog/008-old-thing.md': backlogItem({ title: 'Old thing', status: 'done', type: 'chore', priority: 'low' }),
 };
 
-describe('/overnight skill with the real claude CLI', () => {
+describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () => {
   let repo: TestRepo;
   const models: StandinModel[] = [];
 
@@ -166,6 +166,13 @@ describe('/overnight skill with the real claude CLI', () => {
     expect(skillText(requests[0]!)).toContain(
       "MESSAGE: Invalid time limit '6x'. Expected hours such as '6h' or '1.5h', or minutes such as '90m'.",
     );
+  });
+
+  it('/overnight resume with no session says there is nothing to resume', async () => {
+    const { run, requests } = await runSkill('/overnight resume', [echoMessage]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(skillText(requests[0]!)).toContain('FLOW: error');
+    expect(run.result.result).toBe('No overnight session to resume in this repository. Start one with /overnight.');
   });
 
   it('/overnight outside the repository root, and without a backlog folder, fails its preconditions', async () => {

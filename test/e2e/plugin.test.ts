@@ -28,7 +28,7 @@ async function claude(args: string[], home: string, extraEnv: Record<string, str
   });
 }
 
-describe('the overnight plugin in Claude Code', () => {
+describe('the overnight plugin in Claude Code', { timeout: 240_000 }, () => {
   const homes: string[] = [];
   afterAll(() => {
     for (const h of homes) rmSync(h, { recursive: true, force: true });
