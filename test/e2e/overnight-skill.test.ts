@@ -4,7 +4,7 @@
  * stand-in model. The assertions read what the model was sent, so they check exactly what a real
  * model would see.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
@@ -133,6 +133,49 @@ describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () =
     expect(markdown).toContain('fix-typo'); // listed as left out by request
     expect(run.result.result).toBe(markdown);
     expect(existsSync(join(repo.root, '.overnight'))).toBe(false);
+  });
+
+  it('Approve: the model launches the session through the CLI, and the next /overnight offers that active session', async () => {
+    const night = makeRepo(backlog);
+    try {
+      const launch = `"${OVERNIGHT_BIN}" launch --format json --time-limit 6h --exclude 7`;
+      const { run, requests } = await runSkill(
+        '/overnight 6h',
+        [
+          { text: 'Approved. Launching.', tool: 'Bash', input: { command: launch, description: 'Launch the approved session' } },
+          (req) => {
+            const line = (req.lastToolResults[0]?.content ?? '').split('\n').find((l) => l.startsWith('{'));
+            const envelope = line ? JSON.parse(line) : undefined;
+            return { text: envelope?.ok ? `LAUNCHED ${envelope.data.sessionId} ${envelope.data.integrationBranch}` : `FAILED ${req.lastToolResults[0]?.content}` };
+          },
+        ],
+        { cwd: night.root },
+      );
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.result.permission_denials).toEqual([]);
+      expect(requests).toHaveLength(2);
+      const [, sessionId, branch] = /^LAUNCHED (\S+) (\S+)$/.exec(run.result.result) ?? [];
+      expect(sessionId, run.result.result).toBeDefined();
+      expect(branch).toBe(`overnight/${sessionId}`);
+      // The session exists with its frozen plan and integration branch; the user's checkout is untouched.
+      const plan = readFileSync(join(night.root, '.overnight/sessions', sessionId!, 'plan.md'), 'utf8');
+      expect(plan).toContain('csv-export');
+      expect(plan.split('## Not in this night')[0]).not.toContain('fix-typo');
+      expect(night.git('branch', '--list', branch!)).toContain(branch);
+      expect(night.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+      expect(night.git('status', '--porcelain')).toBe('');
+
+      // /overnight again: one session at a time, so it offers the active one instead of a plan.
+      const again = await runSkill('/overnight', [echo('session-status')], { cwd: night.root });
+      const text = skillText(again.requests[0]!);
+      expect(text).toContain('FLOW: active-session');
+      expect(text).toContain(`SESSION: ${sessionId}`);
+      expect(text).toContain('PHASE: launched');
+      expect(block(text, 'session-plan')).toBeUndefined();
+      expect(again.run.result.result).toContain(sessionId);
+    } finally {
+      night.remove();
+    }
   });
 
   it('/overnight status with no session says so helpfully', async () => {
