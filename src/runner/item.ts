@@ -67,7 +67,7 @@ export async function runItem(ctx: NightContext, item: ManifestItem, signal: Abo
   } catch (error) {
     const now = new Date(ctx.deps.now()).toISOString();
     if (signal.aborted) {
-      await ctx.update((s) => setItemStatus(s, item.slug, 'interrupted', { now, reason: interruptReason(signal.reason), failureKind: 'timeout' }));
+      await ctx.update((s) => setItemStatus(s, item.slug, 'interrupted', { now, reason: interruptReason(signal.reason), failureKind: signal.reason === 'deadline' ? 'timeout' : undefined }));
       ctx.event('item_interrupted', { slug: item.slug, reason: interruptReason(signal.reason) });
       return 'interrupted';
     }
@@ -92,7 +92,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
   const nowIso = () => new Date(deps.now()).toISOString();
   const interrupted = async (): Promise<ItemEnd> => {
     const reason = interruptReason(signal.reason);
-    await ctx.update((s) => setItemStatus(s, slug, 'interrupted', { now: nowIso(), reason, failureKind: 'timeout' }));
+    await ctx.update((s) => setItemStatus(s, slug, 'interrupted', { now: nowIso(), reason, failureKind: signal.reason === 'deadline' ? 'timeout' : undefined }));
     await ctx.update((s) => updateAttempt(s, slug, { endedAt: nowIso(), outcome: 'interrupted' })).catch(() => undefined);
     ctx.event('item_interrupted', { slug, reason });
     return 'interrupted';

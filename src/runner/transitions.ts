@@ -227,7 +227,8 @@ export function prepareResume(
       recoveredMerged.push(m.slug);
       continue;
     }
-    if (['running', 'verifying', 'merging', 'interrupted', 'deferred'].includes(item.status)) {
+    const stoppedBy = item.status === 'failed' && item.failureKind === 'permanent';
+    if (stoppedBy || ['running', 'verifying', 'merging', 'interrupted', 'deferred'].includes(item.status)) {
       item.status = 'pending';
       delete item.reason;
       delete item.failureKind;

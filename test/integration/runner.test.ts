@@ -213,7 +213,7 @@ describe('the night loop (fake agent, real git)', () => {
     const summary = await runNight({ repoRoot: r.root, sessionId: id, deps, deadline: new Date(Date.now() + 1500).toISOString() });
     expect(summary.phase).toBe('complete');
     const s = readState(r.root, id);
-    expect(s.items.slow).toMatchObject({ status: 'interrupted', reason: 'stopped at the session time limit' });
+    expect(s.items.slow).toMatchObject({ status: 'interrupted', reason: 'stopped at the session time limit', failureKind: 'timeout' });
     expect(s.items.next).toMatchObject({ status: 'deferred' });
     expect(readEvents(r.root, id).map((e) => e.type)).toContain('deadline_reached');
   });

@@ -94,8 +94,12 @@ describe('transitions', () => {
     s = applySchedule(s, { start: [], defer: [{ slug: 'b', reason: 'dep interrupted' }], block: [], finished: true }, T);
     s = startAttempt(s, 'c', { claudeSessionId: 'u', now: T, branch: 'b', worktree: 'w', startCommit: 'c', transcript: 't' }).state;
     s = { ...s, phase: 'stopped', stopReason: 'signal' };
-    const r = prepareResume(s, manifest().items, { now: T, mergedSlugs: new Map([['c', { mergeCommit: 'm1', commits: ['k'] }]]) });
-    expect(r.reset.sort()).toEqual(['a', 'b']);
+    const extra = { ...manifest(), items: [...manifest().items, mItem('d'), mItem('e')] };
+    s.items.d = { slug: 'd', status: 'failed', failureKind: 'permanent', reason: 'claude missing', attempts: [], commits: [] };
+    s.items.e = { slug: 'e', status: 'failed', failureKind: 'task', reason: 'checks failed', attempts: [], commits: [] };
+    const r = prepareResume(s, extra.items, { now: T, mergedSlugs: new Map([['c', { mergeCommit: 'm1', commits: ['k'] }]]) });
+    expect(r.reset.sort()).toEqual(['a', 'b', 'd']);
+    expect(r.state.items.e!.status).toBe('failed');
     expect(r.recoveredMerged).toEqual(['c']);
     expect(r.state.items.c).toMatchObject({ status: 'merged', mergeCommit: 'm1', commits: ['k'] });
     expect(r.state.items.a!.status).toBe('pending');
