@@ -40,7 +40,8 @@ export interface BacklogScan {
  * instead of stopping at the first: bad file names (`backlog.file-name`), frontmatter errors (see
  * parseItemText), duplicate ids (`backlog.duplicate-id`) and slugs (`backlog.duplicate-slug`),
  * unknown `blocked_by` references (`backlog.unknown-dependency`) and cycles (`backlog.cycle`).
- * Subfolders and ignored files (see isIgnoredBacklogFile) are skipped. Never throws for bad input;
+ * Subfolders and ignored files (see isIgnoredBacklogFile) are skipped; symlinks are followed.
+ * A file that cannot be read (a dangling symlink, no permission) is `backlog.unreadable`. Never throws for bad input;
  * throws only on I/O errors other than a missing folder. Read-only.
  */
 export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig, 'backlog_dir'>): Promise<BacklogScan> {
@@ -62,7 +63,10 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
     }
     throw error;
   }
-  const names = entries.filter((e) => e.isFile() && !isIgnoredBacklogFile(e.name)).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => !isIgnoredBacklogFile(e.name) && (e.isFile() || e.isSymbolicLink()))
+    .map((e) => e.name)
+    .sort();
   const errors: OvernightError[] = [];
   const files: BacklogFile[] = [];
   for (const name of names) {
@@ -82,7 +86,19 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
   const parsedItems: BacklogItem[] = [];
   const blockedByLines = new Map<number, number>();
   for (const entry of files) {
-    const text = await readFile(join(repoRoot, entry.file), 'utf8');
+    let text: string;
+    try {
+      text = await readFile(join(repoRoot, entry.file), 'utf8');
+    } catch (error) {
+      errors.push(
+        new OvernightError('backlog.unreadable', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+          file: entry.file,
+          fix: 'Make it readable (check its permissions, or where its symlink points).',
+          cause: error,
+        }),
+      );
+      continue;
+    }
     const parsed = parseItemText(text, entry.file, entry);
     if (!parsed.ok) {
       errors.push(...parsed.errors);

@@ -106,3 +106,18 @@ describe('reading the backlog folder', () => {
     );
   });
 });
+
+describe('unusual files', () => {
+  test('a symlink to an item file is read; a dangling one is an error naming it', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const root = folder({ 'elsewhere/a.md': backlogItem({ title: 'Linked' }), 'backlog/002-b.md': backlogItem({ title: 'B' }) });
+    symlinkSync(join(root, 'elsewhere/a.md'), join(root, 'backlog/001-linked.md'));
+    expect((await readBacklog(root, CONFIG)).map((i) => i.title)).toEqual(['Linked', 'B']);
+    symlinkSync(join(root, 'nowhere.md'), join(root, 'backlog/003-dangling.md'));
+    const scan = await scanBacklog(root, CONFIG);
+    expect(scan.errors.map((e) => e.format())).toEqual([
+      'backlog/003-dangling.md: cannot read the file: ENOENT\n  Fix: Make it readable (check its permissions, or where its symlink points).',
+    ]);
+    expect(scan.items.map((i) => i.id)).toEqual([1, 2]);
+  });
+});
