@@ -2,7 +2,7 @@
  * Running the real Claude Code CLI (node_modules/.bin/claude) against the scripted stand-in model,
  * offline, with a private HOME so nothing from the machine's own Claude Code setup leaks in.
  */
-import { mkdtempSync, mkdirSync, realpathSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +93,8 @@ export function parseStreamJson(stdout: string): any[] {
  * Runs `claude -p <prompt> --output-format stream-json --verbose --permission-mode dontAsk
  * [--plugin-dir <dir>] ...args` in `cwd` with stdin closed, against the stand-in at `modelUrl`.
  * Never throws on a non-zero exit; rejects only when the binary cannot start or times out
- * (`timeoutMs`, default 90 s).
+ * (`timeoutMs`, default 90 s). `home` reuses a private HOME (e.g. one a plugin was installed
+ * into); without it a fresh one is made and removed after the run.
  */
 export async function runClaude(opts: {
   cwd: string;
@@ -109,14 +110,18 @@ export async function runClaude(opts: {
   if (opts.pluginDir) args.push('--plugin-dir', opts.pluginDir);
   args.push(...(opts.args ?? []));
   const started = Date.now();
+  // A private HOME made here is removed after the run; one passed in belongs to the caller.
+  const home = opts.home ?? makeClaudeHome();
   const proc = await execa(claudeBin(), args, {
     cwd: opts.cwd,
-    env: { ...claudeEnv({ modelUrl: opts.modelUrl, home: opts.home }), ...(opts.env ?? {}) },
+    env: { ...claudeEnv({ modelUrl: opts.modelUrl, home }), ...(opts.env ?? {}) },
     extendEnv: false,
     stdin: 'ignore',
     reject: false,
     timeout: opts.timeoutMs ?? 90_000,
     maxBuffer: 64 * 1024 * 1024,
+  }).finally(() => {
+    if (!opts.home) rmSync(home, { recursive: true, force: true });
   });
   if (proc.timedOut) throw new Error(`claude timed out after ${opts.timeoutMs ?? 90_000} ms\nstderr: ${proc.stderr}\nstdout tail: ${String(proc.stdout).slice(-2000)}`);
   if (proc.exitCode === undefined) throw new Error(`claude did not start: ${proc.message}`);
