@@ -117,6 +117,9 @@ export function analyzeCommand(command: string, cwd: string, ctx: PolicyContext)
 }
 
 const MAX_INVOCATIONS = 2000;
+/** Keys in the variable map that hold other facts: written file contents and aliases. */
+const FILE_KEY = '\u0000file:';
+const ALIAS_KEY = '\u0000alias:';
 
 class Analyzer {
   invocations: Invocation[] = [];
@@ -189,7 +192,7 @@ class Analyzer {
       this.command(cmd, sub, fr, stdin);
       const mine = this.invocations.slice(before);
       network = network || mine.some((inv) => FETCHERS.has(inv.name));
-      text = literalOutput(cmd, mine);
+      text = literalOutput(cmd, mine) ?? this.catContent(mine, sub);
       prev = mine;
     });
   }
@@ -312,6 +315,10 @@ class Analyzer {
       return st.cwd !== null && (st.cwd === this.ctx.worktreeRoot || st.cwd.startsWith(this.ctx.worktreeRoot + '/')) ? this.ctx.worktreeRoot : null;
     }
     if (v[0] === 'echo' && !v.slice(1).some((x) => x.startsWith('-'))) return v.slice(1).join(' ');
+    const line = v.join(' ');
+    if (line === 'git branch --show-current' || line === 'git rev-parse --abbrev-ref HEAD' || line === 'git symbolic-ref --short HEAD') {
+      return st.branch !== undefined ? st.branch : this.ctx.currentBranch ?? null;
+    }
     if ((v[0] === 'dirname' || v[0] === 'basename') && v.length === 2) return v[0] === 'dirname' ? posix.dirname(v[1]!) : posix.basename(v[1]!);
     return null;
   }
@@ -360,8 +367,23 @@ class Analyzer {
       if (redirects.length > 0) this.emit([], st, fr, { redirects, wrappers: [] });
       return;
     }
+    const before = this.invocations.length;
     this.dispatch(argv, st, fr, { redirects, stdin, wrappers: [] });
+    this.recordWrites(cmd, redirects, this.invocations.slice(before), st);
     this.updateState(argv, st);
+  }
+
+  /** Remembers the content of files written by `echo`/`printf`/`cat <<EOF` redirections, so running them later in the line is judged. */
+  private recordWrites(cmd: SimpleCommand, redirects: Redir[], mine: Invocation[], st: State): void {
+    const outs = redirects.filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && r.target && (r.fd === undefined || r.fd === 1));
+    if (outs.length === 0) return;
+    const text = literalOutput(cmd, mine);
+    for (const r of outs) {
+      const p = r.target!.value === null ? null : resolvePath(r.target!.value, st.cwd, this.ctx.home);
+      if (p === null) continue;
+      const prev = r.op === '>>' ? this.fileContent(p, st) : '';
+      st.env.set(FILE_KEY + p, text === null || prev === null ? null : (prev ?? '') + text);
+    }
   }
 
   /** Applies what a command changes for the commands after it: cwd, variables, the checked-out branch. */
@@ -394,6 +416,12 @@ class Analyzer {
           }
           const m = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(a.value);
           if (m) st.env.set(m[1]!, m[2]!);
+        }
+        return;
+      case 'alias':
+        for (const a of rest) {
+          const m = a.value === null ? null : /^([^=\s]+)=([\s\S]*)$/.exec(a.value);
+          if (m) st.env.set(ALIAS_KEY + m[1]!, m[2]!);
         }
         return;
       case 'unset':
@@ -442,6 +470,15 @@ class Analyzer {
     return inv;
   }
 
+  /** `cat file` of a file written earlier in the same command line: its known content. */
+  private catContent(mine: Invocation[], st: State): string | null {
+    const inv = mine.length === 1 ? mine[0]! : undefined;
+    if (!inv || inv.name !== 'cat' || inv.argv.length !== 2) return null;
+    const a = inv.argv[1]!;
+    const c = a.value === null ? undefined : this.fileContent(resolvePath(a.value, inv.cwd, this.ctx.home), st);
+    return c ?? null;
+  }
+
   /** Unwraps wrappers and nested interpreters, then emits the final invocation(s). */
   private dispatch(argv: Arg[], st: State, fr: Frame, x: { redirects: Redir[]; stdin?: StdinInfo; wrappers: string[]; cwd?: string | null }): void {
     const a0 = argv[0];
@@ -454,6 +491,18 @@ class Analyzer {
     }
     if (a0.value === null) argv = [lit(name), ...argv.slice(1)];
     const rest = argv.slice(1);
+    const alias = st.env.get(ALIAS_KEY + name);
+    if (typeof alias === 'string' && !x.wrappers.includes(`alias ${name}`)) {
+      const text = `${alias} ${rest.map((a) => (a.value !== null ? shellQuote(a.value) : a.text)).join(' ')}`;
+      return this.walkString(text, st, fr, `alias ${name}`);
+    }
+    if (a0.value !== null && a0.value.includes('/')) {
+      const content = this.fileContent(resolvePath(a0.value, x.cwd ?? st.cwd, this.ctx.home), st);
+      if (content !== undefined) {
+        this.emit(argv, st, fr, x);
+        return this.runWrittenScript(content, a0.value, st, fr);
+      }
+    }
     const wrap = (inner: Arg[], label = name!, cwd?: string | null): void => {
       if (inner.length === 0) {
         this.emit(argv, st, fr, x);
@@ -659,6 +708,11 @@ class Analyzer {
           return;
         }
         if (f && (f.value === '/dev/stdin' || f.value === '-')) return this.stdinScript(x.stdin, st, fr, name);
+        const content = f?.value == null ? undefined : this.fileContent(resolvePath(f.value, x.cwd ?? st.cwd, this.ctx.home), st);
+        if (content !== undefined) {
+          this.emit(argv, st, fr, x);
+          return this.runWrittenScript(content, f!.value!, st, fr);
+        }
         break;
       }
       case 'xargs':
@@ -690,6 +744,11 @@ class Analyzer {
     this.emit(argv, st, fr, x);
   }
 
+  private runWrittenScript(content: string | null, path: string, st: State, fr: Frame): void {
+    if (content === null) this.find('shell.eval-unknown', `\`${path}\` was written earlier in this command with content the gate cannot see`, true);
+    else this.walkString(content, clone(st), fr, `script ${path}`);
+  }
+
   private unknownCode(args: Arg[], label: string): void {
     if (args.some((a) => a.cmdsubs.some((s) => this.fetches(s)))) {
       this.find('net.pipe-to-shell', `\`${label}\` runs code fetched from the network`);
@@ -704,7 +763,20 @@ class Analyzer {
       this.find('net.pipe-to-shell', `output fetched from the network is piped into \`${label}\``);
       return;
     }
-    if (stdin.text !== null) this.walkString(stdin.text, clone(st), fr, `${label} <<stdin`);
+    if (stdin.text !== null) {
+      this.walkString(stdin.text, clone(st), fr, `${label} <<stdin`);
+      return;
+    }
+    // `cat script.sh | bash` runs a local file like `bash script.sh` does; anything else computed is unknown code.
+    const localFile = stdin.producers.length > 0 && stdin.producers.every((p) => p.name === 'cat' && p.argv.length > 1 && p.argv.slice(1).every((a) => a.value !== null && !a.value.startsWith('-')));
+    if (stdin.producers.length > 0 && !localFile) this.find('shell.eval-unknown', `\`${label}\` runs a script computed by \`${stdin.producers.map((p) => p.text).join(' | ')}\``, true);
+  }
+
+  /** The content of a script file written earlier in the same command line, if known. */
+  private fileContent(path: string | null, st: State): string | null | undefined {
+    if (path === null) return undefined;
+    const k = FILE_KEY + path;
+    return st.env.has(k) ? st.env.get(k)! : undefined;
   }
 
   private shell(name: string, argv: Arg[], st: State, fr: Frame, x: { redirects: Redir[]; stdin?: StdinInfo; wrappers: string[]; cwd?: string | null }): void {
@@ -714,6 +786,7 @@ class Analyzer {
     let fromStdin = false;
     if (name === 'busybox') {
       if (args[0]?.value && SHELLS.has(args[0].value)) return this.shell(args[0].value, args, st, fr, x);
+      if (args.length > 0) return this.dispatch(args, st, fr, { ...x, wrappers: [...x.wrappers, 'busybox'] });
       this.emit(argv, st, fr, x);
       return;
     }
@@ -756,6 +829,8 @@ class Analyzer {
         return;
       }
       this.emit(argv, st, fr, x);
+      const content = script.value === null ? undefined : this.fileContent(resolvePath(script.value, x.cwd ?? st.cwd, this.ctx.home), st);
+      if (content !== undefined) this.runWrittenScript(content, script.value!, st, fr);
       return;
     }
     this.stdinScript(x.stdin, st, fr, name);

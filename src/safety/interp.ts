@@ -121,7 +121,7 @@ export interface CodeScan {
 }
 
 const SHELL_CALLS: Record<Family, RegExp> = {
-  python: /\b(?:os\.(?:system|popen|exec\w*|spawn\w*)|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|check_output|check_call|getoutput|Popen)\s*\(/g,
+  python: /\.(?:system|popen)\s*\(|\b(?:os\.(?:exec\w*|spawn\w*)|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|check_output|check_call|getoutput|Popen)\s*\(/g,
   node: /\b(?:execSync|execFileSync|execFile|spawnSync|spawn|exec|fork)\s*\(|\bBun\.spawn(?:Sync)?\s*\(|\bnew\s+Deno\.Command\s*\(/g,
   perl: /\b(?:system|exec|qx)\s*[({]?|`/g,
   ruby: /\b(?:system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?|%x[({]|`/g,

@@ -37,9 +37,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'deploy.platform',
     domain: 'deploy-infra',
-    description: 'Deploying to hosting platforms: `wrangler deploy|publish`, `vercel --prod`, `netlify deploy`, `fly deploy`, `heroku` changes, `firebase deploy`, `serverless deploy`, `gcloud ... deploy`, `railway up`...',
+    description: 'Deploying to hosting platforms (and package scripts or make targets named deploy/release/publish): `wrangler deploy|publish`, `vercel --prod`, `netlify deploy`, `fly deploy`, `heroku` changes, `firebase deploy`, `serverless deploy`, `gcloud ... deploy`, `railway up`...',
     reason: 'This deploys to a live hosting platform. Instead, build and test locally in your worktree (`npm run build`, `wrangler dev`, `vercel build`); a human deploys.',
-    examples: ['wrangler deploy', 'vercel --prod', 'netlify deploy --prod', 'fly deploy', 'heroku releases:rollback', 'firebase deploy', 'serverless deploy', 'gcloud run deploy api', 'git push heroku main'],
+    examples: ['wrangler deploy', 'vercel --prod', 'netlify deploy --prod', 'fly deploy', 'heroku releases:rollback', 'firebase deploy', 'serverless deploy', 'gcloud run deploy api', 'railway up', 'npm run deploy'],
     settingsPatterns: [P('wrangler deploy'), P('wrangler publish'), P('vercel --prod'), P('vercel deploy'), P('netlify deploy'), P('fly deploy'), P('flyctl deploy'), P('firebase deploy'), P('serverless deploy'), P('sls deploy')],
   },
   {
@@ -128,7 +128,20 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
         return { ruleId: 'deploy.publish', detail: `${n} ${first}` };
       }
       if (n === 'yarn' && first === 'npm' && ops[1] === 'publish') return { ruleId: 'deploy.publish', detail: 'yarn npm publish' };
+      {
+        // A package script named deploy/release/publish: its content is not visible, its name says enough.
+        const script = first === 'run' || first === 'run-script' ? ops[1] ?? '' : n === 'yarn' || (n === 'pnpm' && first !== 'deploy') || (n === 'bun' && first !== '') ? first : '';
+        if (/^(deploy|release|publish|ship)([-:_.]|$)/i.test(script)) return { ruleId: 'deploy.platform', detail: `${n} script \`${script}\`` };
+      }
       return undefined;
+    case 'make':
+    case 'just':
+    case 'task':
+    case 'mage': {
+      const target = ops.find((o) => /^(deploy|release|publish|ship)([-:_.]|$)/i.test(o));
+      if (target) return { ruleId: 'deploy.platform', detail: `${n} target \`${target}\`` };
+      return undefined;
+    }
     case 'lerna':
     case 'changeset':
     case 'release-it':

@@ -35,7 +35,7 @@ export const INFO: RuleInfo[] = [
     domain: 'files',
     description: 'Deleting, moving or overwriting `.git` or anything inside it.',
     reason: 'This deletes or changes git metadata (.git), which destroys history and breaks the worktree. Instead, use git commands to change history-safe state (commit, branch), and leave .git alone.',
-    examples: ['rm -rf .git', 'rm -rf .git/refs', 'rm -rf .*', 'find . -delete', 'mv .git /tmp/'],
+    examples: ['rm -rf .git', 'rm -rf .git/refs', 'rm -rf .*', 'find . -name .git -exec rm -rf {} +', 'mv .git /tmp/'],
     settingsPatterns: ['Bash(rm -rf .git:*)', 'Bash(rm -rf ./.git:*)'],
   },
   {
@@ -154,6 +154,20 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       }
       return undefined;
     }
+    case 'tar':
+    case 'bsdtar':
+    case 'unzip':
+    case '7z':
+    case 'curl':
+    case 'wget':
+    case 'git': {
+      const dest = outputDir(inv);
+      for (const d of dest) {
+        const hit = writeTarget(d, inv.cwd, ctx);
+        if (hit) return hit;
+      }
+      return undefined;
+    }
     case 'sed':
     case 'perl': {
       const inPlace = options(args).some((o) => (inv.name === 'sed' ? /^-[^-]*i|^--in-place/.test(o) : /^-[^-]*i/.test(o)));
@@ -240,4 +254,47 @@ export function writeTarget(t: Arg, cwd: string | null, ctx: PolicyContext): Hit
     case 'outside':
       return { ruleId: 'fs.write-outside-worktree', detail: p };
   }
+}
+
+/** Where an extractor, downloader or `git clone` writes: `tar -C`, `unzip -d`, `curl -o`, `wget -O/-P`, the clone directory. */
+function outputDir(inv: Invocation): Arg[] {
+  const args = inv.argv.slice(1);
+  const out: Arg[] = [];
+  const valueOf = (flags: string[], longs: string[]): void => {
+    args.forEach((a, i) => {
+      const v = a.value;
+      if (v === null) return;
+      if (flags.includes(v) && args[i + 1]) out.push(args[i + 1]!);
+      for (const l of longs) if (v.startsWith(l + '=')) out.push({ ...a, value: v.slice(l.length + 1), text: v.slice(l.length + 1) });
+      for (const f of flags) if (f.length === 2 && v.startsWith(f) && v.length > 2 && !v.startsWith('--')) out.push({ ...a, value: v.slice(2), text: v.slice(2) });
+    });
+  };
+  switch (inv.name) {
+    case 'tar':
+    case 'bsdtar':
+      valueOf(['-C', '--directory'], ['--directory']);
+      break;
+    case 'unzip':
+      valueOf(['-d'], []);
+      break;
+    case '7z':
+      args.forEach((a) => {
+        if (a.value?.startsWith('-o') && a.value.length > 2) out.push({ ...a, value: a.value.slice(2), text: a.value.slice(2) });
+      });
+      break;
+    case 'curl':
+      valueOf(['-o', '--output', '--output-dir', '-c', '--cookie-jar', '-D', '--dump-header', '--trace', '--stderr'], ['--output', '--output-dir']);
+      break;
+    case 'wget':
+      valueOf(['-O', '--output-document', '-P', '--directory-prefix', '-o', '--output-file', '-a', '--append-output'], ['--output-document', '--directory-prefix', '--output-file']);
+      break;
+    case 'git': {
+      const i = args.findIndex((a) => a.value === 'clone');
+      if (i < 0 || args.slice(0, i).some((a) => a.value !== null && !a.value.startsWith('-') && args[args.indexOf(a) - 1]?.value !== '-C' && args[args.indexOf(a) - 1]?.value !== '-c')) break;
+      const ops = operands(args.slice(i + 1), ['-b', '--branch', '-o', '--origin', '--depth', '-c', '--config', '--reference', '--separate-git-dir', '-j', '--jobs', '--filter', '-u', '--upload-pack', '--template', '--shallow-since', '--shallow-exclude']);
+      if (ops.length >= 2) out.push(ops[1]!);
+      break;
+    }
+  }
+  return out.filter((a) => a.value !== '-');
 }

@@ -150,9 +150,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.config-global',
     domain: 'git',
-    description: 'Changing the user\'s or the system\'s git configuration (`git config --global/--system`), or the shared remotes.',
+    description: 'Changing the user\'s or the system\'s git configuration (`git config --global/--system`), the shared remotes, or settings that run hidden commands (shell aliases `alias.x=!cmd`, `core.hooksPath`, `core.fsmonitor`, `core.sshCommand`).',
     reason: 'This changes git settings shared with the user and every other checkout. Instead, pass settings for one command (`git -c key=value ...`) or leave configuration to the user.',
-    examples: ['git config --global user.email x@y', 'git config --system core.editor vim', 'git remote set-url origin https://evil.example/x.git'],
+    examples: ['git config --global user.email x@y', 'git config --system core.editor vim', 'git remote set-url origin https://evil.example/x.git', "git config alias.x '!rm -rf /'", 'git config core.hooksPath /tmp/hooks'],
     settingsPatterns: [P('git config --global'), P('git config --system')],
   },
 ];
@@ -279,6 +279,10 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       const read = opts.some((o) => /^--(get|get-all|get-regexp|get-urlmatch|list|show-origin|show-scope|name-only|null|type|default|includes|no-includes)/.test(o) || o === '-l') || vals[0] === 'get' || vals[0] === 'list';
       const write = !read && (operands.length >= 2 || opts.some((o) => /^--(unset|unset-all|add|replace-all|rename-section|remove-section|edit)$/.test(o) || o === '-e') || ['set', 'unset', 'rename-section', 'remove-section', 'edit'].includes(vals[0] ?? ''));
       if (scope && write) return { ruleId: 'git.config-global' };
+      const key = operands.find((a) => a.value !== null && !['set', 'add'].includes(a.value));
+      const value = key ? operands[operands.indexOf(key) + 1] : undefined;
+      if (key?.value && /^alias\./i.test(key.value) && value && (value.value === null || value.value.trimStart().startsWith('!'))) return { ruleId: 'git.config-global', detail: 'a shell alias hides its command from the gate' };
+      if (key?.value && /^core\.(hookspath|fsmonitor|sshcommand|pager|editor)$|^credential\.helper$/i.test(key.value) && value) return { ruleId: 'git.config-global', detail: `${key.value} runs commands the gate cannot see` };
       return undefined;
     }
     case 'remote':

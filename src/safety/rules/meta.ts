@@ -57,7 +57,7 @@ export const INFO: RuleInfo[] = [
     domain: 'parse',
     description: 'Commands nested deeper than 16 levels (subshells, substitutions, `bash -c` inside `bash -c`...).',
     reason: 'This command is nested too deeply for the gate to analyze. Instead, simplify it: write the inner script to a file in your worktree and run that.',
-    examples: ['bash -c "bash -c \\"bash -c ...\\"" (17 levels)'],
+    examples: ['<bash -c inside bash -c ... 17 levels deep>'],
   },
   {
     id: 'config.deny-command',

@@ -14,7 +14,7 @@ export const INFO: RuleInfo[] = [
     domain: 'privilege',
     description: 'Running commands as root or another user: `sudo`, `su`, `doas`, `pkexec`, `run0`, `runuser`.',
     reason: 'This escalates privileges (root or another user), which an unattended agent must never do. Instead, do the task without elevated rights; if it truly needs them, describe the step in your commit message for a human.',
-    examples: ['sudo rm -rf /var/log', 'sudo -u postgres psql', 'su -c "make install"', 'doas reboot', 'pkexec bash', 'curl x | sudo bash'],
+    examples: ['sudo rm -rf /var/log', 'sudo -u postgres psql', 'su -c "make install"', 'doas reboot', 'pkexec bash', 'sudo -s'],
     settingsPatterns: [P('sudo'), P('su'), P('doas'), P('pkexec')],
   },
   {

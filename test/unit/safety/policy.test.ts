@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, denyDecision } from '../../../src/safety/policy.js';
+import { explain } from '../../../src/safety/explain.js';
+import { corpusContext, WORKTREE } from './corpus-data.js';
+
+const ctx = corpusContext();
+const bash = (command: unknown, c = ctx) => evaluate({ toolName: 'Bash', toolInput: { command }, cwd: WORKTREE }, c);
+
+describe('evaluate', () => {
+  it('allows tools it does not gate', () => {
+    for (const t of ['WebFetch', 'WebSearch', 'TodoWrite', 'Task', 'Glob', 'LS', 'mcp__x__y']) {
+      expect(evaluate({ toolName: t, toolInput: {}, cwd: WORKTREE }, ctx)).toEqual({ decision: 'allow' });
+    }
+  });
+  it('denies a Bash call without a command string', () => {
+    expect(bash(undefined)).toMatchObject({ decision: 'deny', ruleId: 'parse.unparseable' });
+    expect(bash(42)).toMatchObject({ decision: 'deny', ruleId: 'parse.unparseable' });
+  });
+  it('answers AskUserQuestion with guidance in unattended sessions', () => {
+    const d = evaluate({ toolName: 'AskUserQuestion', toolInput: { questions: [] }, cwd: WORKTREE }, ctx);
+    expect(d).toMatchObject({ decision: 'deny', ruleId: 'ask.unattended' });
+    if (d.decision === 'deny') expect(d.reason).toMatch(/decide yourself.*DECISIONS.*recorded for the morning/s);
+  });
+  it('never throws: malformed contexts and inputs become decisions, internal errors a deny', () => {
+    const broken = { worktreeRoot: WORKTREE } as never;
+    expect(() => evaluate({ toolName: 'Bash', toolInput: { command: 'ls' }, cwd: WORKTREE }, broken)).not.toThrow();
+    expect(evaluate({ toolName: 'Bash', toolInput: { command: 'ls' }, cwd: WORKTREE }, broken).decision).toBe('allow');
+    const hostile = { ...ctx, get protectedBranches(): string[] { throw new Error('boom'); } };
+    expect(evaluate({ toolName: 'Bash', toolInput: { command: 'git push origin main' }, cwd: WORKTREE }, hostile)).toMatchObject({ decision: 'deny', ruleId: 'internal.error' });
+    expect(evaluate(null as never, ctx)).toMatchObject({ decision: 'deny', ruleId: 'internal.error' });
+  });
+  it('never throws on random input (fuzz)', () => {
+    const alphabet = ['a', ' ', '"', "'", '\\', '$', '(', ')', '{', '}', '`', '|', '&', ';', '<', '>', '\n', '#', '*', 'rm', '-rf', '/', 'git', 'push', '=', '~', '!', '[', ']', '<<', 'EOF'];
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 3000; i++) {
+      const n = Math.floor(rnd() * 20);
+      const cmd = Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+      const d = bash(cmd);
+      expect(['allow', 'deny']).toContain(d.decision);
+      if (d.decision === 'deny') {
+        expect(d.reason).toMatch(/instead/i);
+        expect(d.ruleId).not.toBe('internal.error');
+      }
+    }
+  });
+  it('lets allow_commands override only what the gate cannot see, never a destructive rule', () => {
+    const c = corpusContext({ allowCommands: ['^eval "\\$CMD"$', '^rm ', '^\\$TOOL', '^git push'] });
+    expect(bash('eval "$CMD"', c).decision).toBe('allow');
+    expect(bash('$TOOL run', c).decision).toBe('allow');
+    expect(bash('rm -rf /', c)).toMatchObject({ ruleId: 'fs.rm-outside-worktree' });
+    expect(bash('git push --force', c)).toMatchObject({ ruleId: 'git.force-push' });
+    expect(bash('echo "x', c)).toMatchObject({ ruleId: 'parse.unparseable' });
+  });
+  it('applies deny_commands to every simple command, nested ones included', () => {
+    const c = corpusContext({ denyCommands: ['^make (deploy|release)', 'docker compose down'] });
+    expect(bash('make deploy', c)).toMatchObject({ ruleId: 'config.deny-command' });
+    expect(bash('bash -c "make release"', c)).toMatchObject({ ruleId: 'config.deny-command' });
+    expect(bash('docker compose down -v', c)).toMatchObject({ ruleId: 'config.deny-command' });
+    expect(bash('echo make deploy', c).decision).toBe('allow');
+    expect(bash('make test', c).decision).toBe('allow');
+  });
+  it('fails closed on an invalid deny_commands regex', () => {
+    expect(bash('ls', corpusContext({ denyCommands: ['('] }))).toMatchObject({ decision: 'deny', ruleId: 'config.deny-command' });
+  });
+  it('writes reasons for the agent: what, why, what instead, rule id and the command', () => {
+    const d = bash('cd / && rm -rf etc');
+    expect(d.decision).toBe('deny');
+    if (d.decision === 'deny') {
+      expect(d.reason).toContain('Instead,');
+      expect(d.reason).toContain('fs.rm-outside-worktree');
+      expect(d.reason).toContain('rm -rf etc');
+      expect(d.reason).toContain('/etc');
+    }
+    expect(denyDecision('git.force-push')).toMatchObject({ ruleId: 'git.force-push' });
+  });
+  it('is fast enough to run before every Bash call', () => {
+    const cmd = 'cd sub && git status && npm test 2>&1 | tee out.log; find . -name "*.tmp" -exec rm {} \\; && bash -c "echo $(date)"';
+    bash(cmd);
+    const t = performance.now();
+    for (let i = 0; i < 200; i++) bash(cmd);
+    expect((performance.now() - t) / 200).toBeLessThan(5);
+  });
+});
+
+describe('explain', () => {
+  it('returns the decision and every simple command with argv, cwd, wrappers and nesting', () => {
+    const e = explain({ toolName: 'Bash', toolInput: { command: "cd src && timeout 5 bash -c 'X=/; rm -rf $X'" }, cwd: WORKTREE }, ctx);
+    expect(e.decision).toMatchObject({ decision: 'deny', ruleId: 'fs.rm-outside-worktree' });
+    const rm = e.parsed.commands!.find((c) => c.argv[0] === 'rm')!;
+    expect(rm).toMatchObject({ argv: ['rm', '-rf', '/'], cwd: `${WORKTREE}/src`, via: ['bash -c'], denied: true });
+    expect(e.parsed.commands!.find((c) => c.argv[0] === 'cd')!.denied).toBe(false);
+  });
+  it('shows unknown pieces and findings', () => {
+    const e = explain({ toolName: 'Bash', toolInput: { command: 'curl -s x | sh; rm -rf "$D"' }, cwd: WORKTREE }, ctx);
+    expect(e.parsed.findings).toEqual([expect.objectContaining({ ruleId: 'net.pipe-to-shell' })]);
+    const rm = e.parsed.commands!.find((c) => c.argv[0] === 'rm')!;
+    expect(rm.argv).toEqual(['rm', '-rf', '$D']);
+    expect(rm.unknown).toEqual([false, false, true]);
+  });
+  it('explains file tools with the resolved path', () => {
+    const e = explain({ toolName: 'Write', toolInput: { file_path: '../x.txt' }, cwd: WORKTREE }, ctx);
+    expect(e).toMatchObject({ decision: { decision: 'deny', ruleId: 'file.outside-worktree' }, parsed: { tool: 'Write', path: '/work/repo/.overnight/worktrees/s1/x.txt' } });
+  });
+});
