@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { buildStatus, renderStatus } from '../../../src/report/status.js';
+import { buildReport } from '../../../src/report/build.js';
+import { describeEvent } from '../../../src/demo/progress.js';
+import { finishedState, gitFacts, manifest, noAudit } from './fixtures.js';
+
+const NOW = Date.parse('2026-11-21T23:30:00.000Z');
+
+function runningState() {
+  const st = finishedState();
+  st.phase = 'running';
+  delete st.endedAt;
+  st.runnerPid = 4242;
+  st.items.beta = {
+    slug: 'beta', status: 'running', commits: [], startedAt: '2026-11-21T23:25:00.000Z', activity: 'Bash: npm test', activityAt: '2026-11-21T23:29:50.000Z',
+    attempts: [{ n: 1, claudeSessionId: 'u', startedAt: '2026-11-21T23:25:00.000Z', turns: 7, costUsd: 0.3 }],
+  };
+  st.items.delta = { slug: 'delta', status: 'pending', attempts: [], commits: [] };
+  return st;
+}
+
+describe('buildStatus', () => {
+  it('counts progress, elapsed time and cost so far while running', () => {
+    const v = buildStatus(manifest(), runningState(), [], { now: NOW, runnerAlive: true });
+    expect(v.active).toBe(true);
+    expect(v.progress).toMatchObject({ settled: 3, total: 5, running: 1, shipped: 1, failed: 1, blocked: 1 });
+    expect(v.elapsedMs).toBe(30 * 60_000);
+    const beta = v.items.find((i) => i.slug === 'beta')!;
+    expect(beta).toMatchObject({ status: 'running', attempt: 1, turns: 7, costUsd: 0.3, elapsedMs: 5 * 60_000, activity: 'Bash: npm test' });
+    expect(v.notice).toBeUndefined();
+    expect(v.costUsd).toBeCloseTo(0.25 + 0.5 + 0.05 + 0.3, 6);
+  });
+
+  it('says to resume when the runner pid is dead while the phase is running', () => {
+    const v = buildStatus(manifest(), runningState(), [], { now: NOW, runnerAlive: false });
+    expect(v.notice).toBe('The runner is not running: `overnight resume`.');
+    expect(renderStatus(v, NOW)).toContain('The runner is not running: `overnight resume`.');
+  });
+
+  it('falls back to the last event of an item for its activity', () => {
+    const st = runningState();
+    delete st.items.beta!.activity;
+    const v = buildStatus(manifest(), st, [{ ts: '2026-11-21T23:29:00.000Z', type: 'verify_started', slug: 'beta' }], { now: NOW, runnerAlive: true });
+    expect(v.items.find((i) => i.slug === 'beta')!.activity).toBe('verify_started');
+  });
+
+  it('after the night, carries the report summary and renders it', () => {
+    const r = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now: new Date(NOW) });
+    const v = buildStatus(manifest(), finishedState(), [], { now: NOW, runnerAlive: false, report: r, reportPath: '/r/morning-report.md' });
+    expect(v.active).toBe(false);
+    expect(v.notice).toBeUndefined();
+    const text = renderStatus(v, NOW);
+    expect(text).toContain('overnight 20261121-2300-abcd: complete');
+    expect(text).toContain('5 of 5 settled (2 shipped, 1 failed, 2 blocked), 0 running.');
+    expect(text).toContain('Morning report: 2 shipped, 1 failed, 2 blocked.');
+    expect(text).toContain('Read: /r/morning-report.md');
+    expect(text).toMatch(/3 gamma\s+failed\s+2 .*The success condition failed/);
+  });
+});
+
+describe('describeEvent', () => {
+  it('describes the events worth a progress line and skips the rest', () => {
+    expect(describeEvent({ ts: 't', type: 'merged', slug: 'a', mergeCommit: 'abcdef1234' })).toBe('a: merged into the integration branch (abcdef12)');
+    expect(describeEvent({ ts: 't', type: 'verify_finished', slug: 'a', passed: false, command: 'npm test' })).toBe('a: success condition FAILED (npm test)');
+    expect(describeEvent({ ts: 't', type: 'agent_activity', slug: 'a' })).toBeUndefined();
+  });
+});
