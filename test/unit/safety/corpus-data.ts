@@ -10,7 +10,7 @@ export const WORKTREE = '/work/repo/.overnight/worktrees/s1/item';
 export const HOME = '/home/agent';
 
 /** The fixed PolicyContext of the corpus. */
-export function corpusContext(over: Partial<PolicyContext> & { ownBranch?: string | null } = {}): PolicyContext {
+export function corpusContext(over: Omit<Partial<PolicyContext>, 'ownBranch'> & { ownBranch?: string | null } = {}): PolicyContext {
   const ctx: PolicyContext = {
     worktreeRoot: WORKTREE,
     protectedBranches: ['main', 'master', 'release/*'],
@@ -71,7 +71,7 @@ export interface YamlCase {
   expect: 'allow' | 'deny';
   rule?: string;
   cwd?: string;
-  ctx?: Partial<PolicyContext> & { ownBranch?: string | null };
+  ctx?: Omit<Partial<PolicyContext>, 'ownBranch'> & { ownBranch?: string | null };
 }
 
 export function loadMultiline(): YamlCase[] {
