@@ -18,7 +18,7 @@ import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
-import { addItemWorktree, backupSessionBranches, commitLeftovers, commitsBetween, resolveCommit } from './git.js';
+import { addItemWorktree, backupSessionBranches, commitLeftovers, commitsBetween, currentBranch, resolveCommit } from './git.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -177,11 +177,14 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     if (outcome.killedBy === 'abort' || signal.aborted) return interrupted();
 
     // 3. Evidence.
-    const leftoverCommitted = await commitLeftovers(worktree);
+    const onBranch = await currentBranch(worktree);
+    const leftoverCommitted = onBranch === branch ? await commitLeftovers(worktree) : false;
     if (leftoverCommitted) ctx.event('leftovers_committed', { slug, attempt: n });
-    const commits = await commitsBetween(worktree, startCommit, 'HEAD');
+    // Count what will be merged: the item branch, not whatever HEAD is.
+    const commits = await commitsBetween(worktree, startCommit, `refs/heads/${branch}`);
     let verify: VerifyEvidence | undefined;
-    let verdict: Verdict | undefined = judgeBeforeVerify({ outcome, commitsAhead: commits.length, leftoverCommitted });
+    const evidence = { outcome, commitsAhead: commits.length, leftoverCommitted, branch: { expected: branch, actual: onBranch } };
+    let verdict: Verdict | undefined = judgeBeforeVerify(evidence);
     if (!verdict) {
       await ctx.update((s) => setItemStatus(s, slug, 'verifying', { now: nowIso() }));
       const logFile = join(dir, `verify-${n}.log`);
@@ -191,7 +194,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       verify = result;
       await ctx.update((s) => updateAttempt(s, slug, { verifyLog: relative(ctx.files.dir, logFile) }));
       ctx.event('verify_finished', { slug, attempt: n, passed: result.passed, command: result.command });
-      verdict = judgeAttempt({ outcome, commitsAhead: commits.length, leftoverCommitted, verify });
+      verdict = judgeAttempt({ ...evidence, verify });
     }
 
     // 4. What happens next.

@@ -24,6 +24,8 @@ export interface AttemptEvidence {
   commitsAhead: number;
   /** The runner committed uncommitted changes the agent left. */
   leftoverCommitted?: boolean;
+  /** The item's branch, and the branch checked out in its worktree after the agent ended (undefined: detached HEAD). */
+  branch?: { expected: string; actual: string | undefined };
   /** The success condition's result; undefined when it was not run. */
   verify?: VerifyEvidence;
 }
@@ -75,6 +77,14 @@ export function judgeBeforeVerify(e: Omit<AttemptEvidence, 'verify'>): Verdict |
     return { verdict: 'failure', kind: 'task', reason: o.failure?.message ?? resultProblem(o), evidence: tail(o.lastText) };
   }
   if (o.failure?.kind === 'task') return { verdict: 'failure', kind: 'task', reason: o.failure.message, evidence: tail(o.lastText) };
+  if (e.branch && e.branch.actual !== e.branch.expected) {
+    return {
+      verdict: 'failure',
+      kind: 'task',
+      reason: `the agent left its branch: the worktree is on ${e.branch.actual ?? 'a detached HEAD'} instead of ${e.branch.expected}, where the work must be committed`,
+      evidence: tail(o.lastText),
+    };
+  }
   if (e.commitsAhead === 0) {
     const claimed = o.completion.kind === 'complete' ? ' although it said TASK_COMPLETE' : '';
     return { verdict: 'failure', kind: 'task', reason: `no changes: the agent made no commits on its branch${claimed}`, evidence: tail(o.lastText) };

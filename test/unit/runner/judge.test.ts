@@ -65,6 +65,13 @@ describe('judgeAttempt', () => {
     expect(judgeBeforeVerify({ outcome: outcome({ result: undefined, failure: { kind: 'permanent', message: 'claude not found' } }), commitsAhead: 0 })).toMatchObject({ kind: 'permanent' });
   });
 
+  it('fails an agent that left its branch, before looking at commits', () => {
+    const v = judgeBeforeVerify({ outcome: outcome(), commitsAhead: 2, branch: { expected: 'overnight/s--a', actual: 'main' } });
+    expect(v).toMatchObject({ verdict: 'failure', kind: 'task' });
+    expect(v && v.verdict === 'failure' && v.reason).toContain('on main instead of overnight/s--a');
+    expect(judgeBeforeVerify({ outcome: outcome(), commitsAhead: 1, branch: { expected: 'b', actual: 'b' } })).toBeUndefined();
+  });
+
   it('needs verification exactly when the agent ended cleanly with commits', () => {
     expect(judgeBeforeVerify({ outcome: outcome(), commitsAhead: 1 })).toBeUndefined();
     expect(judgeBeforeVerify({ outcome: outcome({ completion: { kind: 'none' } }), commitsAhead: 1 })).toBeUndefined();
