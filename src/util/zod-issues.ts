@@ -141,6 +141,12 @@ const EXPECTED: Record<string, string> = {
   record: 'a mapping of keys',
 };
 
+/** True for a number schema with `.int()` (zod 4 records it as a `number_format` check with format `safeint`). */
+function isInteger(schema: z.ZodType | undefined): boolean {
+  const checks = (defOf(schema) as { checks?: Array<{ _zod?: { def?: { format?: string } } }> } | undefined)?.checks ?? [];
+  return checks.some((check) => check._zod?.def?.format === 'safeint' || check._zod?.def?.format === 'int32');
+}
+
 function expectedText(expected: string): string {
   return EXPECTED[expected] ?? expected;
 }
@@ -215,7 +221,8 @@ function oneIssue(issue: Issue, ctx: IssueContext): OvernightError {
   }
   switch (issue.code) {
     case 'invalid_type': {
-      const expected = expectedText(String(issue.expected));
+      const info0 = unwrap(schemaAt(ctx.schema, path, ctx.data));
+      const expected = expectedText(issue.expected === 'number' && isInteger(info0.schema) ? 'int' : String(issue.expected));
       if (value === undefined) {
         return make('missing-key', `missing required key '${field}'`, hint ?? `Add '${leaf}: ...' to ${ctx.where}.`, false);
       }

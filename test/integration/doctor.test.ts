@@ -85,7 +85,7 @@ describe('overnight doctor', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('fail  hooks    hook binaries missing: dist/hooks/bash-gate.js, dist/hooks/extra.js');
     expect(result.stdout).toContain(`Fix: Build them: cd ${plugin} && npm run build (or npm ci).`);
-    expect(result.stdout).toContain("fail  config   overnight.config.yaml:3: 'concurrency' must be a number, not the text 'many' [field: concurrency] Fix: Set 'concurrency' to a number");
+    expect(result.stdout).toContain("fail  config   overnight.config.yaml:3: 'concurrency' must be a whole number, not the text 'many' [field: concurrency] Fix: Set 'concurrency' to a whole number");
     expect(result.stdout).toContain('warn  backlog  not checked: the config is invalid (it names the backlog folder)');
     // The config is invalid, so its claude_path is not used: the fallback search runs.
     expect(result.stdout).toMatch(/\n(ok|fail) +claude +/);

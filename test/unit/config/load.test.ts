@@ -64,7 +64,7 @@ describe('loading overnight.config.yaml', () => {
 
   test('wrong types name the expected type and the default', () => {
     expect(problems('concurrency: two\n')).toEqual([
-      "overnight.config.yaml:1: 'concurrency' must be a number, not the text 'two' [field: concurrency]\n  Fix: Set 'concurrency' to a number, e.g. 'concurrency: 2' (the default).",
+      "overnight.config.yaml:1: 'concurrency' must be a whole number, not the text 'two' [field: concurrency]\n  Fix: Set 'concurrency' to a whole number, e.g. 'concurrency: 2' (the default).",
     ]);
     expect(problems('checks: npm test\n')).toEqual([
       "overnight.config.yaml:1: 'checks' must be a list, not the text 'npm test' [field: checks]\n  Fix: Use a list of shell commands, e.g. 'checks: [npm test]'.",
