@@ -89,3 +89,17 @@ priority: medium
     expect(repoSnapshot(r.root)).toEqual(before);
   });
 });
+
+describe('overnight add without quotes', () => {
+  test('the words of an unquoted title are joined', () => {
+    const r = makeRepo();
+    try {
+      const result = runCli(r.root, ['add', 'Fix', 'the', 'login', 'bug', '--type', 'bug']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('backlog/001-fix-the-login-bug.md\n');
+      expect(readFileSync(join(r.root, 'backlog/001-fix-the-login-bug.md'), 'utf8')).toContain('title: Fix the login bug\nstatus: draft\ntype: bug\n');
+    } finally {
+      r.remove();
+    }
+  });
+});

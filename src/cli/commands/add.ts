@@ -13,18 +13,18 @@ export function register(program: Command): void {
   program
     .command('add')
     .description('Create the next backlog item (NNN-slug.md, status: draft) with Goal and Acceptance criteria sections to fill in.')
-    .argument('<title>', 'what the item does, one line')
+    .argument('<title...>', 'what the item does, one line (quotes optional: the words are joined)')
     .option('--type <type>', 'feature | bug | test | docs | refactor | chore | epic (default: feature)')
     .option('--priority <priority>', 'critical | high | medium | low (default: medium)')
     .option('--blocked-by <ids>', 'items that must be done first: comma-separated ids or slugs')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (title: string, flags: { type?: string; priority?: string; blockedBy?: string; format?: string }) => {
+    .action(async (words: string[], flags: { type?: string; priority?: string; blockedBy?: string; format?: string }) => {
       await runAction('add', flags.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(flags.format);
         const repoRoot = await findRepoRoot();
         const config = await loadConfig(repoRoot);
         const created = await createBacklogItem(repoRoot, config, {
-          title,
+          title: words.join(' '),
           type: flags.type,
           priority: flags.priority,
           blockedBy: splitIds(flags.blockedBy),
