@@ -79,10 +79,11 @@ async function main(): Promise<number> {
   const extraFiles: Record<string, string> = {};
   for (let i = 0; i < FILES; i++) extraFiles[`fixtures/${String(Math.floor(i / 100)).padStart(2, '0')}/f${String(i).padStart(4, '0')}.txt`] = `file ${i}\n`;
   const repo = mkdtempSync(join(tmpdir(), 'overnight-bench-'));
+  const home = mkdtempSync(join(tmpdir(), 'overnight-bench-home-'));
   const model = await startStandinModel({ scripts: slugs.map((s) => simpleItemScript(s, DELAY_MS)) });
   try {
     await createSampleRepo(repo, { claudePath: claude, concurrency: CONCURRENCY, items, extraFiles, checks: [], idleTimeout: '60s' });
-    const env = standinEnv(model.url);
+    const env = standinEnv(model.url, home);
     const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repo, env, extendEnv: false, reject: false });
     const id = JSON.parse(String(launched.stdout).trim().split('\n').pop() ?? '{}')?.data?.sessionId as string | undefined;
     if (launched.exitCode !== 0 || !id) throw new Error(`launch failed: ${launched.stderr}\n${launched.stdout}`);
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
     return ok ? 0 : 1;
   } finally {
     await model.close();
+    rmSync(home, { recursive: true, force: true });
     if (process.env.BENCH_KEEP !== '1') rmSync(repo, { recursive: true, force: true });
     else console.log(`kept ${repo}`);
   }

@@ -4,7 +4,7 @@
  * plugin's real hooks, real git and real checks. Without `--real` the model is the project's
  * scripted stand-in (src/standin/server.ts) with one script per backlog item.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, readFileSync, realpathSync, createWriteStream } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -84,6 +84,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   }
   const repoRoot = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), 'overnight-demo-'));
   let model: StandinModel | undefined;
+  let home: string | undefined;
   try {
     let env: Record<string, string>;
     if (opts.real) {
@@ -91,7 +92,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       print('Using the real model with your credentials: this night costs real money (a few items, small budgets).');
     } else {
       model = await startStandinModel({ scripts: sampleScripts() });
-      env = standinEnv(model.url);
+      home = mkdtempSync(join(tmpdir(), 'overnight-demo-home-'));
+      env = standinEnv(model.url, home);
       const why = hasCredentials() ? 'Using' : 'No API credentials: using';
       print(`${why} the scripted stand-in model on 127.0.0.1:${model.port}; everything else is real: Claude Code CLI, hooks, git, checks.${hasCredentials() ? ' (Pass --real to use the real model.)' : ''}`);
     }
@@ -162,5 +164,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     return { repoRoot, sessionId, integrationBranch: report.integrationBranch, reportMd: files.reportMd, report, durationMs, usedStandin: !opts.real };
   } finally {
     await model?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@ import { startStandinModel, type StandinModel } from '../../src/standin/server.j
 import { greetingScript, farewellScript, simpleItemScript } from '../../src/demo/scripts.js';
 import { SAMPLE_ITEMS, type SampleItem } from '../../src/demo/sample.js';
 import { integrationBranch, sessionFiles } from '../../src/session/paths.js';
-import { launch, makeNightRepo, nightEnv, overnight, readSession, type NightRepo } from '../support/night.js';
+import { launch, makeNightRepo, nightEnv, overnight, readSession, removeNightHomes, type NightRepo } from '../support/night.js';
 
 const NOTES: SampleItem = { id: 3, slug: 'notes', title: 'Write release notes', verify: 'test -f done/notes.txt', goal: 'Write done/notes.txt.', criteria: ['done/notes.txt exists'] };
 
@@ -27,6 +27,7 @@ describe('kill -9 of the runner mid-item, then overnight resume', () => {
   let repo: NightRepo;
   afterAll(async () => {
     await model?.close();
+    removeNightHomes();
     if (repo && process.env.OVERNIGHT_KEEP_E2E !== '1') repo.remove();
   });
 

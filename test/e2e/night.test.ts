@@ -17,6 +17,7 @@ import {
   nightEnv,
   overnight,
   readSession,
+  removeNightHomes,
   snapshotCheckout,
   type CheckoutSnapshot,
   type NightRepo,
@@ -57,6 +58,7 @@ describe('a night of six items (concurrency 2)', () => {
 
   afterAll(async () => {
     await model?.close();
+    removeNightHomes();
     if (repo && process.env.OVERNIGHT_KEEP_E2E !== '1') repo.remove();
   });
 

@@ -13,7 +13,7 @@ import { createSampleRepo, type SampleRepoOptions } from '../../src/demo/sample.
 import { sessionFiles } from '../../src/session/paths.js';
 import type { SessionEvent, SessionManifest, SessionState } from '../../src/session/state.js';
 import type { MorningReport } from '../../src/report/types.js';
-import { claudeBin, claudeEnv, PROJECT_ROOT } from './claude.js';
+import { claudeBin, claudeEnv, makeClaudeHome, PROJECT_ROOT } from './claude.js';
 import { GIT_ENV } from './repo.js';
 
 /** The CLI under test: bin/overnight (OVERNIGHT_E2E_BIN may point at another build of it). */
@@ -104,9 +104,21 @@ export async function overnight(cwd: string, env: Record<string, string>, args: 
   return { code: r.exitCode ?? null, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/** The environment for the runner against the stand-in: claudeEnv plus fast transient retries. */
+const homes: string[] = [];
+
+/**
+ * The environment for the runner against the stand-in: claudeEnv (with a private HOME, removed by
+ * removeNightHomes) plus fast transient retries.
+ */
 export function nightEnv(modelUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...claudeEnv({ modelUrl }), OVERNIGHT_TRANSIENT_BACKOFF_MS: '200', ...extra };
+  const home = makeClaudeHome();
+  homes.push(home);
+  return { ...claudeEnv({ modelUrl, home }), OVERNIGHT_TRANSIENT_BACKOFF_MS: '200', ...extra };
+}
+
+/** Removes the private HOME folders nightEnv made. */
+export function removeNightHomes(): void {
+  for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true });
 }
 
 /** `overnight launch --format json` and the new session's id; throws with the CLI's output when it fails. */
