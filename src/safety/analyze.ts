@@ -1114,15 +1114,20 @@ const GIT_NAMES = ['.git', 'HEAD', 'config', 'index', 'ORIG_HEAD', 'FETCH_HEAD',
 function patternCanHitGit(test: string, pat: string): boolean {
   if (test.includes('regex')) return true;
   if (test === '-name' || test === '-iname' || test === '-lname' || test === '-ilname') {
-    return GIT_NAMES.some((n) => globMatchAny(pat, n, test.startsWith('-i')));
+    const re = globRegex(pat, test.startsWith('-i'));
+    return GIT_NAMES.some((n) => re.test(n));
   }
   // -path / -wholename: `*` matches `/` too.
   return ['./.git/config', './.git/objects/3f/9a1c', '/.git/HEAD', './.git/refs/heads/main'].some((p) => pathPatternMatches(pat, p) || pathPatternMatches(pat, p.slice(1)));
 }
 
-function globMatchAny(pattern: string, name: string, icase: boolean): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', icase ? 'i' : '');
-  return re.test(name);
+/** A find(1) `-name` pattern as a RegExp (`*` may match a leading dot, as fnmatch without FNM_PERIOD does). */
+function globRegex(pattern: string, icase: boolean): RegExp {
+  try {
+    return new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', icase ? 'i' : '');
+  } catch {
+    return /^/;
+  }
 }
 
 function pathPatternMatches(pattern: string, p: string): boolean {

@@ -160,10 +160,17 @@ export const INFO: RuleInfo[] = [
 /** True when a branch name matches one of the protected globs (`*` = any run of characters but `/`, `**` = anything). */
 export function isProtectedBranch(branch: string, globs: string[]): boolean {
   const b = branch.replace(/^refs\/heads\//, '');
-  return globs.some((g) => {
-    const re = new RegExp('^' + g.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*') + '$');
-    return re.test(b);
-  });
+  return globs.some((g) => branchGlob(g).test(b));
+}
+
+const GLOB_CACHE = new Map<string, RegExp>();
+function branchGlob(g: string): RegExp {
+  let re = GLOB_CACHE.get(g);
+  if (!re) {
+    re = new RegExp('^' + g.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*') + '$');
+    GLOB_CACHE.set(g, re);
+  }
+  return re;
 }
 
 const BULK_PATHSPECS = new Set(['.', './', '*', ':/', ':(top)', ':/*', '-A', '..', '../']);

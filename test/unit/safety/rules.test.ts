@@ -157,3 +157,12 @@ describe('deploy rules', () => {
     }
   });
 });
+
+describe('docs/safety-policy.md', () => {
+  it('lists every rule id', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const doc = readFileSync(join(import.meta.dirname, '../../../docs/safety-policy.md'), 'utf8');
+    for (const r of RULES) expect(doc, r.id).toContain('`' + r.id + '`');
+  });
+});
