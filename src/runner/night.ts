@@ -19,6 +19,7 @@ import { commitsBetween, deleteBranch, ensureBranchWorktree, removeWorktree, res
 import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from './merge-queue.js';
 import { schedule } from './scheduler.js';
+import { measureResources, resourceGate } from './resources.js';
 import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
 
 export interface RunNightOptions {
@@ -36,6 +37,9 @@ export interface NightSummary {
   stopReason?: string;
   counts: Record<string, number>;
 }
+
+/** How often held-back starts re-check the resource thresholds, ms. */
+export const RESOURCE_RECHECK_MS = 30_000;
 
 /** Name of the runner's integration worktree folder inside the session's worktrees folder. */
 export const INTEGRATION_WORKTREE = '_integration';
@@ -161,6 +165,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   if (stop.aborted) onStop();
 
   let deadlineHit = false;
+  let lastResourceNote: string | undefined;
   const deadlineTimer = setTimeout(() => {
     deadlineHit = true;
     event('deadline_reached', { deadline: deadlineIso });
@@ -178,6 +183,17 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         event('session_unpaused', {});
         deps.log('pause over: going on');
       }
+      // Resource thresholds: hold back new starts (or stop, when disk is short and nothing runs).
+      let hold = false;
+      if (!stopping && !deadlineHit) {
+        const gate = resourceGate((deps.measureResources ?? (() => measureResources(repoRoot)))(), config.resources, running.size);
+        if (!gate.ok) {
+          hold = true;
+          if (gate.reason !== lastResourceNote) event('resources_low', { reason: gate.reason });
+          lastResourceNote = gate.reason;
+          if (gate.stop) ctx.stopSession(gate.reason);
+        } else lastResourceNote = undefined;
+      }
       const decision = schedule({
         items: manifest.items,
         states: state.items,
@@ -185,7 +201,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         now,
         deadline: deadlineHit ? now : deadline,
         pausedUntil: state.pausedUntil ? Date.parse(state.pausedUntil) : undefined,
-        stopping: Boolean(stopping),
+        stopping: Boolean(stopping) || hold,
       });
       // While stopping (signal or permanent failure) items that did not run stay pending for resume.
       if (!stopping && (decision.defer.length || decision.block.length)) {
@@ -215,9 +231,17 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         if (decision.finished) break;
       }
       const pausedFor = state.pausedUntil ? Date.parse(state.pausedUntil) - deps.now() : Infinity;
-      await waitFor(Math.min(pausedFor, 60_000), [wake.signal]);
+      await waitFor(Math.min(pausedFor, hold ? RESOURCE_RECHECK_MS : 60_000), [wake.signal]);
       wake = new AbortController();
     }
+  } catch (error) {
+    // A runner bug or an unreadable state file: end the agents cleanly before giving up, so no
+    // agent outlives the lock. The session stays resumable.
+    deps.log(`runner error: ${(error as Error).stack ?? String(error)}`);
+    event('runner_error', { error: (error as Error).message });
+    abortAll('stop');
+    await Promise.allSettled([...running.values()]);
+    throw error;
   } finally {
     clearTimeout(deadlineTimer);
     stop.removeEventListener('abort', onStop);

@@ -96,6 +96,7 @@ export function testDeps(run: NightDeps['runAgent'], over: Partial<NightDeps> = 
     retry: { taskRetries: 1, transientRetries: 2, transientBackoffMs: [5] },
     checkTimeoutMs: 30_000,
     activityThrottleMs: 0,
+    measureResources: () => ({ freeDiskMb: 100_000, loadPerCore: 0.1 }),
     log: (l) => logs.push(l),
     ...over,
   };

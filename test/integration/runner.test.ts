@@ -217,4 +217,42 @@ describe('the night loop (fake agent, real git)', () => {
     expect(s.items.next).toMatchObject({ status: 'deferred' });
     expect(readEvents(r.root, id).map((e) => e.type)).toContain('deadline_reached');
   });
+
+  it('holds back extra items under load, and stops early when the disk is short', async () => {
+    const r = repo({ ...item(1, 'one'), ...item(2, 'two') }, 'concurrency: 2\n');
+    const id = await launch(r);
+    let maxTogether = 0;
+    let now = 0;
+    const agent = fakeAgent({
+      one: async (opts) => {
+        now++;
+        maxTogether = Math.max(maxTogether, now);
+        await new Promise((res) => setTimeout(res, 300));
+        commitIn(opts.cwd, { 'one.txt': '1' });
+        now--;
+        return ok();
+      },
+      two: async (opts) => {
+        now++;
+        maxTogether = Math.max(maxTogether, now);
+        commitIn(opts.cwd, { 'two.txt': '2' });
+        now--;
+        return ok();
+      },
+    });
+    const { deps } = testDeps(agent.run, { measureResources: () => ({ freeDiskMb: 100_000, loadPerCore: 99 }) });
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    expect(summary.counts).toEqual({ merged: 2 });
+    expect(maxTogether).toBe(1); // one at a time although concurrency is 2
+    expect(readEvents(r.root, id).find((e) => e.type === 'resources_low')).toMatchObject({ reason: expect.stringContaining('max_load_per_core') });
+
+    const r2 = repo(item(1, 'one'));
+    const id2 = await launch(r2);
+    const agent2 = fakeAgent({});
+    const low = testDeps(agent2.run, { measureResources: () => ({ freeDiskMb: 10, loadPerCore: 0 }) });
+    const stopped = await runSession({ repoRoot: r2.root, sessionId: id2, mode: 'start', deps: low.deps });
+    expect(stopped).toMatchObject({ phase: 'stopped', stopReason: expect.stringContaining('min_free_disk_mb') });
+    expect(agent2.calls).toHaveLength(0);
+    expect(readState(r2.root, id2).items.one!.status).toBe('pending');
+  });
 });
