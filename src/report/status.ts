@@ -70,6 +70,16 @@ function lastEventActivity(events: SessionEvent[], slug: string): { text: string
   return undefined;
 }
 
+/** Turns and cost so far of attempt `n` of an item, from its latest agent_activity event. */
+function liveUsage(events: SessionEvent[], slug: string, n: number): { turns: number; costUsd: number } | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.slug !== slug || e.type !== 'agent_activity' || e.attempt !== n) continue;
+    return { turns: typeof e.turns === 'number' ? e.turns : 0, costUsd: typeof e.costUsd === 'number' ? e.costUsd : 0 };
+  }
+  return undefined;
+}
+
 /**
  * Builds the status view.
  * - runnerAlive: whether `state.runnerPid` is a live process (the caller checks with kill(pid, 0)).
@@ -89,6 +99,11 @@ export function buildStatus(
     const ended = t(st?.endedAt);
     const settled = st ? SETTLED.includes(st.status) : false;
     const fallback = st?.activity ? undefined : lastEventActivity(events, m.slug);
+    // A running attempt's turns and cost are written to state.json when it ends; until then the
+    // latest agent_activity event of that attempt carries them.
+    const live = attempts.length > 0 && !attempts[attempts.length - 1]!.endedAt ? liveUsage(events, m.slug, attempts.length) : undefined;
+    const doneTurns = attempts.reduce((n, a) => n + (a.turns ?? 0), 0);
+    const doneCost = attempts.reduce((n, a) => n + (a.costUsd ?? 0), 0);
     return {
       id: m.id,
       slug: m.slug,
@@ -96,8 +111,8 @@ export function buildStatus(
       status: st?.status ?? 'pending',
       attempt: attempts.length,
       elapsedMs: started === undefined ? undefined : Math.max(0, (settled && ended !== undefined ? ended : facts.now) - started),
-      turns: attempts.reduce((n, a) => n + (a.turns ?? 0), 0),
-      costUsd: attempts.reduce((n, a) => n + (a.costUsd ?? 0), 0),
+      turns: doneTurns + (live?.turns ?? 0),
+      costUsd: doneCost + (live?.costUsd ?? 0),
       activity: st?.activity ?? fallback?.text,
       activityAt: st?.activityAt ?? fallback?.ts,
       reason: st?.reason,

@@ -58,6 +58,20 @@ describe('buildStatus', () => {
   });
 });
 
+describe('buildStatus live usage', () => {
+  it('adds the running attempt\'s turns and cost from its latest agent_activity event', () => {
+    const st = runningState();
+    st.items.beta!.attempts[0]!.turns = 0;
+    st.items.beta!.attempts[0]!.costUsd = 0;
+    const events = [
+      { ts: '2026-11-21T23:26:00.000Z', type: 'agent_activity', slug: 'beta', attempt: 1, turns: 2, costUsd: 0.1 },
+      { ts: '2026-11-21T23:27:00.000Z', type: 'agent_activity', slug: 'beta', attempt: 1, turns: 5, costUsd: 0.2 },
+    ];
+    const v = buildStatus(manifest(), st, events, { now: NOW, runnerAlive: true });
+    expect(v.items.find((i) => i.slug === 'beta')).toMatchObject({ turns: 5, costUsd: 0.2 });
+  });
+});
+
 describe('describeEvent', () => {
   it('describes the events worth a progress line and skips the rest', () => {
     expect(describeEvent({ ts: 't', type: 'merged', slug: 'a', mergeCommit: 'abcdef1234' })).toBe('a: merged into the integration branch (abcdef12)');
