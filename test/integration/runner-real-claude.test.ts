@@ -61,9 +61,9 @@ describe('the runner with the real claude CLI (stand-in model)', () => {
     const id: string = launched.data.sessionId;
 
     const t0 = Date.now();
-    const out = execFileSync(process.execPath, [CLI, 'start', '--detach'], { cwd: repo.root, env, encoding: 'utf8' });
-    expect(out).toMatch(/pid \d+/);
-    const pid = Number(/pid (\d+)/.exec(out)![1]);
+    const out = JSON.parse(execFileSync(process.execPath, [CLI, 'start', '--detach', '--format', 'json'], { cwd: repo.root, env, encoding: 'utf8' }));
+    expect(out).toMatchObject({ ok: true, command: 'start', data: { sessionId: id, detached: true, pid: expect.any(Number), log: sessionFiles(repo.root, id).runnerLog } });
+    const pid: number = out.data.pid;
     // The night is over when the runner process has exited (after session_end and the lock release).
     while (isPidAlive(pid) && Date.now() - t0 < 150_000) await new Promise((r) => setTimeout(r, 250));
     const state = readState(repo.root, id);

@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .description('Continue a session after a crash, reboot, stop or the time limit')
     .option('--session <id>', 'session id (default: the latest)')
     .option('--detach', 'run in the background; output goes to runner.log')
-    .action(async (opts: { session?: string; detach?: boolean }) => {
-      await runAction('resume', 'text', () => startOrResume('resume', opts));
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (opts: { session?: string; detach?: boolean; format?: string }) => {
+      await runAction('resume', opts.format === 'json' ? 'json' : 'text', () => startOrResume('resume', opts));
     });
 }

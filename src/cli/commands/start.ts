@@ -8,10 +8,11 @@ import { resolveSessionId } from '../../session/find.js';
 import { realNightDeps } from '../../runner/deps.js';
 import { assertResumable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { runAction } from '../output.js';
+import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 
 /** Shared by start and resume: foreground run or detached spawn. */
-export async function startOrResume(command: 'start' | 'resume', opts: { session?: string; detach?: boolean }): Promise<void> {
+export async function startOrResume(command: 'start' | 'resume', opts: { session?: string; detach?: boolean; format?: string }): Promise<void> {
+  const format: OutputFormat = parseFormat(opts.format);
   const repoRoot = await findRepoRoot();
   const sessionId = resolveSessionId(repoRoot, opts.session);
   if (opts.detach) {
@@ -19,14 +20,23 @@ export async function startOrResume(command: 'start' | 'resume', opts: { session
     if (command === 'start') assertStartable(repoRoot, sessionId);
     else assertResumable(repoRoot, sessionId);
     const { pid, log } = await spawnDetached(repoRoot, sessionId, command);
+    if (format === 'json') {
+      printEnvelope(command, { sessionId, detached: true, pid, log });
+      return;
+    }
     process.stdout.write(
       `The runner ${command === 'start' ? 'started' : 'resumed'} session ${sessionId} in the background (pid ${pid}).\n` +
         `  log:    ${log}\n  follow: overnight status --watch\n  stop:   overnight abandon --session ${sessionId}\n`,
     );
     return;
   }
-  const deps = await realNightDeps(repoRoot);
+  // In json mode progress lines go to stderr, so stdout holds only the envelope.
+  const deps = await realNightDeps(repoRoot, format === 'json' ? { log: (line) => process.stderr.write(`[${new Date().toISOString()}] ${line}\n`) } : {});
   const summary = await runSession({ repoRoot, sessionId, mode: command, deps, handleSignals: true });
+  if (format === 'json') {
+    printEnvelope(command, { sessionId, detached: false, ...summary });
+    return;
+  }
   process.stdout.write(`Session ${sessionId}: ${summary.phase}${summary.stopReason ? ` (${summary.stopReason})` : ''}. ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
 }
 
@@ -36,7 +46,8 @@ export function register(program: Command): void {
     .description('Run the night of a launched session (foreground, or --detach to run in the background)')
     .option('--session <id>', 'session id (default: the latest)')
     .option('--detach', 'run in the background (survives closing the terminal); output goes to runner.log')
-    .action(async (opts: { session?: string; detach?: boolean }) => {
-      await runAction('start', 'text', () => startOrResume('start', opts));
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (opts: { session?: string; detach?: boolean; format?: string }) => {
+      await runAction('start', opts.format === 'json' ? 'json' : 'text', () => startOrResume('start', opts));
     });
 }
