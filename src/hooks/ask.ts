@@ -4,13 +4,14 @@
  * session's `deferred/` folder for the morning (DESIGN.md, "Safety gates"; seed 004,
  * block-interactive). Outside a session a person is there: the question is allowed.
  */
+import { evaluate } from '../safety/policy.js';
 import type { Decision } from '../safety/types.js';
 import { questionsFromInput, writeDeferredQuestion } from './deferred.js';
 import type { HookContext } from './policy-context.js';
 import type { HookInput } from './input.js';
 
-/** Rule id of the deferred-question denial. */
-export const ASK_RULE = 'ask.deferred';
+/** Rule id of the deferred-question denial (src/safety/rules/meta.ts). */
+export const ASK_RULE = 'ask.unattended';
 
 /** The text the agent receives instead of an answer; `file` is the deferred file's name, if written. */
 export function askGuidance(file: string | undefined, problem?: string): string {
@@ -26,11 +27,14 @@ export function askGuidance(file: string | undefined, problem?: string): string 
 }
 
 /**
- * Decides an AskUserQuestion call. Session mode: writes the deferred file and denies with
- * askGuidance (an I/O failure still denies, saying the question was not recorded). Otherwise allows.
+ * Decides an AskUserQuestion call with the policy (rule ask.unattended: denied unless a person is
+ * there, i.e. interactive mode). On a deny, writes the deferred file and answers with askGuidance
+ * (an I/O failure still denies, saying the question was not recorded).
  */
 export function decideAsk(input: HookInput, context: Exclude<HookContext, { mode: 'off' }>, now: Date = new Date()): Decision & { message?: string } {
-  if (context.mode !== 'session') return { decision: 'allow', ruleId: 'ask.interactive' };
+  const decision = evaluate({ toolName: input.tool_name, toolInput: input.tool_input, cwd: input.cwd }, { ...context.ctx, interactive: context.mode !== 'session' });
+  if (decision.decision === 'allow') return { decision: 'allow', ruleId: 'ask.interactive' };
+  if (context.mode !== 'session') return decision;
   const questions = questionsFromInput(input.tool_input);
   let told: string;
   try {
@@ -43,5 +47,5 @@ export function decideAsk(input: HookInput, context: Exclude<HookContext, { mode
   } catch (error) {
     told = askGuidance(undefined, (error as Error).message);
   }
-  return { decision: 'deny', ruleId: ASK_RULE, reason: told, message: told };
+  return { decision: 'deny', ruleId: decision.ruleId, reason: told, message: told };
 }

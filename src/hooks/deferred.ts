@@ -65,7 +65,7 @@ export function fileTimestamp(date: Date): string {
 
 /** The item part of a file name: the slug's safe characters, or `session`. */
 function itemPart(item: string | undefined): string {
-  const safe = (item ?? '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const safe = (item ?? '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
   return safe === '' ? 'session' : safe;
 }
 

@@ -1,94 +1,44 @@
 /**
- * The policy of the file tools (Write, Edit, MultiEdit, NotebookEdit): where an agent may write.
- * DESIGN.md, "Safety gates": deny writes outside the worktree, inside `.git`, and to secret files.
+ * The file gate's decision (Write, Edit, MultiEdit, NotebookEdit, and Read/Grep of secrets): the
+ * policy's own file rules (src/safety/file-tools.ts, through evaluate), plus two things only the
+ * hook can do because they need the file system or the mode:
  *
- * Pure apart from the injected `realpath`, which resolves symbolic links so a link inside the
- * worktree that points outside it (`ln -s /etc conf`, then Write `conf/x`) is judged by where the
- * write really lands.
+ * - Symbolic links: the policy judges paths as written. A link inside the worktree that points
+ *   outside it (`ln -s /etc conf`, then Write `conf/x`) would pass, so the call is judged a second
+ *   time with the path's real location (links resolved in its longest existing prefix).
+ * - Interactive use: a person approves each edit, so only the rules that protect the repository
+ *   itself apply (`.git`, `safety.deny_paths`, a missing path); editing `.env` or a file outside
+ *   the repository is often exactly what the person asked for.
  */
-import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { evaluate } from '../safety/policy.js';
 import type { Decision, PolicyContext, ToolCall } from '../safety/types.js';
 
-/** The file tools this policy judges, and the input field holding their path. */
-export const FILE_TOOLS: Record<string, string> = {
+/** The input field holding each file tool's path (Claude Code tools reference). */
+export const PATH_FIELDS: Record<string, string> = {
   Write: 'file_path',
   Edit: 'file_path',
   MultiEdit: 'file_path',
   NotebookEdit: 'notebook_path',
+  Read: 'file_path',
+  NotebookRead: 'notebook_path',
+  Grep: 'path',
 };
 
-/** Rule ids of the file policy (stable; they appear in audit.jsonl and the morning report). */
-export const FILE_RULES = [
-  { id: 'file.no-path', description: 'A file tool call without a path is denied.' },
-  { id: 'file.git-dir', description: 'No writes inside a .git folder or to a worktree\'s .git file: that is git\'s own state.' },
-  { id: 'file.secret', description: 'No writes to secret files (.env, private keys, credentials, ~/.ssh, ~/.aws, ...).' },
-  { id: 'file.deny-path', description: 'No writes under a path listed in safety.deny_paths.' },
-  { id: 'file.agent-settings', description: "No writes to Claude Code's settings files (.claude/settings*.json): they could change the agent's own permissions." },
-  { id: 'file.outside-worktree', description: 'Unattended agents write only inside their worktree (and safety.allow_paths).' },
-] as const;
+/** Rules the file gate enforces in interactive use. */
+export const INTERACTIVE_FILE_RULES = new Set(['file.git-dir', 'file.deny-path', 'file.bad-input']);
 
-/** Options of evaluateFileCall. */
-export interface FilePolicyOptions {
-  /**
-   * Resolves symbolic links of an existing path (like fs.realpathSync.native); throws when the
-   * path does not exist. Default: no link resolution.
-   */
+export interface FileDecisionOptions {
+  /** Resolves symbolic links of an existing path (fs.realpathSync.native); throws when it does not exist. */
   realpath?: (path: string) => string;
-  /**
-   * `unattended` (an overnight agent): every rule applies. `interactive` (a person at the keyboard
-   * approves edits): only `.git`, agent settings and configured deny paths are enforced, since
-   * editing `.env` or a file outside the repository is often what the person asked for.
-   */
+  /** `unattended` (default): every rule. `interactive`: INTERACTIVE_FILE_RULES only. */
   mode?: 'unattended' | 'interactive';
 }
 
-const SECRET_NAMES = new Set([
-  '.env',
-  '.npmrc',
-  '.pypirc',
-  '.netrc',
-  '.git-credentials',
-  '.pgpass',
-  'credentials',
-  'credentials.json',
-  'service-account.json',
-  'id_rsa',
-  'id_dsa',
-  'id_ecdsa',
-  'id_ed25519',
-]);
-const SECRET_EXTENSIONS = ['.pem', '.key', '.p12', '.pfx', '.jks', '.keystore', '.asc', '.gpg'];
-/** `.env.example` and friends are templates without secrets, and may be written. */
-const ENV_TEMPLATES = /^\.env\.(example|sample|template|dist|defaults)$/;
-/** Folders under the home directory that hold credentials. */
-const SECRET_HOME_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gh', '.kube', '.docker', '.azure', '.config/gcloud'];
-
-/** True when `path` (absolute) is a secret file by name or place. */
-export function isSecretPath(path: string, home: string): boolean {
-  const name = basename(path);
-  if (SECRET_NAMES.has(name)) return true;
-  if (name.startsWith('.env.') && !ENV_TEMPLATES.test(name)) return true;
-  if (SECRET_EXTENSIONS.some((ext) => name.endsWith(ext))) return true;
-  if (home) return SECRET_HOME_DIRS.some((dir) => isInside(path, join(home, dir)));
-  return false;
-}
-
-/** True when `path` equals `root` or lies below it (both absolute and normalised). */
-export function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/** `~` and `~/x` against home; relative paths against cwd; `.`/`..` folded. */
-export function absolutePath(path: string, cwd: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return join(home, path.slice(2));
-  return isAbsolute(path) ? normalize(path) : resolve(cwd, path);
-}
-
 /**
- * Resolves symbolic links in the longest existing prefix of `path` and re-appends the rest, so a
- * file that does not exist yet is judged by its real parent folder.
+ * Resolves symbolic links in the longest existing prefix of `path` (absolute) and re-appends the
+ * rest, so a file that does not exist yet is judged by its real parent folder. Without `realpath`,
+ * or when nothing resolves, returns `path`.
  */
 export function realTarget(path: string, realpath: ((p: string) => string) | undefined): string {
   if (!realpath) return path;
@@ -106,63 +56,39 @@ export function realTarget(path: string, realpath: ((p: string) => string) | und
   }
 }
 
-function deny(ruleId: string, reason: string): Decision {
-  return { decision: 'deny', ruleId, reason };
+function absolute(raw: string, cwd: string, home: string): string {
+  if (raw === '~') return home;
+  if (raw.startsWith('~/')) return join(home, raw.slice(2));
+  return resolve(cwd, raw);
 }
 
 /**
- * Judges one file tool call.
- * In: the call (`toolName` one of FILE_TOOLS, its path in `toolInput`), the policy context, options.
- * Out: allow (ruleId `file.inside-worktree` or `file.allow-path`) or deny with one of FILE_RULES.
- * A tool not in FILE_TOOLS is allowed with ruleId `file.not-a-file-tool`. Never throws unless
- * `realpath` throws something other than on a missing path (it is caught too).
+ * Decides one file tool call.
+ * In: the call, the policy context and options. Out: the policy's decision for the path as written,
+ * or, when that allows and the path's real location differs, the decision for the real location
+ * (its reason names both). In interactive mode a deny outside INTERACTIVE_FILE_RULES becomes an
+ * allow with ruleId `file.interactive`. Never throws (evaluate is total; realpath errors are caught).
  */
-export function evaluateFileCall(call: ToolCall, ctx: PolicyContext, options: FilePolicyOptions = {}): Decision {
-  const field = FILE_TOOLS[call.toolName];
-  if (!field) return { decision: 'allow', ruleId: 'file.not-a-file-tool' };
-  const raw = call.toolInput[field];
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    return deny('file.no-path', `${call.toolName} was called without a ${field}.`);
-  }
-  const mode = options.mode ?? 'unattended';
-  const lexical = absolutePath(raw, call.cwd, ctx.home);
-  const target = realTarget(lexical, options.realpath);
-  const root = realTarget(resolve(ctx.worktreeRoot), options.realpath);
-  const shown = target === lexical ? lexical : `${lexical} (really ${target})`;
+export function decideFileCall(call: ToolCall, ctx: PolicyContext, options: FileDecisionOptions = {}): Decision {
+  const interactive = options.mode === 'interactive';
+  const relax = (d: Decision): Decision =>
+    interactive && d.decision === 'deny' && !INTERACTIVE_FILE_RULES.has(d.ruleId) ? { decision: 'allow', ruleId: 'file.interactive' } : d;
 
-  for (const candidate of new Set([lexical, target])) {
-    const parts = candidate.split(sep);
-    if (parts.includes('.git')) {
-      return deny('file.git-dir', `${shown} is inside a .git folder; git's own files are changed only through git commands.`);
-    }
-  }
-  if (target === join(root, '.git') || lexical === join(resolve(ctx.worktreeRoot), '.git')) {
-    return deny('file.git-dir', `${shown} is the worktree's .git link; git's own files are changed only through git commands.`);
-  }
-  for (const denied of ctx.denyPaths) {
-    const deniedAbs = realTarget(resolve(denied), options.realpath);
-    if (isInside(target, deniedAbs) || isInside(lexical, resolve(denied))) {
-      return deny('file.deny-path', `${shown} is under ${denied}, which safety.deny_paths in overnight.config.yaml protects.`);
-    }
-  }
-  const name = basename(target);
-  if (basename(dirname(target)) === '.claude' && /^settings(\.local)?\.json$/.test(name)) {
-    return deny('file.agent-settings', `${shown} is a Claude Code settings file; changing it could change the agent's own permissions.`);
-  }
-  if (mode === 'interactive') return { decision: 'allow', ruleId: 'file.interactive' };
+  const first = relax(evaluate(call, ctx));
+  if (first.decision === 'deny' || !options.realpath) return first;
+  const field = PATH_FIELDS[call.toolName];
+  const raw = field ? call.toolInput[field] : undefined;
+  if (typeof raw !== 'string' || raw === '') return first;
 
-  if (isSecretPath(target, ctx.home) || isSecretPath(lexical, ctx.home)) {
-    return deny(
-      'file.secret',
-      `${shown} looks like a secret file (credentials or keys). Agents never write secrets; use a placeholder in a template such as .env.example instead.`,
-    );
-  }
-  if (isInside(target, root)) return { decision: 'allow', ruleId: 'file.inside-worktree' };
-  for (const allowed of ctx.allowPaths) {
-    if (isInside(target, realTarget(resolve(allowed), options.realpath))) return { decision: 'allow', ruleId: 'file.allow-path' };
-  }
-  return deny(
-    'file.outside-worktree',
-    `${shown} is outside your worktree ${ctx.worktreeRoot}. Write only inside the worktree; use paths relative to it.`,
+  const lexical = absolute(raw, call.cwd, ctx.home);
+  const real = realTarget(lexical, options.realpath);
+  const realRoot = realTarget(resolve(ctx.worktreeRoot), options.realpath);
+  if (real === lexical && realRoot === resolve(ctx.worktreeRoot)) return first;
+  const second = relax(
+    evaluate({ ...call, toolInput: { ...call.toolInput, [field!]: real } }, { ...ctx, worktreeRoot: realRoot, allowPaths: ctx.allowPaths.map((p) => realTarget(resolve(p), options.realpath)) }),
   );
+  if (second.decision === 'deny') {
+    return { ...second, reason: `${second.reason} (${lexical} is a symbolic link to ${real})` };
+  }
+  return first;
 }

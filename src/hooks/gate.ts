@@ -85,6 +85,10 @@ export function decideGate(text: string, decide: GateDecide, env: HookEnv, budge
  */
 export async function runGate(decide: GateDecide, env: HookEnv = readHookEnv()): Promise<void> {
   const started = performance.now();
+  // A crash would exit 1, which Claude Code treats as "allow": answer deny instead.
+  const crash = (error: unknown): void => finish(preToolUseDeny(failClosed(error).reason));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const cancel = startDeadline(GATE_DEADLINE_MS - started, () => {
     finish(preToolUseDeny(failClosed(new DeadlineError(`no decision within ${GATE_DEADLINE_MS} ms`)).reason));
   });

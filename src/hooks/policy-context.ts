@@ -36,6 +36,29 @@ export interface SessionPolicyFile {
   denyCommands: string[];
 }
 
+/**
+ * The branch checked out in a work tree, read from its HEAD without running git: `<root>/.git` is a
+ * folder (main checkout) or a file `gitdir: <path>` (linked worktree, gitrepository-layout(5));
+ * HEAD holds `ref: refs/heads/<branch>`. Undefined on a detached HEAD or any read problem.
+ */
+export function readCurrentBranch(root: string): string | undefined {
+  try {
+    const dotGit = join(root, '.git');
+    const st = statSync(dotGit, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    let gitDir = dotGit;
+    if (st.isFile()) {
+      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!m) return undefined;
+      gitDir = resolve(root, m[1]!.trim());
+    }
+    const head = /^ref:\s*refs\/heads\/(.+)$/m.exec(readFileSync(join(gitDir, 'HEAD'), 'utf8'));
+    return head ? head[1]!.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The default protected branches, as in src/config/schema.ts (kept in sync by a unit test). */
 export const DEFAULT_PROTECTED_BRANCHES = ['main', 'master', 'develop', 'production', 'release/*'];
 
@@ -177,6 +200,8 @@ export function loadHookContext(env: HookEnv, cwd: string): HookContext {
         allowCommands: policy.allowCommands,
         denyCommands: policy.denyCommands,
         home: env.home,
+        currentBranch: readCurrentBranch(resolve(env.worktree)),
+        interactive: false,
       },
     };
   }
@@ -211,6 +236,8 @@ export function loadHookContext(env: HookEnv, cwd: string): HookContext {
       allowCommands: validRegexes(s.allow_commands ?? []),
       denyCommands: s.deny_commands ?? [],
       home: env.home,
+      currentBranch: readCurrentBranch(repoRoot),
+      interactive: true,
     },
   };
 }

@@ -5,4 +5,4 @@
 import { decideAsk } from '../ask.js';
 import { runGate } from '../gate.js';
 
-await runGate((input, context) => decideAsk(input, context));
+void runGate((input, context) => decideAsk(input, context));

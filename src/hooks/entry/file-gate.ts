@@ -1,13 +1,14 @@
 /**
- * PreToolUse hook for Write, Edit, MultiEdit and NotebookEdit (hooks/hooks.json): denies writes
- * outside the worktree, inside `.git`, and to secret files (src/hooks/file-policy.ts).
+ * PreToolUse hook for the file tools (hooks/hooks.json): denies writes outside the worktree,
+ * inside `.git`, to secret files and to `safety.deny_paths`, and reads of secret files
+ * (src/safety/file-tools.ts through evaluate, plus symbolic links: src/hooks/file-policy.ts).
  */
 import { realpathSync } from 'node:fs';
-import { evaluateFileCall } from '../file-policy.js';
+import { decideFileCall } from '../file-policy.js';
 import { runGate } from '../gate.js';
 
-await runGate((input, context) =>
-  evaluateFileCall({ toolName: input.tool_name, toolInput: input.tool_input, cwd: input.cwd }, context.ctx, {
+void runGate((input, context) =>
+  decideFileCall({ toolName: input.tool_name, toolInput: input.tool_input, cwd: input.cwd }, context.ctx, {
     realpath: realpathSync.native,
     mode: context.mode === 'session' ? 'unattended' : 'interactive',
   }),

@@ -1,0 +1,9 @@
+/**
+ * PreToolUse hook for Bash (hooks/hooks.json): parses the command and applies the safety policy
+ * (src/safety/policy.ts). Inside an overnight session the item's worktree is the boundary; in
+ * interactive use, the repository root (unless `safety.interactive: false`).
+ */
+import { evaluate } from '../../safety/policy.js';
+import { runGate } from '../gate.js';
+
+void runGate((input, context) => evaluate({ toolName: 'Bash', toolInput: input.tool_input, cwd: input.cwd }, context.ctx));
