@@ -37,6 +37,33 @@ export const AGENT_ALLOWED_TOOLS: string[] = [
   'AskUserQuestion',
 ];
 
+/**
+ * Built-in tools an unattended agent must never use, passed as `--disallowedTools` (deny rules).
+ * Measured with Claude Code 2.1.330 in `-p --permission-mode dontAsk`: these run WITHOUT being on
+ * `--allowedTools` (only tools that normally ask, like WebFetch, are denied by dontAsk):
+ * Agent/Task start sub-agents (async ones outlive the turn), Skill runs skills (the /overnight skill
+ * itself among them), EnterWorktree creates a worktree and branch and moves the session there,
+ * CronCreate/ScheduleWakeup keep the session alive waiting for a wake-up (a hang), Workflow and
+ * SendMessage drive other agents. `--tools` (the list of available built-in tools) already removes
+ * them; this list is the second lock.
+ */
+export const AGENT_DISALLOWED_TOOLS: string[] = [
+  'Agent',
+  'Task',
+  'Skill',
+  'EnterWorktree',
+  'ExitWorktree',
+  'CronCreate',
+  'CronDelete',
+  'CronList',
+  'ScheduleWakeup',
+  'Workflow',
+  'SendMessage',
+  'Monitor',
+  'WebFetch',
+  'WebSearch',
+];
+
 /** Linux limit for one argv string (MAX_ARG_STRLEN, 32 pages); the brief travels as one argument. */
 export const MAX_BRIEF_BYTES = 128 * 1024 - 1;
 
@@ -46,10 +73,13 @@ const TOOL_NAME = /^[A-Za-z_][\w-]*(\([^,]*\))?$/;
 /**
  * The argv (without the binary) for one agent attempt:
  * `-p <brief> --output-format stream-json --verbose --plugin-dir <dir> --settings <file>
- *  --permission-mode dontAsk --allowedTools <a,b,c> --max-turns N --max-budget-usd X
- *  --session-id <uuid> [--model M]`.
- * Never `--bare` (it turns every hook off). The tool list is one comma-separated argument, because
- * `--allowedTools` is variadic and would swallow a following positional argument. A brief that
+ *  --permission-mode dontAsk --allowedTools <a,b,c> --tools <a,b,c> --disallowedTools <x,y>
+ *  --max-turns N --max-budget-usd X --session-id <uuid> [--model M]`.
+ * Never `--bare` (it turns every hook off). `--tools` (the built-in tools the model is offered:
+ * the names of allowedTools, patterns stripped) and `--disallowedTools` (AGENT_DISALLOWED_TOOLS
+ * unless opts.disallowedTools is given) are there because dontAsk + --allowedTools alone still
+ * lets tools run that never ask (see AGENT_DISALLOWED_TOOLS). Tool lists are one comma-separated
+ * argument each, because these flags are variadic and would swallow a following positional argument. A brief that
  * starts with "-" gets a leading space so the CLI does not read it as an option.
  * Throws an Error (a programmer error, not a user error) when an option is out of range: empty
  * brief or one over MAX_BRIEF_BYTES, maxTurns not a positive integer, budgetUsd not positive,
@@ -71,6 +101,12 @@ export function buildClaudeArgs(opts: AgentRunOptions): string[] {
   }
   if (!opts.pluginDir) throw new Error('buildClaudeArgs: pluginDir is empty');
   if (!opts.settingsFile) throw new Error('buildClaudeArgs: settingsFile is empty');
+  const disallowed = opts.disallowedTools ?? AGENT_DISALLOWED_TOOLS;
+  for (const tool of disallowed) {
+    if (!TOOL_NAME.test(tool)) throw new Error(`buildClaudeArgs: malformed tool name "${tool}"`);
+  }
+  const overlap = disallowed.filter((t) => opts.allowedTools.includes(t));
+  if (overlap.length) throw new Error(`buildClaudeArgs: tools both allowed and disallowed: ${overlap.join(', ')}`);
   const brief = opts.brief.startsWith('-') ? ` ${opts.brief}` : opts.brief;
   const args = [
     '-p',
@@ -86,6 +122,10 @@ export function buildClaudeArgs(opts: AgentRunOptions): string[] {
     'dontAsk',
     '--allowedTools',
     opts.allowedTools.join(','),
+    '--tools',
+    [...new Set(opts.allowedTools.map((t) => t.replace(/\(.*$/, '')))].join(','),
+    '--disallowedTools',
+    disallowed.join(','),
     '--max-turns',
     String(opts.maxTurns),
     '--max-budget-usd',

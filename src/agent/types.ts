@@ -102,8 +102,10 @@ export interface AgentRunOptions {
   pluginDir: string;
   /** The session settings file (permission deny rules) given with --settings. */
   settingsFile: string;
-  /** Tool names for --allowedTools (see AGENT_ALLOWED_TOOLS). */
+  /** Tool names for --allowedTools and --tools (see AGENT_ALLOWED_TOOLS). */
   allowedTools: string[];
+  /** Tool names for --disallowedTools; default AGENT_DISALLOWED_TOOLS. */
+  disallowedTools?: string[];
   maxTurns: number;
   /** USD for --max-budget-usd. */
   budgetUsd: number;

@@ -84,6 +84,36 @@ describe('runAgent with the real claude CLI', () => {
     expect(activities.some((a) => a.kind === 'result')).toBe(true);
   });
 
+  it('offers only the allowed tools: sub-agents, skills and EnterWorktree do not run', async () => {
+    const marker = `M-${randomUUID()}`;
+    model.addScript({
+      marker,
+      turns: [
+        { tool: 'Agent', input: { description: 'helper', prompt: 'do it', subagent_type: 'general-purpose' } },
+        { tool: 'EnterWorktree', input: { name: 'elsewhere' } },
+        { tool: 'Skill', input: { skill: 'simplify' } },
+        { text: 'TASK_COMPLETE' },
+      ],
+    });
+    const { repo, opts } = setup(marker);
+    const out = await runAgent(opts);
+    expect(out.completion).toEqual({ kind: 'complete' });
+    const results = readFileSync(opts.transcriptFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'user')
+      .flatMap((l) => l.message.content.filter((c: { type: string }) => c.type === 'tool_result'));
+    expect(results).toHaveLength(3);
+    for (const r of results) expect(String(r.content)).toMatch(/No such tool available/);
+    const offered = (model.requestsFor(marker)[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
+    expect(offered).toContain('Bash');
+    expect(offered).not.toContain('Agent');
+    expect(offered).not.toContain('Skill');
+    expect(existsSync(join(repo.root, '.claude', 'worktrees'))).toBe(false);
+    expect(repo.git('branch', '--list', 'worktree-*')).toBe('');
+  });
+
   it('reports TASK_BLOCKED with its reason', async () => {
     const marker = `M-${randomUUID()}`;
     model.addScript({ marker, turns: [{ text: 'I cannot find the API spec the item refers to.\n\nTASK_BLOCKED: the item names docs/api.md, which does not exist' }] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_ALLOWED_TOOLS, buildClaudeArgs, MAX_BRIEF_BYTES } from '../../../src/agent/args.js';
+import { AGENT_ALLOWED_TOOLS, AGENT_DISALLOWED_TOOLS, buildClaudeArgs, MAX_BRIEF_BYTES } from '../../../src/agent/args.js';
 import type { AgentRunOptions } from '../../../src/agent/types.js';
 
 const base: AgentRunOptions = {
@@ -33,6 +33,8 @@ describe('buildClaudeArgs', () => {
     expect(valueOf(args, '--settings')).toBe('/tmp/s/settings.json');
     expect(valueOf(args, '--permission-mode')).toBe('dontAsk');
     expect(valueOf(args, '--allowedTools')).toBe(AGENT_ALLOWED_TOOLS.join(','));
+    expect(valueOf(args, '--tools')).toBe(AGENT_ALLOWED_TOOLS.join(','));
+    expect(valueOf(args, '--disallowedTools')).toBe(AGENT_DISALLOWED_TOOLS.join(','));
     expect(valueOf(args, '--max-turns')).toBe('40');
     expect(valueOf(args, '--max-budget-usd')).toBe('2.5');
     expect(valueOf(args, '--session-id')).toBe(base.claudeSessionId);
@@ -73,7 +75,15 @@ describe('buildClaudeArgs', () => {
     expect(() => buildClaudeArgs({ ...base, allowedTools: ['Bash', 'Read,Write'] })).toThrow(/malformed/);
   });
 
-  it('accepts permission-rule tool patterns', () => {
-    expect(valueOf(buildClaudeArgs({ ...base, allowedTools: ['Bash(git *)', 'Read'] }), '--allowedTools')).toBe('Bash(git *),Read');
+  it('accepts permission-rule tool patterns, offering the plain tool names', () => {
+    const args = buildClaudeArgs({ ...base, allowedTools: ['Bash(git *)', 'Bash(npm *)', 'Read'] });
+    expect(valueOf(args, '--allowedTools')).toBe('Bash(git *),Bash(npm *),Read');
+    expect(valueOf(args, '--tools')).toBe('Bash,Read');
+  });
+
+  it('denies the sub-agent, skill, worktree and scheduling tools, and refuses a contradiction', () => {
+    for (const t of ['Agent', 'Task', 'Skill', 'EnterWorktree', 'CronCreate', 'ScheduleWakeup']) expect(AGENT_DISALLOWED_TOOLS).toContain(t);
+    expect(valueOf(buildClaudeArgs({ ...base, disallowedTools: ['WebFetch'] }), '--disallowedTools')).toBe('WebFetch');
+    expect(() => buildClaudeArgs({ ...base, disallowedTools: ['Bash'] })).toThrow(/both allowed and disallowed/);
   });
 });
