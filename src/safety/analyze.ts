@@ -17,7 +17,7 @@ import { resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
 import { FETCHERS, SHELLS, interpreterOf } from './commands.js';
 import { parseGitArgv, splitOptions } from './git-argv.js';
-import { interpreterCode, scanCode } from './interp.js';
+import { interpreterCode, scanAwk, scanCode } from './interp.js';
 
 /** A redirection after expansion. `target` is null for heredocs. */
 export interface Redir {
@@ -120,6 +120,26 @@ const MAX_INVOCATIONS = 2000;
 /** Keys in the variable map that hold other facts: written file contents and aliases. */
 const FILE_KEY = '\u0000file:';
 const ALIAS_KEY = '\u0000alias:';
+/** The content recorded for a file downloaded earlier in the same command. */
+const NETWORK_CONTENT = '\u0000network';
+
+/** `git -c` keys whose values git runs as shell commands (git-config(1)). */
+const GIT_COMMAND_KEYS = /^(core\.(sshcommand|pager|editor|fsmonitor|askpass|hookspath)|sequence\.editor|diff\.external|diff\..*\.(textconv|command)|merge\..*\.driver|filter\..*\.(clean|smudge|process)|gpg\.(program|.*\.program)|credential\.helper|uploadpack\.packobjectshook|pager\..*|remote\..*\.(receivepack|uploadpack|vcs)|protocol\..*\.allow|ssh\.variant|core\.gitproxy)$/;
+/** Environment variables whose value a program runs as a command. */
+const COMMAND_VARS = new Set(['GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_ASKPASS', 'SSH_ASKPASS', 'PAGER', 'EDITOR', 'VISUAL', 'LESSOPEN', 'LESSCLOSE', 'PROMPT_COMMAND', 'BASH_ENV', 'ENV', 'GIT_PROXY_COMMAND', 'MANPAGER', 'SYSTEMD_PAGER']);
+/** Options whose values programs run as shell commands (GTFOBins-style escapes). */
+const SHELL_OPTIONS: Record<string, string[]> = {
+  tar: ['--to-command', '-I', '--use-compress-program', '--info-script', '-F', '--new-volume-script', '--checkpoint-action', '--rsh-command'],
+  rsync: ['-e', '--rsh', '--rsync-path'],
+  zip: ['-TT', '--unzip-command'],
+  script: ['-c', '--command'],
+  ssh: ['-o'],
+  scp: ['-S', '-o'],
+  sftp: ['-S', '-o'],
+  git: ['--upload-pack', '--receive-pack', '--exec'],
+  tmux: [],
+  'start-stop-daemon': [],
+};
 
 class Analyzer {
   invocations: Invocation[] = [];
@@ -192,7 +212,9 @@ class Analyzer {
       this.command(cmd, sub, fr, stdin);
       const mine = this.invocations.slice(before);
       network = network || mine.some((inv) => FETCHERS.has(inv.name));
-      text = literalOutput(cmd, mine) ?? this.catContent(mine, sub);
+      const cat = this.catContent(mine, sub);
+      text = literalOutput(cmd, mine) ?? (cat === NETWORK_CONTENT ? null : cat);
+      if (cat === NETWORK_CONTENT) network = true;
       prev = mine;
     });
   }
@@ -367,10 +389,74 @@ class Analyzer {
       if (redirects.length > 0) this.emit([], st, fr, { redirects, wrappers: [] });
       return;
     }
+    this.commandVars(assigned, st, fr);
     const before = this.invocations.length;
     this.dispatch(argv, st, fr, { redirects, stdin, wrappers: [] });
     this.recordWrites(cmd, redirects, this.invocations.slice(before), st);
+    this.recordDownloads(this.invocations.slice(before), st);
     this.updateState(argv, st);
+  }
+
+  /** Environment variables whose value programs run as a command (`GIT_SSH_COMMAND`, `PAGER`, `BASH_ENV`...). */
+  private commandVars(pairs: Array<[string, string | null]>, st: State, fr: Frame): void {
+    for (const [n, v] of pairs) {
+      if (!COMMAND_VARS.has(n)) continue;
+      if (v === null) this.find('shell.eval-unknown', `${n} holds a command only known when it runs`, true);
+      else if (n === 'BASH_ENV' || n === 'ENV') {
+        const content = this.fileContent(resolvePath(v, st.cwd, this.ctx.home), st);
+        if (content !== undefined) this.runWrittenScript(content, v, st, fr);
+      } else this.walkString(v, clone(st), fr, `${n}=`);
+    }
+  }
+
+  /** Option values that programs run as shell commands (`tar --to-command`, `rsync -e`, `ssh -o ProxyCommand=`...). */
+  private optionCommands(name: string, argv: Arg[], st: State, fr: Frame): void {
+    const spec = SHELL_OPTIONS[name];
+    if (!spec) return;
+    const args = argv.slice(1);
+    args.forEach((a, i) => {
+      const v = a.value;
+      if (v === null) return;
+      for (const o of spec) {
+        let val: string | null | undefined;
+        if (v === o || (o.length === 2 && /^-[a-zA-Z]+$/.test(v) && v.endsWith(o[1]!) && name !== 'ssh')) val = args[i + 1] ? args[i + 1]!.value : undefined;
+        else if (o.startsWith('--') && v.startsWith(o + '=')) val = v.slice(o.length + 1);
+        else if (!o.startsWith('--') && o.length === 2 && v.startsWith(o) && v.length > 2) val = v.slice(2);
+        if (val === undefined) continue;
+        if (o === '--checkpoint-action') val = val !== null && val.startsWith('exec=') ? val.slice(5) : '';
+        if (name === 'ssh' && o === '-o') {
+          const m = val === null ? null : /^(ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand)[= ]\s*([\s\S]*)$/i.exec(val);
+          val = m ? m[2]! : '';
+        }
+        if (val === null) this.find('shell.eval-unknown', `\`${name} ${o}\` runs a command only known when it runs`, true);
+        else if (val !== '') this.walkString(val, clone(st), fr, `${name} ${o}`);
+      }
+    });
+  }
+
+  /** Marks files that curl/wget write in this command as network content. */
+  private recordDownloads(mine: Invocation[], st: State): void {
+    for (const inv of mine) {
+      if (inv.name !== 'curl' && inv.name !== 'wget') continue;
+      const vals = inv.argv.slice(1).map((a) => a.value);
+      const url = vals.find((v) => v !== null && /^(https?|ftp):\/\//.test(v)) ?? null;
+      const outs: string[] = [];
+      vals.forEach((v, i) => {
+        if (v === null) return;
+        if (['-o', '--output', '-O', '--output-document'].includes(v) && !(inv.name === 'curl' && v === '-O')) {
+          const o = vals[i + 1];
+          if (o) outs.push(o);
+        } else if (/^--output(-document)?=/.test(v)) outs.push(v.slice(v.indexOf('=') + 1));
+        else if (inv.name === 'curl' && /^-[a-zA-Z]+o$/.test(v) && vals[i + 1]) outs.push(vals[i + 1]!);
+      });
+      const curlRemote = (v: string | null) => v === '-O' || v === '--remote-name' || v === '--remote-name-all' || (v !== null && /^-[a-zA-Z]*O[a-zA-Z]*$/.test(v));
+      const remoteName = inv.name === 'wget' ? !vals.some((v) => v === '-O' || v?.startsWith('--output-document')) : vals.some(curlRemote);
+      if (remoteName && url) outs.push(posix.basename(url.replace(/[?#].*$/, '')));
+      for (const o of outs) {
+        const p = resolvePath(o, inv.cwd, this.ctx.home);
+        if (p) st.env.set(FILE_KEY + p, NETWORK_CONTENT);
+      }
+    }
   }
 
   /** Remembers the content of files written by `echo`/`printf`/`cat <<EOF` redirections, so running them later in the line is judged. */
@@ -572,6 +658,8 @@ class Analyzer {
             continue;
           }
           if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+            const eq = v.indexOf('=');
+            this.commandVars([[v.slice(0, eq), v.slice(eq + 1)]], st, fr);
             i++;
             continue;
           }
@@ -723,6 +811,11 @@ class Analyzer {
         return this.parallel(argv, st, fr, x);
       case 'git': {
         const g = parseGitArgv(argv);
+        for (const [k, v] of Object.entries(g.config)) {
+          if (!GIT_COMMAND_KEYS.test(k)) continue;
+          const code = k === 'credential.helper' ? (v.startsWith('!') ? v.slice(1) : '') : v;
+          if (code) this.walkString(code, clone(st), fr, `git -c ${k}`);
+        }
         const alias = g.sub !== null ? g.config[`alias.${g.sub.toLowerCase()}`] : undefined;
         if (alias !== undefined) {
           const f = this.deeper(fr, `git alias ${g.sub}`);
@@ -741,11 +834,36 @@ class Analyzer {
     if (SHELLS.has(name)) return this.shell(name, argv, st, fr, x);
     const fam = interpreterOf(name);
     if (fam) return this.interpreter(fam, name, argv, st, fr, x);
+    this.optionCommands(name, argv, st, fr);
+    if (/^[gmn]?awk$/.test(name)) this.awk(name, argv, st, fr);
     this.emit(argv, st, fr, x);
   }
 
+  /** `awk '... system("cmd") ...'`: judges the shell commands an awk program runs. */
+  private awk(name: string, argv: Arg[], st: State, fr: Frame): void {
+    const args = argv.slice(1);
+    let i = 0;
+    while (i < args.length) {
+      const v = args[i]!.value;
+      if (v === null || !v.startsWith('-') || v === '-' || v === '--') break;
+      if (v === '-f' || v.startsWith('--file')) return; // program in a file: not inspected
+      i += ['-F', '-v', '--assign', '--field-separator'].includes(v) ? 2 : 1;
+    }
+    if (args[i]?.value === '--') i++;
+    const prog = args[i];
+    if (!prog) return;
+    if (prog.value === null) {
+      this.find('interp.unknown-code', `\`${name}\` runs a program only known when it runs`, true);
+      return;
+    }
+    const scan = scanAwk(prog.value);
+    for (const sh of scan.shellStrings) this.walkString(sh, clone(st), fr, `${name} system()`);
+    if (scan.unknownShell) this.find('interp.unknown-code', `\`${name}\` calls the shell with a command that is only known when it runs`, true);
+  }
+
   private runWrittenScript(content: string | null, path: string, st: State, fr: Frame): void {
-    if (content === null) this.find('shell.eval-unknown', `\`${path}\` was written earlier in this command with content the gate cannot see`, true);
+    if (content === NETWORK_CONTENT) this.find('net.pipe-to-shell', `\`${path}\` was downloaded earlier in this command and is run without being read`);
+    else if (content === null) this.find('shell.eval-unknown', `\`${path}\` was written earlier in this command with content the gate cannot see`, true);
     else this.walkString(content, clone(st), fr, `script ${path}`);
   }
 

@@ -227,3 +227,20 @@ function readLiteral(code: string, start: number): Lit {
   if (interpolated) return { kind: 'other', end: i + delim.length };
   return { kind: 'string', value, end: i + delim.length };
 }
+
+/** Scans an awk program for `system("...")` and pipes to or from commands (`print | "cmd"`, `"cmd" | getline`). */
+export function scanAwk(code: string): CodeScan {
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], unknownShell: false, unknownDelete: false };
+  for (const m of code.matchAll(/\bsystem\s*\(/g)) {
+    const lit = readLiteral(code, m.index! + m[0].length);
+    if (lit.kind === 'string' && /^\s*\)/.test(code.slice(lit.end))) out.shellStrings.push(lit.value);
+    else out.unknownShell = true;
+  }
+  for (const m of code.matchAll(/"((?:[^"\\]|\\.)*)"\s*\|\s*getline|\|\s*"((?:[^"\\]|\\.)*)"/g)) {
+    const cmd = (m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1');
+    // `print ... | "sh"` feeds computed text to a shell or interpreter: code the gate cannot see.
+    if (m[2] !== undefined && /^\s*(\S*\/)?(sudo\s+)?((ba|z|da|k|mk|tc|c|fi)?sh|python[0-9.]*|perl|ruby|node|php|eval|xargs)\b/.test(cmd)) out.unknownShell = true;
+    out.shellStrings.push(cmd);
+  }
+  return out;
+}

@@ -84,6 +84,9 @@ const SECRET_NAME_RES: RegExp[] = [
   /^\.secrets?$/,
   /^service[-_]?account.*\.json$/i,
   /^\.?vault[-_]?pass(word)?(\.txt)?$/i,
+  /^\.(bash|zsh|sh|psql|mysql|python|node_repl|sqlite|rediscli|irb|lesshst)_?history$/,
+  /^\.envrc$/,
+  /\.tfstate(\.backup)?$/,
 ];
 /** Example files that document a secret file's shape and hold no secret. */
 const SECRET_EXCEPTIONS = /^\.env\.(example|sample|template)(\.|$)|^\.env\.[a-z]+\.(example|sample|template)$|\.(example|sample|template)$/;

@@ -3,24 +3,29 @@
  * gives every agent (DESIGN.md, "Safety gates": hooks fail open, so they are never the only layer).
  *
  * Claude Code evaluates permission rules deny -> ask -> allow, and a deny rule wins in every
- * permission mode; a deny rule is enforced by Claude Code itself even when a hook crashes or times
- * out (Claude Code docs, "Configure permissions", https://code.claude.com/docs/en/permissions).
- * Rule syntax used here (same page):
- * - `Bash(git push --force:*)`: a command prefix (`:*` only at the end), word-bounded;
- *   `Bash(git push * main)`: `*` matches any run of characters, anywhere in the pattern.
- *   Claude Code splits compound commands (`a && b`, `a; b`, `a | b`) and checks each part.
- * - `Edit(...)` rules apply to every built-in tool that edits files (Write, Edit, MultiEdit,
- *   NotebookEdit); their specifier is a gitignore-style pattern: `//abs/path` is absolute from the
- *   filesystem root, `~/path` is under the home folder, `/path` is relative to the settings file.
- *   `Write(...)` path rules are not consulted, so only `Edit(...)` is generated.
+ * permission mode; it is enforced by Claude Code itself even when a hook crashes or times out
+ * (Claude Code docs, "Configure permissions", https://code.claude.com/docs/en/permissions).
+ * Rule syntax, as verified against the real CLI 2.1.330 (docs/safety-policy.md, "The second layer"):
+ * - `Bash(git push --force:*)`: a command prefix followed by a space or the end of the command
+ *   (`git push --force-with-lease` does NOT match it; `rm -rf /:*` does not match `rm -rf /tmp/x`).
+ *   A `*` before `:*` is literal.
+ * - `Bash(git push * main)`: `*` matches any run of characters, spaces and slashes included
+ *   (`Bash(rm -rf /*)` would match `rm -rf /any/absolute/path`, so such rules are never generated).
+ * - Compound commands (`echo hi && git push --force`) are split and each part is checked.
+ * - `Edit(...)` rules apply to Write, Edit, MultiEdit and NotebookEdit; `Read(...)` deny rules
+ *   block reading AND writing. Specifiers are gitignore-style: `//abs` absolute, `~/p` home,
+ *   `./p` or `p` relative to the working directory, `/p` relative to the settings file.
  *
- * These rules are deliberately narrower than the hook policy: a deny rule cannot see the worktree,
- * the agent's own branch or whether a command only mentions a dangerous word, so only what is
- * denied in EVERY context is listed here (force-push in any spelling, history destruction, pushes to
- * protected branches, privilege escalation, deploys, writes into `.git` and to secret files).
- * The hooks remain the precise layer; this one catches what gets through when a hook fails.
+ * The rules come from the policy itself (RULES' settingsPatterns, the protected branches, the deny
+ * paths) plus a small baseline, and each one is checked against the policy before it is kept: a
+ * deny rule cannot see the worktree, the agent's own branch or whether a command only mentions a
+ * dangerous word, so a rule is kept only when evaluate() denies every probe command (or path)
+ * matching it (see probesFor). A rule that would block something the policy allows (for example
+ * `Read(./.env.*)`, which would block `.env.example`) is dropped and listed in `dropped`.
  */
-import type { PolicyContext } from './types.js';
+import { evaluate } from './policy.js';
+import { RULES } from './rules/index.js';
+import type { PolicyContext, ToolCall } from './types.js';
 
 /** The part of a rule description this module needs (see src/safety/rules). */
 export interface SettingsPatternSource {
@@ -39,134 +44,89 @@ export interface AgentSettings {
 
 /** Options for buildAgentSettings. */
 export interface BuildAgentSettingsOptions {
-  /**
-   * Rule descriptions whose `settingsPatterns` are added (normally the policy's RULES).
-   * Defaults to none: the built-in baseline below is always included.
-   */
+  /** Rule descriptions whose `settingsPatterns` are used. Default: the policy's RULES. */
   rules?: SettingsPatternSource[];
   /** The repository root (the main checkout); its `.git` folder is denied to file tools. */
   repoRoot?: string;
+  /** Receives each candidate rule the policy disagrees with, and why (for docs and tests). */
+  onDropped?: (rule: string, why: string) => void;
 }
 
 /**
- * Bash prefixes that are denied for an unattended agent whatever the context (DESIGN.md, "Policy
- * for an unattended agent"). Each entry becomes `Bash(<prefix>:*)` and `Bash(<prefix>)`.
+ * Baseline prefixes denied for an unattended agent whatever the context (DESIGN.md, "Policy for an
+ * unattended agent"); each becomes `Bash(<prefix>:*)`. Spellings a prefix cannot catch (options
+ * after the remote) are whole rules in BASH_RULES.
  */
 const BASH_PREFIXES: readonly string[] = [
-  // Force-push in any spelling.
   'git push --force',
   'git push -f',
   'git push --force-with-lease',
   'git push --mirror',
   'git push --delete',
   'git push -d',
-  // History destruction / bulk discard of work.
   'git reset --hard',
   'git clean -f',
   'git clean -fd',
   'git clean -fdx',
   'git clean -xdf',
   'git clean -df',
+  'git clean -ffdx',
   'git checkout -- .',
-  'git checkout .',
-  'git restore .',
   'git stash drop',
   'git stash clear',
   'git branch -D',
-  'git branch --delete --force',
-  'git update-ref -d',
   'git reflog expire',
-  'git gc --prune=now',
   'git filter-branch',
-  // Privilege escalation.
   'sudo',
   'su',
   'doas',
-  // Deploys and publishing.
-  'npm publish',
-  'yarn publish',
-  'pnpm publish',
-  'cargo publish',
-  'gem push',
-  'twine upload',
-  'docker push',
-  'kubectl apply',
-  'kubectl delete',
-  'helm install',
-  'helm upgrade',
-  'terraform apply',
-  'terraform destroy',
-  'pulumi up',
-  'pulumi destroy',
-  'wrangler deploy',
-  'wrangler publish',
-  'vercel --prod',
-  'vercel deploy --prod',
-  'netlify deploy --prod',
-  'fly deploy',
-  'flyctl deploy',
-  'heroku',
-  'firebase deploy',
-  'serverless deploy',
-  'sls deploy',
-  'aws s3 rm',
-  'gcloud app deploy',
 ];
 
-/**
- * Whole rules (Claude Code `*` wildcard syntax) for spellings a prefix cannot catch: options after
- * the remote, `+refspec` force-pushes, and deleting the filesystem root, home or parent folders.
- * `rm -rf /...` is not a prefix rule because an absolute path inside the worktree is allowed.
- */
+/** Whole rules (Claude Code `*` wildcard syntax). */
 const BASH_RULES: readonly string[] = [
   'Bash(git push * --force)',
   'Bash(git push * --force *)',
-  'Bash(git push * --force-with-lease*)',
+  'Bash(git push * --force-with-lease)',
+  'Bash(git push * --force-with-lease *)',
   'Bash(git push * -f)',
   'Bash(git push * -f *)',
   'Bash(git push * +*)',
   'Bash(git push * --delete *)',
   'Bash(rm -rf /)',
-  'Bash(rm -rf /*)',
   'Bash(rm -fr /)',
   'Bash(rm -rf ~)',
   'Bash(rm -rf ~/)',
-  'Bash(rm -rf $HOME)',
   'Bash(rm -rf ..)',
   'Bash(rm -rf ../)',
   'Bash(rm -rf .git)',
   'Bash(rm -rf .git/)',
 ];
 
-/** Files holding secrets that no agent may write (gitignore-style, anywhere on disk). */
-const SECRET_FILE_PATTERNS: readonly string[] = [
-  '//**/.env',
-  '//**/.env.local',
-  '//**/.env.*.local',
-  '//**/.env.production',
-  '//**/*.pem',
-  '//**/*.key',
-  '//**/id_rsa',
-  '//**/id_ed25519',
-  '//**/.npmrc',
-  '//**/.pypirc',
-  '//**/.netrc',
-  '~/.ssh/**',
-  '~/.aws/**',
-  '~/.gnupg/**',
-  '~/.config/gh/**',
+/** Files holding secrets that no agent may write (and, for Read rules, read). */
+const FILE_RULES: readonly string[] = [
+  'Edit(//**/.git/**)',
+  'Edit(//**/.env)',
+  'Edit(//**/.env.local)',
+  'Edit(//**/.env.production)',
+  'Edit(//**/*.pem)',
+  'Edit(//**/*.key)',
+  'Edit(//**/id_rsa)',
+  'Edit(//**/id_ed25519)',
+  'Edit(~/.ssh/**)',
+  'Edit(~/.aws/**)',
+  'Read(//**/.env)',
+  'Read(~/.ssh/**)',
+  'Read(~/.aws/credentials)',
 ];
 
-/** `main` -> the refspec targets a push to that branch would name. */
-function protectedBranchPushPatterns(branch: string): string[] {
-  // Globs in protected branches (`release/*`) map directly onto Claude Code's `*` wildcard.
+/** Pushes to a protected branch, in the spellings a wildcard can catch. */
+function protectedBranchPushRules(branch: string): string[] {
   return [
     `Bash(git push * ${branch})`,
     `Bash(git push * ${branch} *)`,
     `Bash(git push *:${branch})`,
     `Bash(git push *:${branch} *)`,
     `Bash(git push *:refs/heads/${branch})`,
-    `Bash(git push *:refs/heads/${branch} *)`,
   ];
 }
 
@@ -176,44 +136,99 @@ function absolutePattern(path: string): string {
   return `/${clean.startsWith('/') ? clean : `/${clean}`}`;
 }
 
+/** Splits `Tool(specifier)`; undefined for a bare tool name or anything else. */
+function splitRule(rule: string): { tool: string; spec: string } | undefined {
+  const m = /^([A-Za-z]+)\((.*)\)$/s.exec(rule);
+  return m ? { tool: m[1]!, spec: m[2]! } : undefined;
+}
+
 /**
- * Builds the `--settings` content for one agent from the policy context.
+ * Sample tool calls a rule would deny, used to check the rule against the policy.
+ * Bash `P:*` -> `P`, `P build`, `P <worktree>/build`; Bash with `*` -> each `*` replaced by
+ * `origin`, `build`, and an absolute path inside the worktree; Edit/Read path patterns -> a
+ * path matching the pattern, with `*` as `x`, `example` and `build/x`.
+ * Returns [] for rules this module cannot probe (they are then dropped).
+ */
+export function probesFor(rule: string, ctx: PolicyContext): ToolCall[] {
+  const parts = splitRule(rule);
+  if (!parts) return [];
+  const wt = ctx.worktreeRoot.replace(/\/+$/, '');
+  const inside = `${wt}/build`;
+  if (parts.tool === 'Bash') {
+    const call = (command: string): ToolCall => ({ toolName: 'Bash', toolInput: { command }, cwd: wt });
+    if (parts.spec.endsWith(':*')) {
+      const prefix = parts.spec.slice(0, -2);
+      return [call(prefix), call(`${prefix} build`), call(`${prefix} ${inside}`)];
+    }
+    if (!parts.spec.includes('*')) return [call(parts.spec)];
+    return ['origin', 'build', inside].map((s) => call(parts.spec.replace(/\/\*/g, `/${s.replace(/^\//, '')}`).replace(/\*/g, s)));
+  }
+  if (parts.tool === 'Edit' || parts.tool === 'Read') {
+    let spec = parts.spec;
+    if (spec.startsWith('//')) spec = spec.slice(1);
+    else if (spec.startsWith('~/')) spec = `${ctx.home.replace(/\/+$/, '')}/${spec.slice(2)}`;
+    else if (spec.startsWith('/')) return []; // relative to the settings file: not generated
+    else spec = `${wt}/${spec.replace(/^\.\//, '')}`;
+    // `/**/` at the start of an absolute pattern: probe inside the worktree.
+    if (spec.startsWith('/**/')) spec = `${wt}/${spec.slice(4)}`;
+    const toolName = parts.tool === 'Edit' ? 'Write' : 'Read';
+    return ['x', 'example', 'build/x'].map((s) => ({
+      toolName,
+      toolInput: { file_path: spec.replace(/\*\*/g, 'sub').replace(/\*/g, s), content: '' },
+      cwd: wt,
+    }));
+  }
+  return [];
+}
+
+/** Why the policy disagrees with a rule, or undefined when it denies every probe. */
+function disagreement(rule: string, ctx: PolicyContext): string | undefined {
+  const probes = probesFor(rule, ctx);
+  if (probes.length === 0) return 'cannot be checked against the policy';
+  for (const probe of probes) {
+    if (evaluate(probe, ctx).decision === 'allow') {
+      const what = probe.toolName === 'Bash' ? String(probe.toolInput.command) : `${probe.toolName} ${String(probe.toolInput.file_path)}`;
+      return `the policy allows \`${what}\``;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Builds the `--settings` content for one agent from its policy context.
  *
- * In: the agent's PolicyContext (protected branches, deny paths, own branch) and options (the
- * policy's rule descriptions, the repository root). Out: `{ permissions: { deny } }`, the deny list
- * de-duplicated and in a stable order (baseline, rules' settingsPatterns, protected branches, paths).
- * Never throws; pure.
+ * In: the agent's PolicyContext (worktree, protected branches, own branch, deny paths; unattended)
+ * and options (rule descriptions, default RULES; repository root). Out: `{ permissions: { deny } }`,
+ * de-duplicated, in a stable order (baseline, RULES' settingsPatterns, protected branches, paths),
+ * holding only rules the policy agrees with (every probe denied). Pure; never throws.
  */
 export function buildAgentSettings(ctx: PolicyContext, options: BuildAgentSettingsOptions = {}): AgentSettings {
-  const deny: string[] = [];
-  const add = (rule: string): void => {
-    if (!deny.includes(rule)) deny.push(rule);
-  };
-
-  for (const prefix of BASH_PREFIXES) {
-    add(`Bash(${prefix})`);
-    add(`Bash(${prefix}:*)`);
-  }
-  for (const rule of BASH_RULES) add(rule);
-  for (const rule of options.rules ?? []) {
-    for (const pattern of rule.settingsPatterns ?? []) add(pattern);
-  }
+  const unattended: PolicyContext = { ...ctx, interactive: false };
+  const candidates: string[] = [];
+  for (const prefix of BASH_PREFIXES) candidates.push(`Bash(${prefix}:*)`);
+  candidates.push(...BASH_RULES);
+  for (const rule of options.rules ?? RULES) candidates.push(...(rule.settingsPatterns ?? []));
   for (const branch of ctx.protectedBranches) {
     if (branch === ctx.ownBranch) continue;
-    for (const pattern of protectedBranchPushPatterns(branch)) add(pattern);
+    candidates.push(...protectedBranchPushRules(branch));
   }
-
-  // File tools: never into .git (the worktree's own .git file and the main repository's folder),
-  // never secret files, never the configured deny paths.
-  add(`Edit(${absolutePattern(ctx.worktreeRoot)}/.git)`);
-  add('Edit(//**/.git/**)');
-  if (options.repoRoot) add(`Edit(${absolutePattern(options.repoRoot)}/.git/**)`);
-  for (const pattern of SECRET_FILE_PATTERNS) add(`Edit(${pattern})`);
+  candidates.push(...FILE_RULES);
+  candidates.push(`Edit(${absolutePattern(ctx.worktreeRoot)}/.git)`);
+  if (options.repoRoot) candidates.push(`Edit(${absolutePattern(options.repoRoot)}/.git/**)`);
   for (const path of ctx.denyPaths) {
     if (!path.startsWith('/')) continue;
-    add(`Edit(${absolutePattern(path)})`);
-    add(`Edit(${absolutePattern(path)}/**)`);
+    candidates.push(`Edit(${absolutePattern(path)}/**)`);
   }
 
+  const deny: string[] = [];
+  for (const rule of candidates) {
+    if (deny.includes(rule)) continue;
+    const why = disagreement(rule, unattended);
+    if (why) {
+      options.onDropped?.(rule, why);
+      continue;
+    }
+    deny.push(rule);
+  }
   return { permissions: { deny } };
 }

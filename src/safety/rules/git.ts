@@ -196,8 +196,17 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   const current = inv.branch !== undefined ? inv.branch : ctx.currentBranch ?? undefined;
   const onProtected = current != null && isProtectedBranch(current, ctx.protectedBranches);
   switch (g.sub) {
-    case 'push':
+    case 'push': {
+      // `git -c remote.origin.push=+x:main push`, `-c remote.origin.mirror=true`: refspecs from configuration.
+      for (const [k, v] of Object.entries(g.config)) {
+        if (/^remote\..*\.mirror$/.test(k) && v !== 'false') return { ruleId: 'git.push-all', detail: `-c ${k}` };
+        if (/^remote\..*\.push$/.test(k)) {
+          const hit = push([args.find((a) => !(a.value ?? '').startsWith('-')) ?? { value: 'origin', text: 'origin', quoted: false, glob: false, unknownVars: [], vars: [], cmdsubs: [] }, { value: v, text: v, quoted: false, glob: false, unknownVars: [], vars: [], cmdsubs: [] }], inv, ctx);
+          if (hit) return hit;
+        }
+      }
       return push(args, inv, ctx);
+    }
     case 'reset':
       if (opts.includes('--hard')) return { ruleId: 'git.reset-hard' };
       return undefined;
