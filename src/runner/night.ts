@@ -194,9 +194,16 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
           if (gate.stop) ctx.stopSession(gate.reason);
         } else lastResourceNote = undefined;
       }
+      // Items this loop has started count as running even before their first state write
+      // (worktree creation takes a moment), so a wake-up in between cannot start them twice.
+      const states = { ...state.items };
+      for (const slug of running.keys()) {
+        const st = states[slug];
+        if (st && st.status === 'pending') states[slug] = { ...st, status: 'running' };
+      }
       const decision = schedule({
         items: manifest.items,
-        states: state.items,
+        states,
         concurrency: manifest.concurrency,
         now,
         deadline: deadlineHit ? now : deadline,

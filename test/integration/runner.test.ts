@@ -255,4 +255,14 @@ describe('the night loop (fake agent, real git)', () => {
     expect(agent2.calls).toHaveLength(0);
     expect(readState(r2.root, id2).items.one!.status).toBe('pending');
   });
+
+  it('starts each item exactly once even when items finish while others are still being set up', async () => {
+    const slugs = ['a1', 'a2', 'a3', 'a4', 'a5'];
+    const r = repo(Object.assign({}, ...slugs.map((sl, i) => item(i + 1, sl))), 'concurrency: 4\n');
+    const id = await launch(r);
+    const agent = fakeAgent(Object.fromEntries(slugs.map((sl) => [sl, writesAndCommits({ [`${sl}.txt`]: sl })])));
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps: testDeps(agent.run).deps });
+    expect(summary.counts).toEqual({ merged: 5 });
+    for (const sl of slugs) expect(agent.calls.filter((c) => c.slug === sl), sl).toHaveLength(1);
+  });
 });
