@@ -221,8 +221,10 @@ export function buildAgentSettings(ctx: PolicyContext, options: BuildAgentSettin
   }
 
   const deny: string[] = [];
+  const seen = new Set<string>();
   for (const rule of candidates) {
-    if (deny.includes(rule)) continue;
+    if (seen.has(rule)) continue;
+    seen.add(rule);
     const why = disagreement(rule, unattended);
     if (why) {
       options.onDropped?.(rule, why);

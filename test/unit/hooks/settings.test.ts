@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAgentSettings } from '../../../src/safety/settings.js';
+import { buildAgentSettings, probesFor } from '../../../src/safety/settings.js';
+import { evaluate } from '../../../src/safety/policy.js';
 import type { PolicyContext } from '../../../src/safety/types.js';
 
 const ctx: PolicyContext = {
@@ -13,16 +14,23 @@ const ctx: PolicyContext = {
   home: '/home/u',
 };
 
+function build() {
+  const dropped = new Map<string, string>();
+  const { deny } = buildAgentSettings(ctx, { repoRoot: '/repo', onDropped: (r, why) => dropped.set(r, why) }).permissions;
+  return { deny, dropped };
+}
+
 describe('buildAgentSettings', () => {
-  it('denies force-push, history destruction and privilege escalation in every spelling it can express', () => {
-    const { deny } = buildAgentSettings(ctx).permissions;
+  it('denies force-push, history destruction and privilege escalation in the spellings it can express', () => {
+    const { deny } = build();
     for (const rule of [
       'Bash(git push --force:*)',
       'Bash(git push -f:*)',
+      'Bash(git push --force-with-lease:*)',
       'Bash(git push * --force)',
       'Bash(git push * +*)',
       'Bash(git reset --hard:*)',
-      'Bash(git clean -fd:*)',
+      'Bash(git clean -fdx:*)',
       'Bash(git stash clear:*)',
       'Bash(git branch -D:*)',
       'Bash(sudo:*)',
@@ -32,38 +40,53 @@ describe('buildAgentSettings', () => {
     }
   });
 
-  it('denies pushes to every protected branch, glob included', () => {
-    const { deny } = buildAgentSettings(ctx).permissions;
-    expect(deny).toContain('Bash(git push * main)');
-    expect(deny).toContain('Bash(git push *:main)');
-    expect(deny).toContain('Bash(git push *:refs/heads/main)');
-    expect(deny).toContain('Bash(git push * release/*)');
+  it("includes the policy rules' settingsPatterns", () => {
+    const { deny } = build();
+    expect(deny).toContain('Bash(terraform apply:*)');
+    expect(deny).toContain('Bash(npm publish:*)');
   });
 
-  it('never denies a plain prefix that would block legitimate work inside the worktree', () => {
-    const { deny } = buildAgentSettings(ctx).permissions;
-    expect(deny).not.toContain('Bash(rm -rf:*)');
-    expect(deny).not.toContain('Bash(rm -rf /:*)');
-    expect(deny).not.toContain('Bash(git push:*)');
+  it('denies pushes to every protected branch, glob included, but not to the own branch', () => {
+    const { deny } = build();
+    expect(deny).toContain('Bash(git push * main)');
+    expect(deny).toContain('Bash(git push *:main)');
+    expect(deny).toContain('Bash(git push * release/*)');
     expect(deny.some((r) => r.includes('overnight/s1--csv-export'))).toBe(false);
   });
 
   it('denies file tools in .git, secret files and absolute deny paths', () => {
-    const { deny } = buildAgentSettings(ctx, { repoRoot: '/repo' }).permissions;
+    const { deny } = build();
     expect(deny).toContain('Edit(//repo/.overnight/worktrees/s1/csv-export/.git)');
     expect(deny).toContain('Edit(//repo/.git/**)');
+    expect(deny).toContain('Edit(//**/.git/**)');
     expect(deny).toContain('Edit(//**/.env)');
-    expect(deny).toContain('Edit(~/.ssh/**)');
+    expect(deny).toContain('Read(//**/.env)');
     expect(deny).toContain('Edit(//repo/secrets/**)');
     expect(deny.some((r) => r.includes('relative/ignored'))).toBe(false);
   });
 
-  it("adds the rules' settingsPatterns once each, in order", () => {
-    const { deny } = buildAgentSettings(ctx, {
-      rules: [{ id: 'x', settingsPatterns: ['Bash(dropdb:*)', 'Bash(sudo:*)'] }, { id: 'y' }],
-    }).permissions;
-    expect(deny.filter((r) => r === 'Bash(sudo:*)')).toHaveLength(1);
-    expect(deny).toContain('Bash(dropdb:*)');
+  it('keeps no rule that would block what the policy allows (checked with the real CLI matching rules)', () => {
+    const { deny, dropped } = build();
+    // `*` in Claude Code matches slashes: this would block `rm -rf <worktree>/build`.
+    expect(deny).not.toContain('Bash(rm -rf /*)');
+    // A Read deny also blocks writes; .env.example is allowed by the policy.
+    expect(deny).not.toContain('Read(./.env.*)');
+    expect(deny).not.toContain('Edit(./.env.*)');
+    if (buildAgentSettings(ctx, { rules: [{ settingsPatterns: ['Read(./.env.*)'] }] }).permissions.deny.includes('Read(./.env.*)')) throw new Error('kept');
+    for (const rule of deny) {
+      for (const probe of probesFor(rule, { ...ctx, interactive: false })) {
+        expect(evaluate(probe, { ...ctx, interactive: false }).decision, `${rule} -> ${JSON.stringify(probe.toolInput)}`).toBe('deny');
+      }
+    }
     expect(new Set(deny).size).toBe(deny.length);
+    expect(deny.length).toBeGreaterThan(60);
+    expect([...dropped.keys()]).toEqual(expect.arrayContaining(['Read(./.env.*)']));
+  });
+
+  it('probes prefix rules with arguments inside the worktree', () => {
+    const probes = probesFor('Bash(chown -R:*)', ctx).map((p) => p.toolInput.command);
+    expect(probes).toEqual(['chown -R', 'chown -R build', 'chown -R /repo/.overnight/worktrees/s1/csv-export/build']);
+    expect(probesFor('Bash(rm -rf /*)', ctx).map((p) => p.toolInput.command)).toContain('rm -rf /repo/.overnight/worktrees/s1/csv-export/build');
+    expect(probesFor('Edit(/etc/**)', ctx)).toEqual([]);
   });
 });
