@@ -77,7 +77,7 @@ const TOOL_NAME = /^[A-Za-z_][\w-]*(\([^,]*\))?$/;
  *  --max-turns N --max-budget-usd X --session-id <uuid> [--model M]`.
  * Never `--bare` (it turns every hook off). `--tools` (the built-in tools the model is offered:
  * the names of allowedTools, patterns stripped) and `--disallowedTools` (AGENT_DISALLOWED_TOOLS
- * unless opts.disallowedTools is given) are there because dontAsk + --allowedTools alone still
+ * unless opts.disallowedTools is given, minus any tool allowedTools names on purpose) are there because dontAsk + --allowedTools alone still
  * lets tools run that never ask (see AGENT_DISALLOWED_TOOLS). Tool lists are one comma-separated
  * argument each, because these flags are variadic and would swallow a following positional argument. A brief that
  * starts with "-" gets a leading space so the CLI does not read it as an option.
@@ -101,12 +101,12 @@ export function buildClaudeArgs(opts: AgentRunOptions): string[] {
   }
   if (!opts.pluginDir) throw new Error('buildClaudeArgs: pluginDir is empty');
   if (!opts.settingsFile) throw new Error('buildClaudeArgs: settingsFile is empty');
-  const disallowed = opts.disallowedTools ?? AGENT_DISALLOWED_TOOLS;
+  const offered = [...new Set(opts.allowedTools.map((t) => t.replace(/\(.*$/, '')))];
+  // A tool the configuration allows on purpose (agent.extra_allowed_tools) is not denied.
+  const disallowed = (opts.disallowedTools ?? AGENT_DISALLOWED_TOOLS).filter((t) => !offered.includes(t));
   for (const tool of disallowed) {
     if (!TOOL_NAME.test(tool)) throw new Error(`buildClaudeArgs: malformed tool name "${tool}"`);
   }
-  const overlap = disallowed.filter((t) => opts.allowedTools.includes(t));
-  if (overlap.length) throw new Error(`buildClaudeArgs: tools both allowed and disallowed: ${overlap.join(', ')}`);
   const brief = opts.brief.startsWith('-') ? ` ${opts.brief}` : opts.brief;
   const args = [
     '-p',
@@ -123,9 +123,8 @@ export function buildClaudeArgs(opts: AgentRunOptions): string[] {
     '--allowedTools',
     opts.allowedTools.join(','),
     '--tools',
-    [...new Set(opts.allowedTools.map((t) => t.replace(/\(.*$/, '')))].join(','),
-    '--disallowedTools',
-    disallowed.join(','),
+    offered.join(','),
+    ...(disallowed.length ? ['--disallowedTools', disallowed.join(',')] : []),
     '--max-turns',
     String(opts.maxTurns),
     '--max-budget-usd',

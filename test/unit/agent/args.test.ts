@@ -81,9 +81,12 @@ describe('buildClaudeArgs', () => {
     expect(valueOf(args, '--tools')).toBe('Bash,Read');
   });
 
-  it('denies the sub-agent, skill, worktree and scheduling tools, and refuses a contradiction', () => {
+  it('denies the sub-agent, skill, worktree and scheduling tools, unless allowed on purpose', () => {
     for (const t of ['Agent', 'Task', 'Skill', 'EnterWorktree', 'CronCreate', 'ScheduleWakeup']) expect(AGENT_DISALLOWED_TOOLS).toContain(t);
     expect(valueOf(buildClaudeArgs({ ...base, disallowedTools: ['WebFetch'] }), '--disallowedTools')).toBe('WebFetch');
-    expect(() => buildClaudeArgs({ ...base, disallowedTools: ['Bash'] })).toThrow(/both allowed and disallowed/);
+    const withFetch = buildClaudeArgs({ ...base, allowedTools: [...AGENT_ALLOWED_TOOLS, 'WebFetch'] });
+    expect(valueOf(withFetch, '--disallowedTools')!.split(',')).not.toContain('WebFetch');
+    expect(valueOf(withFetch, '--tools')!.split(',')).toContain('WebFetch');
+    expect(buildClaudeArgs({ ...base, disallowedTools: ['Bash'] })).not.toContain('--disallowedTools');
   });
 });
