@@ -185,14 +185,15 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       }
       // Resource thresholds: hold back new starts (or stop, when disk is short and nothing runs).
       let hold = false;
+      let concurrency = manifest.concurrency;
       if (!stopping && !deadlineHit) {
         const gate = resourceGate((deps.measureResources ?? (() => measureResources(repoRoot)))(), config.resources, running.size);
+        if (gate.reason && gate.reason !== lastResourceNote) event('resources_low', { reason: gate.reason });
+        lastResourceNote = gate.reason;
         if (!gate.ok) {
           hold = true;
-          if (gate.reason !== lastResourceNote) event('resources_low', { reason: gate.reason });
-          lastResourceNote = gate.reason;
           if (gate.stop) ctx.stopSession(gate.reason);
-        } else lastResourceNote = undefined;
+        } else if (gate.oneAtMost) concurrency = 1;
       }
       // Items this loop has started count as running even before their first state write
       // (worktree creation takes a moment), so a wake-up in between cannot start them twice.
@@ -204,7 +205,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       const decision = schedule({
         items: manifest.items,
         states,
-        concurrency: manifest.concurrency,
+        concurrency,
         now,
         deadline: deadlineHit ? now : deadline,
         pausedUntil: state.pausedUntil ? Date.parse(state.pausedUntil) : undefined,

@@ -17,7 +17,8 @@ export interface ResourceSample {
   loadPerCore: number;
 }
 
-export type ResourceGate = { ok: true } | { ok: false; reason: string; stop: boolean };
+/** `ok` with `oneAtMost`: under load with nothing running, exactly one item may start. */
+export type ResourceGate = { ok: true; oneAtMost?: boolean; reason?: string } | { ok: false; reason: string; stop: boolean };
 
 /** Measures free disk (statfs: bavail x bsize) at `path` and the load per core (os.loadavg). */
 export function measureResources(path: string): ResourceSample {
@@ -37,8 +38,9 @@ export function resourceGate(sample: ResourceSample, limits: OvernightConfig['re
       reason: `only ${sample.freeDiskMb} MB free on disk, below resources.min_free_disk_mb (${limits.min_free_disk_mb} MB); free some space, then \`overnight resume\``,
     };
   }
-  if (inFlight > 0 && sample.loadPerCore > limits.max_load_per_core) {
-    return { ok: false, stop: false, reason: `load per core ${sample.loadPerCore.toFixed(1)} is above resources.max_load_per_core (${limits.max_load_per_core}); waiting before starting more items` };
+  if (sample.loadPerCore > limits.max_load_per_core) {
+    const reason = `load per core ${sample.loadPerCore.toFixed(1)} is above resources.max_load_per_core (${limits.max_load_per_core}); one item at a time until it drops`;
+    return inFlight > 0 ? { ok: false, stop: false, reason } : { ok: true, oneAtMost: true, reason };
   }
   return { ok: true };
 }
