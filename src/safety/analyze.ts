@@ -117,6 +117,8 @@ export function analyzeCommand(command: string, cwd: string, ctx: PolicyContext)
 }
 
 const MAX_INVOCATIONS = 2000;
+/** Commands visited (loop bodies once per item, function bodies, nested scripts): bounds the work on hostile input. */
+const MAX_STEPS = 20000;
 /** Keys in the variable map that hold other facts: written file contents and aliases. */
 const FILE_KEY = '\u0000file:';
 const ALIAS_KEY = '\u0000alias:';
@@ -145,6 +147,7 @@ class Analyzer {
   invocations: Invocation[] = [];
   findings: Finding[] = [];
   private produced = new Map<Script, Invocation[]>();
+  private steps = 0;
 
   constructor(private readonly ctx: PolicyContext) {}
 
@@ -220,8 +223,8 @@ class Analyzer {
   }
 
   private command(cmd: Command, st: State, fr: Frame, stdin: StdinInfo | undefined): void {
-    if (this.invocations.length > MAX_INVOCATIONS) {
-      if (!this.findings.some((f) => f.ruleId === 'parse.too-large')) this.find('parse.too-large', `more than ${MAX_INVOCATIONS} commands`);
+    if (++this.steps > MAX_STEPS || this.invocations.length > MAX_INVOCATIONS) {
+      if (!this.findings.some((f) => f.ruleId === 'parse.too-large')) this.find('parse.too-large', `more than ${MAX_INVOCATIONS} commands or ${MAX_STEPS} analysis steps`);
       return;
     }
     switch (cmd.type) {

@@ -148,6 +148,13 @@ export const INFO: RuleInfo[] = [
     settingsPatterns: [P('git worktree remove --force'), P('git worktree remove -f')],
   },
   {
+    id: 'git.outside-worktree',
+    domain: 'git',
+    description: 'Git commands that change another checkout (the user\'s main checkout, another item\'s worktree) through the working directory, `-C`, `--work-tree` or `--git-dir`.',
+    reason: 'This git command changes a checkout outside your worktree, such as the user\'s own checkout or another item\'s worktree. Instead, run git inside your worktree only (no -C, --work-tree or --git-dir pointing elsewhere).',
+    examples: ['git -C /work/repo commit -am x', 'cd /work/repo && git checkout -- src/a.ts', 'git --work-tree=/ checkout HEAD -- etc/passwd', 'git -C ../other-item reset --soft HEAD~1'],
+  },
+  {
     id: 'git.config-global',
     domain: 'git',
     description: 'Changing the user\'s or the system\'s git configuration (`git config --global/--system`), the shared remotes, or settings that run hidden commands (shell aliases `alias.x=!cmd`, `core.hooksPath`, `core.fsmonitor`, `core.sshCommand`).',
@@ -194,6 +201,10 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   const dd = vals.indexOf('--');
   const operands = args.filter((a, i) => (dd >= 0 && i > dd) || !(a.value ?? '').startsWith('-') || a.value === '-');
   const current = inv.branch !== undefined ? inv.branch : ctx.currentBranch ?? undefined;
+  if (g.sub !== null && MUTATING.has(g.sub) && !(g.sub === 'branch' && operands.length === 0) && !(g.sub === 'tag' && (operands.length === 0 || opts.includes('-l') || opts.includes('--list')))) {
+    const hit = otherCheckout(g, cwd, ctx);
+    if (hit) return hit;
+  }
   const onProtected = current != null && isProtectedBranch(current, ctx.protectedBranches);
   switch (g.sub) {
     case 'push': {
@@ -306,6 +317,31 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       return undefined;
   }
   return undefined;
+}
+
+/** Subcommands that change a work tree, its index or its refs. */
+const MUTATING = new Set(['add', 'am', 'apply', 'checkout', 'cherry-pick', 'clean', 'commit', 'merge', 'mv', 'pull', 'rebase', 'reset', 'restore', 'revert', 'rm', 'stash', 'switch', 'branch', 'tag', 'update-ref', 'update-index', 'notes', 'submodule', 'gc', 'prune', 'repack', 'replace', 'read-tree', 'checkout-index']);
+
+/** A mutating git command aimed (by cwd, -C, --work-tree or --git-dir) at a checkout other than the worktree. */
+function otherCheckout(g: ReturnType<typeof parseGitArgv>, cwd: string | null, ctx: PolicyContext): Hit | undefined {
+  const dirs: Array<[string, string | null | undefined]> = [['directory', cwd], ['--work-tree', g.workTree === undefined ? undefined : g.workTree === null ? null : resolvePath(g.workTree, cwd, ctx.home)]];
+  if (g.gitDir !== undefined) dirs.push(['--git-dir', g.gitDir === null ? null : resolvePath(g.gitDir, cwd, ctx.home)]);
+  for (const [what, d] of dirs) {
+    if (d === undefined) continue;
+    if (d === null) return { ruleId: 'git.outside-worktree', detail: `git ${g.sub} in a ${what} only known at run time` };
+    if (what === '--git-dir') {
+      // The worktree's own git dir lives in the main repository's .git/worktrees/<name>; only that one is fine.
+      if (isWithin(d, ctx.worktreeRoot)) continue;
+      if (/\/\.git\/worktrees\/[^/]+$/.test(d) && d.endsWith('/' + posixBase(ctx.worktreeRoot))) continue;
+      return { ruleId: 'git.outside-worktree', detail: `git ${g.sub} --git-dir=${d}` };
+    }
+    if (!isWithin(d, ctx.worktreeRoot) && !ctx.allowPaths.some((a) => isWithin(d, a))) return { ruleId: 'git.outside-worktree', detail: `git ${g.sub} in ${d}` };
+  }
+  return undefined;
+}
+
+function posixBase(p: string): string {
+  return p.replace(/\/+$/, '').split('/').pop() ?? '';
 }
 
 const PUSH_VALUE_OPTS = new Set(['-o', '--push-option', '--repo', '--receive-pack', '--exec', '--recurse-submodules', '--signed']);

@@ -103,3 +103,24 @@ describe('explain', () => {
     expect(e).toMatchObject({ decision: { decision: 'deny', ruleId: 'file.outside-worktree' }, parsed: { tool: 'Write', path: '/work/repo/.overnight/worktrees/s1/x.txt' } });
   });
 });
+
+describe('evaluate on hostile input', () => {
+  const time = (cmd: string) => {
+    const t = performance.now();
+    const d = bash(cmd);
+    return { d, ms: performance.now() - t };
+  };
+  it('bounds nested loops, brace explosions and long pipelines', () => {
+    const items = Array.from({ length: 16 }, (_, i) => `i${i}`).join(' ');
+    let loops = 'x=1';
+    for (let i = 0; i < 10; i++) loops = `for v${i} in ${items}; do ${loops}; done`;
+    const a = time(loops);
+    expect(a.ms).toBeLessThan(3000);
+    expect(a.d).toMatchObject({ decision: 'deny', ruleId: 'parse.too-large' });
+    const b = time('echo ' + '{a,b}'.repeat(40));
+    expect(b.ms).toBeLessThan(1000);
+    const c = time(Array.from({ length: 5000 }, () => 'cat').join(' | '));
+    expect(c.ms).toBeLessThan(3000);
+    expect(c.d.decision).toBe('deny');
+  });
+});
