@@ -12,6 +12,7 @@ import { register as start } from './start.js';
 import { register as schedule } from './schedule.js';
 import { register as resume } from './resume.js';
 import { register as abandon } from './abandon.js';
+import { register as gate } from './gate.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -23,6 +24,7 @@ export const COMMANDS: RegisterCommand[] = [
   resume,
   abandon,
   add,
+  gate,
   doctor,
   status,
   report,
