@@ -13,9 +13,9 @@
  * - when claude exits on its own, whatever it left running in its group is killed too;
  * - no result line is a failure (transient crash), not a hang.
  */
-import { accessSync, constants as fsConstants, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import { accessSync, constants as fsConstants, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { dirname, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { buildClaudeArgs } from './args.js';
@@ -55,6 +55,35 @@ export function agentEnv(opts: Pick<AgentRunOptions, 'env' | 'inheritEnv'>): Rec
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIPPED_ENV.includes(k)) env[k] = v;
   }
   return { ...env, ...(opts.env ?? {}) };
+}
+
+/**
+ * What is wrong with the plugin dir or the settings file, or undefined: the plugin dir must hold
+ * `.claude-plugin/plugin.json` (or be a .zip) and the settings file must exist and be a JSON
+ * object (or be inline JSON), since Claude Code would otherwise run without the hooks or the deny
+ * rules and say nothing.
+ */
+export function checkSetup(opts: Pick<AgentRunOptions, 'pluginDir' | 'settingsFile'>): string | undefined {
+  if (!opts.pluginDir.endsWith('.zip') && !existsSync(join(opts.pluginDir, '.claude-plugin', 'plugin.json'))) {
+    return `The plugin dir ${opts.pluginDir} has no .claude-plugin/plugin.json, so the safety hooks would not load. Reinstall overnight or fix its path.`;
+  }
+  if (opts.pluginDir.endsWith('.zip') && !existsSync(opts.pluginDir)) return `The plugin archive ${opts.pluginDir} does not exist.`;
+  const inline = opts.settingsFile.trim().startsWith('{');
+  let text = opts.settingsFile;
+  if (!inline) {
+    try {
+      text = readFileSync(opts.settingsFile, 'utf8');
+    } catch {
+      return `The agent settings file ${opts.settingsFile} cannot be read, so the permission deny rules would not load.`;
+    }
+  }
+  try {
+    const v = JSON.parse(text);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+  } catch {
+    return `The agent settings ${inline ? '(inline JSON)' : `file ${opts.settingsFile}`} is not a JSON object; Claude Code would ignore it and its deny rules.`;
+  }
+  return undefined;
 }
 
 function tail(text: string, max: number): string {
@@ -107,10 +136,10 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
     }
   };
   let pid: number | undefined;
-  const finish = (partial: Pick<AgentOutcome, 'exitCode' | 'signal' | 'killedBy'> & { spawnError?: { code?: string; message: string } }): AgentOutcome => {
+  const finish = (partial: Pick<AgentOutcome, 'exitCode' | 'signal' | 'killedBy'> & { spawnError?: { code?: string; message: string }; setupProblem?: string }): AgentOutcome => {
     const stderrTail = stderrLines.slice(-STDERR_LINES).join('\n');
     const finalText = (state.result?.is_error === false && typeof state.result.result === 'string' ? state.result.result : '') || state.lastText;
-    const failure = classifyOutcome({
+    const failure = partial.setupProblem ? { kind: 'permanent' as const, cause: 'bad-setup', message: partial.setupProblem } : classifyOutcome({
       result: state.result,
       exitCode: partial.exitCode,
       signal: partial.signal,
@@ -152,6 +181,10 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
       return finish({ exitCode: null, spawnError: { code, message: String((error as Error).message) } });
     }
   }
+  // The safety layers must load: Claude Code ignores a plugin dir without a manifest, and a
+  // settings file that is missing or invalid, without failing ("silently ignored" in -p mode).
+  const setupProblem = checkSetup(opts);
+  if (setupProblem) return finish({ exitCode: null, setupProblem });
   if (opts.signal?.aborted) return finish({ exitCode: null, killedBy: 'abort' });
 
   const transcript = createWriteStream(opts.transcriptFile, { flags: 'a' });

@@ -55,7 +55,7 @@ export interface AgentFailure {
   message: string;
   /** ISO time a rate or usage limit resets, when the message says. */
   retryAt?: string;
-  /** Short machine-readable cause: rate-limit, usage-limit, overloaded, api-error, auth, billing, binary-missing, max-turns, max-budget, hang-idle, hang-timeout, crash, aborted, execution-error, bad-request. */
+  /** Short machine-readable cause: rate-limit, usage-limit, overloaded, api-error, auth, billing, binary-missing, max-turns, max-budget, hang-idle, hang-timeout, crash, aborted, execution-error, bad-request, bad-model, bad-setup. */
   cause?: string;
 }
 

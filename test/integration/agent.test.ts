@@ -243,6 +243,18 @@ describe('runAgent with the real claude CLI', () => {
     }
   });
 
+  it('refuses to run without the plugin manifest or a valid settings file (permanent)', async () => {
+    const { dir, opts } = setup('unused');
+    const noPlugin = await runAgent({ ...opts, pluginDir: dir });
+    expect(noPlugin.failure).toMatchObject({ kind: 'permanent', cause: 'bad-setup' });
+    expect(noPlugin.failure?.message).toContain('.claude-plugin/plugin.json');
+    const noSettings = await runAgent({ ...opts, settingsFile: join(dir, 'missing.json') });
+    expect(noSettings.failure).toMatchObject({ kind: 'permanent', cause: 'bad-setup' });
+    writeFileSync(join(dir, 'bad.json'), '{ not json');
+    expect((await runAgent({ ...opts, settingsFile: join(dir, 'bad.json') })).failure).toMatchObject({ kind: 'permanent', cause: 'bad-setup' });
+    expect(noPlugin.pid).toBeUndefined();
+  });
+
   it('reports an exit without a result line as a transient crash', async () => {
     const { dir, opts } = setup('unused');
     const fake = join(dir, 'crashing-claude');
