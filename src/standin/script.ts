@@ -85,17 +85,24 @@ function toolResultText(content: unknown): string {
 /**
  * Builds a ModelRequest from a parsed Messages API body.
  * `turnIndex` counts `role: "assistant"` messages; `firstUserText` is the text of the first
- * `role: "user"` message; `lastToolResults` the tool_result blocks of the last message when it is a
- * user message.
+ * `role: "user"` message; `lastToolResults` the tool_result blocks of the user messages after the
+ * last assistant message.
  */
 export function toModelRequest(body: any, path?: string): ModelRequest {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   const system = typeof body?.system === 'string' ? body.system : contentText(body?.system);
   const firstUser = messages.find((m) => m?.role === 'user');
-  const last = messages[messages.length - 1];
+  // Claude Code may append non-user messages (e.g. a `role: "system"` budget note when
+  // --max-budget-usd is given) after the tool results, so read every user message that
+  // follows the last assistant message rather than only the very last message.
+  let lastAssistant = -1;
+  messages.forEach((m, i) => {
+    if (m?.role === 'assistant') lastAssistant = i;
+  });
   const lastToolResults: ModelRequest['lastToolResults'] = [];
-  if (last?.role === 'user' && Array.isArray(last.content)) {
-    for (const block of last.content) {
+  for (const message of messages.slice(lastAssistant + 1)) {
+    if (message?.role !== 'user' || !Array.isArray(message.content)) continue;
+    for (const block of message.content) {
       if (block?.type === 'tool_result') {
         lastToolResults.push({
           tool_use_id: String(block.tool_use_id),

@@ -19,6 +19,18 @@ describe('stand-in scripts', () => {
     expect(req.lastToolResults).toEqual([{ tool_use_id: 't1', content: 'done', is_error: true }]);
   });
 
+  it('reads tool results even when Claude Code appends a message after them (the --max-budget-usd note)', () => {
+    const req = toModelRequest(
+      body([
+        { role: 'user', content: 'Do MARKER-2' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't9', name: 'Bash', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't9', content: 'denied: reason' }] },
+        { role: 'system', content: 'budget note' },
+      ]),
+    );
+    expect(req.lastToolResults).toEqual([{ tool_use_id: 't9', content: 'denied: reason' }]);
+  });
+
   it('picks the conversation by marker and the turn by turnIndex, then final', () => {
     const a: Script = { marker: 'ALPHA', turns: [{ text: 'a0' }, { text: 'a1' }] };
     const b: Script = { marker: 'BETA', turns: [{ text: 'b0' }], final: { text: 'b-final' } };
