@@ -28,10 +28,17 @@ function isInterfering(name: string): boolean {
   return false;
 }
 
-/** Creates a fresh private HOME for one claude run (with its `.claude` config dir). */
+/** Private HOMEs made by this test process; removed when it exits. */
+const madeHomes = new Set<string>();
+process.once('exit', () => {
+  for (const home of madeHomes) rmSync(home, { recursive: true, force: true });
+});
+
+/** Creates a fresh private HOME for one claude run (with its `.claude` config dir); removed at process exit. */
 export function makeClaudeHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'overnight-claude-home-'));
   mkdirSync(join(home, '.claude'), { recursive: true });
+  madeHomes.add(home);
   return home;
 }
 
