@@ -35,6 +35,24 @@ export async function gitRaw(cwd: string, args: string[]): Promise<string> {
   return (await git(cwd).raw(args)).trim();
 }
 
+/**
+ * Git's worktree bookkeeping (`.git/worktrees/<name>/`) is not safe against concurrent changes:
+ * `git worktree add` in one item while another item's `git worktree remove/prune` or
+ * `git branch -D` scans the worktree list fails with "failed to read .git/worktrees/<x>/commondir".
+ * Every operation that creates, removes or scans worktrees, or creates/deletes/moves branches,
+ * therefore runs alone (per repository, inside this process: only the lock holder runs them).
+ */
+const repoQueues = new Map<string, Promise<unknown>>();
+function exclusive<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
+  const key = resolve(repoRoot);
+  const run = (repoQueues.get(key) ?? Promise.resolve()).then(fn);
+  repoQueues.set(
+    key,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
 /** `git rev-parse --verify <ref>^{commit}`: the commit sha, or undefined when the ref does not exist. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
   try {
@@ -82,7 +100,7 @@ export async function porcelainStatus(cwd: string, paths: string[] = []): Promis
 
 /** `git branch <name> <startPoint>`: creates a branch without checking anything out. */
 export async function createBranch(repoRoot: string, name: string, startPoint: string): Promise<void> {
-  await gitRaw(repoRoot, ['branch', '--no-track', name, startPoint]);
+  await exclusive(repoRoot, () => gitRaw(repoRoot, ['branch', '--no-track', name, startPoint]));
 }
 
 /** True when `refs/heads/<name>` exists. */
@@ -92,7 +110,9 @@ export async function branchExists(repoRoot: string, name: string): Promise<bool
 
 /** Deletes one of the runner's own branches (`git branch -D`); no error when it does not exist. */
 export async function deleteBranch(repoRoot: string, name: string): Promise<void> {
-  if (await branchExists(repoRoot, name)) await gitRaw(repoRoot, ['branch', '-D', name]);
+  await exclusive(repoRoot, async () => {
+    if (await branchExists(repoRoot, name)) await gitRaw(repoRoot, ['branch', '-D', name]);
+  });
 }
 
 /** Backup ref name of a branch: `refs/overnight-backup/<session-id>/<branch>`. */
@@ -102,6 +122,10 @@ export function backupRefName(sessionId: string, branch: string): string {
 
 /** Points the branch's backup ref at its current tip (`git update-ref`). Returns the sha, or undefined when the branch does not exist. */
 export async function backupBranch(repoRoot: string, sessionId: string, branch: string): Promise<string | undefined> {
+  return exclusive(repoRoot, () => backupBranchUnlocked(repoRoot, sessionId, branch));
+}
+
+async function backupBranchUnlocked(repoRoot: string, sessionId: string, branch: string): Promise<string | undefined> {
   const sha = await resolveCommit(repoRoot, `refs/heads/${branch}`);
   if (!sha) return undefined;
   await gitRaw(repoRoot, ['update-ref', '-m', 'overnight: backup before an item starts', backupRefName(sessionId, branch), sha]);
@@ -119,13 +143,19 @@ export async function sessionBranches(repoRoot: string, sessionId: string): Prom
 
 /** Backs up every branch the runner owns for the session (DESIGN.md: "keeps a backup ref of every branch it owns before each item"). */
 export async function backupSessionBranches(repoRoot: string, sessionId: string): Promise<string[]> {
-  const branches = await sessionBranches(repoRoot, sessionId);
-  for (const b of branches) await backupBranch(repoRoot, sessionId, b);
-  return branches;
+  return exclusive(repoRoot, async () => {
+    const branches = await sessionBranches(repoRoot, sessionId);
+    for (const b of branches) await backupBranchUnlocked(repoRoot, sessionId, b);
+    return branches;
+  });
 }
 
 /** Registered worktrees (`git worktree list --porcelain`): path and branch. */
 export async function listWorktrees(repoRoot: string): Promise<Array<{ path: string; branch?: string; head?: string }>> {
+  return exclusive(repoRoot, () => listWorktreesUnlocked(repoRoot));
+}
+
+async function listWorktreesUnlocked(repoRoot: string): Promise<Array<{ path: string; branch?: string; head?: string }>> {
   const out = await gitRaw(repoRoot, ['worktree', 'list', '--porcelain']);
   const list: Array<{ path: string; branch?: string; head?: string }> = [];
   for (const block of out.split('\n\n')) {
@@ -145,6 +175,10 @@ export async function listWorktrees(repoRoot: string): Promise<Array<{ path: str
  * a folder git does not know is deleted. No error when nothing is there. The branch is kept.
  */
 export async function removeWorktree(repoRoot: string, path: string): Promise<void> {
+  await exclusive(repoRoot, () => removeWorktreeUnlocked(repoRoot, path));
+}
+
+async function removeWorktreeUnlocked(repoRoot: string, path: string): Promise<void> {
   try {
     await gitRaw(repoRoot, ['worktree', 'remove', '--force', '--force', path]);
   } catch {
@@ -161,9 +195,11 @@ export async function removeWorktree(repoRoot: string, path: string): Promise<vo
  * path is removed first, so the result is always clean.
  */
 export async function addItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string): Promise<void> {
-  await removeWorktree(repoRoot, path);
-  mkdirSync(dirname(path), { recursive: true });
-  await gitRaw(repoRoot, ['worktree', 'add', '--quiet', '-B', branch, path, startPoint]);
+  await exclusive(repoRoot, async () => {
+    await removeWorktreeUnlocked(repoRoot, path);
+    mkdirSync(dirname(path), { recursive: true });
+    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', '-B', branch, path, startPoint]);
+  });
 }
 
 /**
@@ -171,11 +207,13 @@ export async function addItemWorktree(repoRoot: string, path: string, branch: st
  * (`git worktree add <path> <branch>`); reuses it when it is already there and on that branch.
  */
 export async function ensureBranchWorktree(repoRoot: string, path: string, branch: string): Promise<void> {
-  const known = (await listWorktrees(repoRoot)).find((w) => resolve(w.path) === resolve(path));
-  if (known && known.branch === branch && existsSync(path)) return;
-  await removeWorktree(repoRoot, path);
-  mkdirSync(dirname(path), { recursive: true });
-  await gitRaw(repoRoot, ['worktree', 'add', '--quiet', path, branch]);
+  await exclusive(repoRoot, async () => {
+    const known = (await listWorktreesUnlocked(repoRoot)).find((w) => resolve(w.path) === resolve(path));
+    if (known && known.branch === branch && existsSync(path)) return;
+    await removeWorktreeUnlocked(repoRoot, path);
+    mkdirSync(dirname(path), { recursive: true });
+    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', path, branch]);
+  });
 }
 
 /** Commits `from..to`, oldest first (`git rev-list --reverse`). */

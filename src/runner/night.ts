@@ -85,11 +85,13 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   // Scheduled start: sleep until then (the signal ends the wait).
   let state = readState(repoRoot, sessionId);
   if (state.phase === 'scheduled' && state.scheduledFor) {
-    const wait = Date.parse(state.scheduledFor) - deps.now();
-    if (wait > 0) {
+    const at = Date.parse(state.scheduledFor);
+    if (at - deps.now() > 0) {
       deps.log(`scheduled: waiting until ${state.scheduledFor}`);
       event('runner_waiting', { until: state.scheduledFor, pid: process.pid });
-      await waitFor(wait, [stop]);
+      // Wait in steps of at most a minute against the wall clock: timers do not count the time a
+      // laptop spends asleep, the clock does.
+      while (!stop.aborted && at - deps.now() > 0) await waitFor(Math.min(at - deps.now(), 60_000), [stop]);
       if (stop.aborted) {
         deps.log('stopped before the scheduled start');
         event('runner_stopped', { reason: 'stopped before the scheduled start' });
@@ -166,18 +168,23 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
 
   let deadlineHit = false;
   let lastResourceNote: string | undefined;
-  const deadlineTimer = setTimeout(() => {
+  const onDeadline = () => {
+    if (deadlineHit) return;
     deadlineHit = true;
     event('deadline_reached', { deadline: deadlineIso });
     deps.log('session time limit reached: stopping running items');
     abortAll('deadline');
     kick();
-  }, Math.max(0, deadline - deps.now()));
+  };
+  // The timer, plus a wall-clock check on every loop turn (the loop wakes at least once a minute),
+  // for when the machine slept through the timer.
+  const deadlineTimer = setTimeout(onDeadline, Math.min(Math.max(0, deadline - deps.now()), 2 ** 31 - 1));
 
   try {
     for (;;) {
       state = readState(repoRoot, sessionId);
       const now = deps.now();
+      if (now >= deadline && !deadlineHit) onDeadline();
       if (state.phase === 'paused' && state.pausedUntil && now >= Date.parse(state.pausedUntil)) {
         state = await update((s) => unpauseSession(s));
         event('session_unpaused', {});

@@ -262,7 +262,8 @@ describe('the night loop (fake agent, real git)', () => {
     const id = await launch(r);
     const agent = fakeAgent(Object.fromEntries(slugs.map((sl) => [sl, writesAndCommits({ [`${sl}.txt`]: sl })])));
     const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps: testDeps(agent.run).deps });
-    expect(summary.counts).toEqual({ merged: 5 });
+    const why = Object.values(readState(r.root, id).items).map((i) => `${i.slug}: ${i.status} ${i.reason ?? ''} ${i.evidence ?? ''}`).join('\n');
+    expect(summary.counts, why).toEqual({ merged: 5 });
     for (const sl of slugs) expect(agent.calls.filter((c) => c.slug === sl), sl).toHaveLength(1);
   });
 });
