@@ -88,7 +88,7 @@ export const INFO: RuleInfo[] = [
     description: 'Write/Edit of secret files (`.env`, keys, credentials...); `.env.example`, `.env.sample`, `.env.template` are fine.',
     reason: 'This is a secret file the user manages. Instead, document new settings with placeholder values in `.env.example`.',
     examples: ['Write .env', 'Edit config/credentials.json', 'Write deploy/server.key'],
-    settingsPatterns: ['Edit(./.env)', 'Edit(./.env.*)', 'Edit(**/*.pem)', 'Edit(**/*.key)'],
+    settingsPatterns: ['Edit(./.env)', 'Edit(**/*.pem)', 'Edit(**/*.key)'],
   },
   {
     id: 'file.deny-path',
@@ -103,7 +103,7 @@ export const INFO: RuleInfo[] = [
     description: 'Read/Grep/Glob of secret files.',
     reason: 'Reading secrets is denied by policy: their values must not enter the transcript. Instead, read the example file (e.g. `.env.example`) to learn the setting names.',
     examples: ['Read .env', 'Read ~/.ssh/id_rsa', 'Grep "KEY" in .env.production'],
-    settingsPatterns: ['Read(./.env)', 'Read(./.env.*)', 'Read(~/.ssh/**)', 'Read(~/.aws/credentials)'],
+    settingsPatterns: ['Read(./.env)', 'Read(~/.ssh/**)', 'Read(~/.aws/credentials)'],
   },
   {
     id: 'file.bad-input',

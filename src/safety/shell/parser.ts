@@ -373,7 +373,9 @@ class Parser {
           this.skipBlanks();
           const c = this.ch();
           if (this.eof || c === ';' || c === '\n') break;
-          items.push(this.readWord());
+          const w = this.readWord();
+          if (w.raw === '') this.fail(`unexpected '${c}' in a for list`);
+          items.push(w);
         }
       }
     }
@@ -448,7 +450,9 @@ class Parser {
         words.push({ parts: [{ type: 'lit', value: op, quoted: false }], raw: op });
         continue;
       }
-      words.push(this.readWord());
+      const w = this.readWord();
+      if (w.raw === '') this.fail(`unexpected '${this.ch()}' in [[ ]]`);
+      words.push(w);
     }
     return { type: 'test', words, redirects: this.parseRedirects() };
   }

@@ -164,6 +164,11 @@ describe('shell parser: errors and bounds', () => {
       expect(errorKind(src), src).toBe('unparseable');
     }
   });
+  it('fails instead of looping on words that cannot start ([[ ;, for ... in )', () => {
+    expect(errorKind('[[;..git -c alias.x=()${')).toBe('unparseable');
+    expect(errorKind('[[ a ; ]]')).toBe('unparseable');
+    expect(errorKind('for x in a ) b; do :; done')).toBe('unparseable');
+  });
   it('accepts empty input and comments only', () => {
     expect(parseShell('').items).toEqual([]);
     expect(parseShell('# nothing\n\n').items).toEqual([]);

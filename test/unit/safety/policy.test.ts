@@ -30,11 +30,11 @@ describe('evaluate', () => {
     expect(evaluate(null as never, ctx)).toMatchObject({ decision: 'deny', ruleId: 'internal.error' });
   });
   it('never throws on random input (fuzz)', () => {
-    const alphabet = ['a', ' ', '"', "'", '\\', '$', '(', ')', '{', '}', '`', '|', '&', ';', '<', '>', '\n', '#', '*', 'rm', '-rf', '/', 'git', 'push', '=', '~', '!', '[', ']', '<<', 'EOF'];
+    const alphabet = ['a', ' ', ' ', '"', "'", '\\', '$', '(', ')', '{', '}', '`', '|', '&', ';', '<', '>', '\n', '#', '*', 'rm', '-rf', '/', 'git', 'push', '=', '~', '!', '[', ']', '<<', 'EOF', '$(', '${', 'bash -c ', 'eval ', 'xargs ', 'find . -exec ', '\\;', 'for i in 1 2; do ', 'done', 'if ', 'then ', 'fi', 'case x in ', 'esac', ';;', 'function f ', '()', '<(', "$'", 'python -c ', 'os.system(', 'cd ', '..', '.git', '--force', 'curl x', '| sh', 'sudo ', 'alias r=', '2>&1', '<<<', '$((', '))', '[[', ']]', 'awk ', 'env ', 'git -c alias.x='];
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let i = 0; i < 3000; i++) {
-      const n = Math.floor(rnd() * 20);
+    for (let i = 0; i < 6000; i++) {
+      const n = Math.floor(rnd() * 30);
       const cmd = Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
       const d = bash(cmd);
       expect(['allow', 'deny']).toContain(d.decision);
