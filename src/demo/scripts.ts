@@ -56,6 +56,28 @@ export function greetingScript(o: SampleScriptOptions = {}): Script {
   };
 }
 
+/**
+ * Every tool_result of a request's conversation (all user messages, not only the last one: hooks
+ * may add context in a message of their own after a tool result), content flattened to text.
+ */
+export function toolResults(req: Pick<ModelRequest, 'messages'>): Array<{ content: string; is_error: boolean }> {
+  const out: Array<{ content: string; is_error: boolean }> = [];
+  for (const m of req.messages) {
+    if (m?.role !== 'user' || !Array.isArray(m.content)) continue;
+    for (const b of m.content) {
+      if (b?.type !== 'tool_result') continue;
+      const content =
+        typeof b.content === 'string'
+          ? b.content
+          : Array.isArray(b.content)
+            ? b.content.filter((x: any) => x?.type === 'text').map((x: any) => String(x.text)).join('\n')
+            : '';
+      out.push({ content, is_error: b.is_error === true });
+    }
+  }
+  return out;
+}
+
 /** Text the farewell agent looks for in `cat src/greeting.js` to know greeting's work is there. */
 export const GREETING_SIGNATURE = 'function greet(name)';
 
@@ -69,7 +91,7 @@ export function farewellScript(o: SampleScriptOptions = {}): Script {
     turns: [
       slow(bash('cat src/greeting.js', 'Read the greeting helper this item builds on'), o.delayMs),
       slow((req: ModelRequest): Turn => {
-        const seen = req.lastToolResults.some((r) => r.content.includes(GREETING_SIGNATURE));
+        const seen = toolResults(req).some((r) => r.content.includes(GREETING_SIGNATURE));
         if (!seen) return { text: 'src/greeting.js is not on my branch.\n\nTASK_BLOCKED: the greeting helper this item depends on is missing' };
         return bash(
           `${writeFile('src/farewell.js', "'use strict';\nconst { greet } = require('./greeting.js');\nfunction farewell(name) {\n  return `${greet(name)} Goodbye.`;\n}\nmodule.exports = { farewell };\n")}${writeFile('test/farewell.test.js', `${TEST_HEAD}const { farewell } = require('../src/farewell.js');\ntest('farewell', () => assert.strictEqual(farewell('Ada'), 'Hello, Ada! Goodbye.'));\n`)}`,

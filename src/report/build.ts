@@ -31,6 +31,22 @@ export function tailLines(text: string, lines = EVIDENCE_LINES, chars = EVIDENCE
   return out;
 }
 
+const INTERESTING = /\b(error|expected|actual|assert\w*|fail\w*|not ok|exception|cannot|missing|denied)\b/i;
+const STACK = /^\s+(at\s|[\w.<>]+\s\(|node:internal)/;
+
+/**
+ * The evidence a person reads first: for a long log, up to 8 lines that name the problem (error,
+ * expected/actual, assert, fail, not ok...; stack frames skipped) from before the tail, then the
+ * last 10 lines; a short log whole. Never more than EVIDENCE_CHARS characters.
+ */
+export function evidenceExcerpt(text: string): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  if (lines.length <= EVIDENCE_LINES) return tailLines(text);
+  const head = lines.slice(0, -10).filter((l) => INTERESTING.test(l) && !STACK.test(l)).slice(0, 8);
+  const out = [...head, ...(head.length > 0 ? ['…'] : []), ...lines.slice(-10)].join('\n');
+  return tailLines(out, EVIDENCE_LINES, EVIDENCE_CHARS);
+}
+
 function ms(iso: string | undefined): number | undefined {
   if (!iso) return undefined;
   const t = Date.parse(iso);
@@ -133,7 +149,10 @@ export function buildReport(
         break;
       }
       case 'failed': {
-        const evidence = st.evidence?.trim() ? tailLines(st.evidence) : artifacts[item.slug]?.verifyTail;
+        // The last attempt's full verify log says more than the state's 20-line tail.
+        const art = artifacts[item.slug];
+        const fromLog = art?.verifyLog && (last === undefined || art.verifyAttempt === last.n) ? evidenceExcerpt(art.verifyLog) : undefined;
+        const evidence = fromLog ?? (st.evidence?.trim() ? evidenceExcerpt(st.evidence) : art?.verifyLog ? evidenceExcerpt(art.verifyLog) : undefined);
         failed.push({
           ...ref,
           failureKind: st.failureKind,

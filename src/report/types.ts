@@ -56,8 +56,10 @@ export interface DeferredQuestion {
 export interface ItemArtifacts {
   /** verify-N.log, transcripts, ... */
   files: string[];
-  /** Last lines of the newest verify log, when there is one. */
-  verifyTail?: string;
+  /** The newest verify log's text (or its last 200 lines), when there is one. */
+  verifyLog?: string;
+  /** The attempt number N of that `verify-N.log`. */
+  verifyAttempt?: number;
 }
 
 /** Cost and effort of one item, for the per-item table. */

@@ -37,8 +37,12 @@ export async function computeMorningReport(repoRoot: string, sessionId: string, 
   for (const item of manifest.items) {
     const list = await listFeatureFiles(files.dir, item.slug);
     const newestVerify = list.filter((f) => verifyNumber(f) >= 0).sort((a, b) => verifyNumber(a) - verifyNumber(b)).pop();
-    const tail = newestVerify ? tailLines(await readTextOrEmpty(join(files.dir, newestVerify))) : undefined;
-    artifacts[item.slug] = { files: list, verifyTail: tail && tail.trim() !== '' ? tail : undefined };
+    const log = newestVerify ? tailLines(await readTextOrEmpty(join(files.dir, newestVerify)), 200, 50_000) : undefined;
+    artifacts[item.slug] = {
+      files: list,
+      verifyLog: log && log.trim() !== '' ? log : undefined,
+      verifyAttempt: newestVerify ? verifyNumber(newestVerify) : undefined,
+    };
   }
   const report = buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts });
   // The pull request is recorded in state.json by the runner; until it is, keep the one an earlier

@@ -30,7 +30,18 @@ describe('buildReport', () => {
     expect(r.costs.find((c) => c.slug === 'gamma')).toMatchObject({ attempts: 2, turns: 8, agentMs: 9 * 60_000 });
   });
 
-  it('uses the verify log tail when the state has no evidence, and reports unsettled items as not run', () => {
+  it('prefers the last attempt\'s verify log, with the lines that name the problem', () => {
+    const log = ['$ node --test', 'not ok 1 - quotes fields', "  error: 'Expected values to be strictly equal'", ...Array.from({ length: 30 }, (_, i) => `    at frame ${i} (file.js:${i})`), '# fail 1', '[exit 1]'].join('\n');
+    const r = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now, artifacts: { gamma: { files: [], verifyLog: log, verifyAttempt: 2 } } });
+    const ev = r.failed[0]!.evidence!;
+    expect(ev).toContain('Expected values to be strictly equal');
+    expect(ev).toContain('[exit 1]');
+    expect(ev).not.toContain('frame 3 ');
+    const old = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now, artifacts: { gamma: { files: [], verifyLog: log, verifyAttempt: 1 } } });
+    expect(old.failed[0]!.evidence).toContain('expected 2 got 3');
+  });
+
+  it('uses the verify log when the state has no evidence, and reports unsettled items as not run', () => {
     const st = finishedState();
     delete st.items.gamma!.evidence;
     st.items.beta = { slug: 'beta', status: 'running', attempts: [], commits: [] };
@@ -39,7 +50,7 @@ describe('buildReport', () => {
     delete st.endedAt;
     const r = buildReport(manifest(), st, [], gitFacts(), noAudit(), [], {
       now,
-      artifacts: { gamma: { files: ['features/gamma/verify-1.log', 'features/gamma/verify-2.log'], verifyTail: 'AssertionError: nope' } },
+      artifacts: { gamma: { files: ['features/gamma/verify-1.log', 'features/gamma/verify-2.log'], verifyLog: 'AssertionError: nope', verifyAttempt: 2 } },
     });
     expect(r.failed[0]!.evidence).toBe('AssertionError: nope');
     expect(r.failed[0]!.files).toContain('features/gamma/verify-2.log');
