@@ -231,7 +231,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         controllers.set(slug, controller);
         const p = runItem(ctx, item, controller.signal)
           .then((end) => {
-            deps.log(`item ${slug}: ${end}`);
+            if (end !== 'merged') deps.log(`item ${slug}: ${end}`);
           })
           .finally(() => {
             controllers.delete(slug);
