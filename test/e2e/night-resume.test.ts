@@ -74,7 +74,7 @@ describe('kill -9 of the runner mid-item, then overnight resume', () => {
     const integ = integrationBranch(id);
     const merges = repo.git('log', '--merges', '--format=%s', `${s.manifest.baseCommit}..${integ}`).split('\n').filter(Boolean);
     expect(merges).toHaveLength(3);
-    for (const slug of ['greeting', 'farewell', 'notes']) expect(merges.filter((m) => m.includes(slug))).toHaveLength(1);
+    for (const slug of ['greeting', 'farewell', 'notes']) expect(merges.filter((m) => new RegExp(`merge \\d+-${slug}:`).test(m))).toHaveLength(1);
     const subjects = repo.git('log', '--no-merges', '--format=%s', `${s.manifest.baseCommit}..${integ}`).split('\n').filter(Boolean);
     expect(subjects.filter((x) => x === 'Add farewell(name) on top of greet()')).toHaveLength(1);
     expect(s.report?.summary).toMatchObject({ shipped: 3, failed: 0, blocked: 0 });
