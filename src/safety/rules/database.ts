@@ -81,6 +81,11 @@ const RESET_PATTERNS: Array<[RegExp, RegExp]> = [
   [/^(npm|yarn|pnpm|bun)$/, /^(run )?db:(drop|reset)\b/],
 ];
 
+/** True when this rule set judges commands of this name (the others skip it). */
+export function applies(name: string): boolean {
+  return name in DB_CLIENTS || name === 'dropdb' || name === 'dropuser' || name === 'mysqladmin' || name === 'bq' || /^python[0-9.]*$/.test(name) || RESET_PATTERNS.some(([n]) => n.test(name));
+}
+
 export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
   const n = inv.name;
   const args = inv.argv.slice(1);

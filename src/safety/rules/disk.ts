@@ -85,6 +85,13 @@ export const INFO: RuleInfo[] = [
 
 const FORMAT = /^(mkfs(\..+)?|mke2fs|mkswap|mkntfs|mkdosfs|wipefs|fdisk|sfdisk|cfdisk|gdisk|sgdisk|parted|blkdiscard|hdparm|zpool|diskutil)$/;
 
+const DISK_NAMES = new Set(['dd', 'shred', 'chmod', 'chown', 'chgrp', 'chattr', 'setfacl', 'shutdown', 'reboot', 'halt', 'poweroff', 'suspend', 'hibernate', 'init', 'telinit', 'systemctl', 'loginctl', 'service', 'launchctl', 'crontab', 'killall', 'pkill', 'killall5', 'skill', 'slay', 'kill', 'docker', 'podman']);
+
+/** True when this rule set judges commands of this name (the others skip it). */
+export function applies(name: string): boolean {
+  return DISK_NAMES.has(name) || FORMAT.test(name);
+}
+
 export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   const n = inv.name;
   const args = inv.argv.slice(1);

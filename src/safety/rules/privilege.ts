@@ -38,6 +38,11 @@ export const INFO: RuleInfo[] = [
 const SU = new Set(['sudo', 'su', 'doas', 'pkexec', 'run0', 'runuser', 'sudoedit', 'gosu', 'su-exec', 'setpriv']);
 const USER_ADMIN = new Set(['useradd', 'userdel', 'usermod', 'adduser', 'deluser', 'groupadd', 'groupdel', 'groupmod', 'addgroup', 'delgroup', 'passwd', 'chpasswd', 'chage', 'visudo', 'vipw', 'vigr', 'gpasswd', 'newusers', 'dscl']);
 
+/** True when this rule set judges commands of this name (the others skip it). */
+export function applies(name: string): boolean {
+  return SU.has(name) || USER_ADMIN.has(name) || name === 'setcap' || name === 'chmod';
+}
+
 export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
   const n = inv.name;
   if (SU.has(n)) return { ruleId: 'priv.sudo', detail: n };
