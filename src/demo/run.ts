@@ -160,7 +160,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     print(`Morning report: ${files.reportMd}`);
     print(`Integration branch: ${report.integrationBranch} in ${repoRoot}  (git -C ${repoRoot} log --oneline ${report.baseBranch}..${report.integrationBranch})`);
     if (report.pullRequest?.note) print(`Pull request: ${report.pullRequest.note}`);
-    print(`Status: cd ${repoRoot} && overnight status`);
+    print(`Status: cd ${repoRoot} && ${join(root, 'bin/overnight')} status`);
     return { repoRoot, sessionId, integrationBranch: report.integrationBranch, reportMd: files.reportMd, report, durationMs, usedStandin: !opts.real };
   } finally {
     await model?.close();
