@@ -103,9 +103,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.merge-protected',
     domain: 'git',
-    description: 'Merging, rebasing or pulling into a protected branch (e.g. `git checkout main && git merge x`); in unattended sessions also committing on it.',
+    description: 'Merging, rebasing or pulling other work into a protected branch (e.g. `git checkout main && git merge x`); updating it from its own upstream (`git pull` on main, `git merge origin/main`) is fine. In unattended sessions also committing on it.',
     reason: 'This changes a protected branch directly. Instead, stay on your own branch and commit there; the runner merges finished work into the integration branch for review.',
-    examples: ['git checkout main && git merge feature', 'git switch master && git pull', 'git rebase feature main'],
+    examples: ['git checkout main && git merge feature', 'git switch master && git pull origin feature', 'git rebase feature main', 'git checkout main && git rebase feature'],
   },
   {
     id: 'git.rewrite-history',
@@ -254,16 +254,24 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       return undefined;
     }
     case 'merge':
-    case 'pull':
-      if (opts.some((o) => o === '--abort' || o === '--quit')) return undefined;
-      if (onProtected) return { ruleId: 'git.merge-protected', detail: `${g.sub} into ${current}` };
-      return undefined;
+    case 'pull': {
+      if (opts.some((o) => o === '--abort' || o === '--quit' || o === '--continue')) return undefined;
+      if (!onProtected) return undefined;
+      // Bringing a protected branch up to date with its own upstream is fine; merging other work into it is not.
+      const sources = g.sub === 'pull' ? operands.slice(1) : operands;
+      if (sources.every((a) => a.value !== null && isOwnUpstream(a.value, current!))) return undefined;
+      return { ruleId: 'git.merge-protected', detail: `${g.sub} ${sources.map((a) => a.text).join(' ')} into ${current}` };
+    }
     case 'rebase': {
       if (opts.some((o) => ['--abort', '--quit', '--continue', '--skip', '--edit-todo', '--show-current-patch'].includes(o))) return undefined;
-      const ops = operands.filter((a, i) => !(args[args.indexOf(a) - 1]?.value === '--onto') && i >= 0);
+      const ops = operands.filter((a) => args[args.indexOf(a) - 1]?.value !== '--onto');
       const target = ops.length >= 2 ? ops[1]!.value : undefined;
       if (target != null && isProtectedBranch(target, ctx.protectedBranches)) return { ruleId: 'git.merge-protected', detail: `rebase of ${target}` };
-      if (target === undefined && onProtected) return { ruleId: 'git.merge-protected', detail: `rebase of ${current}` };
+      if (target === undefined && onProtected) {
+        const upstream = ops[0]?.value;
+        if (upstream === undefined || (upstream !== null && isOwnUpstream(upstream, current!))) return undefined;
+        return { ruleId: 'git.merge-protected', detail: `rebase of ${current} onto ${upstream ?? ops[0]!.text}` };
+      }
       return undefined;
     }
     case 'commit':
@@ -317,6 +325,11 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       return undefined;
   }
   return undefined;
+}
+
+/** True when `ref` names the branch itself or its remote-tracking upstream (`main`, `origin/main`, `@{u}`). */
+function isOwnUpstream(ref: string, branch: string): boolean {
+  return ref === branch || ref === '@{u}' || ref === '@{upstream}' || ref === 'FETCH_HEAD' || new RegExp(`^(refs/remotes/)?[^/]+/${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(ref) || ref === `refs/heads/${branch}`;
 }
 
 /** Subcommands that change a work tree, its index or its refs. */
