@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { abandonSession } from '../../src/runner/abandon.js';
@@ -7,7 +7,8 @@ import { runSession } from '../../src/runner/process.js';
 import { lockFile, itemBranch, worktreePath, worktreesDir } from '../../src/session/paths.js';
 import { readLock } from '../../src/session/lock.js';
 import { readEvents, readState, updateState } from '../../src/session/store.js';
-import type { TestRepo } from '../support/repo.js';
+import { GIT_ENV, type TestRepo } from '../support/repo.js';
+import { PROJECT_ROOT } from '../support/claude.js';
 import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
 
 const repos: TestRepo[] = [];
@@ -137,5 +138,21 @@ describe('stop and resume', () => {
     expect(existsSync(lockFile(r.root))).toBe(false);
     const { deps } = testDeps(fakeAgent({}).run);
     await expect(runSession({ repoRoot: r.root, sessionId: id, mode: 'resume', deps })).rejects.toMatchObject({ code: 'resume.abandoned' });
+  });
+
+  it('abandon cancels a scheduled session: the sleeping runner exits, the lock is released', async () => {
+    const r = repo(item(1, 'alpha'));
+    const id = await launch(r);
+    const cli = join(PROJECT_ROOT, 'bin/overnight');
+    const env = { ...process.env, ...GIT_ENV };
+    const out = execFileSync(process.execPath, [cli, 'schedule', '23:59'], { cwd: r.root, env, encoding: 'utf8' });
+    const pid = Number(/pid (\d+)/.exec(out)![1]);
+    expect(readState(r.root, id).phase).toBe('scheduled');
+    expect(readLock(r.root)?.pid).toBe(pid);
+    const abandoned = execFileSync(process.execPath, [cli, 'abandon'], { cwd: r.root, env, encoding: 'utf8' });
+    expect(abandoned).toContain(`stopped the runner (pid ${pid})`);
+    expect(existsSync(lockFile(r.root))).toBe(false);
+    expect(readState(r.root, id).phase).toBe('abandoned');
+    expect(readEvents(r.root, id).map((e) => e.type)).toEqual(expect.arrayContaining(['session_scheduled', 'runner_waiting', 'runner_stopped', 'session_abandoned']));
   });
 });
