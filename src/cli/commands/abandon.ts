@@ -8,6 +8,7 @@ import { abandonSession } from '../../runner/abandon.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
 
+/** Registers `overnight abandon` on the commander program. */
 export function register(program: Command): void {
   program
     .command('abandon')

@@ -28,6 +28,7 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   return n;
 }
 
+/** Registers `overnight launch` on the commander program. */
 export function register(program: Command): void {
   program
     .command('launch')

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { runAction } from '../output.js';
 import { startOrResume } from './start.js';
 
+/** Registers `overnight resume` on the commander program. */
 export function register(program: Command): void {
   program
     .command('resume')

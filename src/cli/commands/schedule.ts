@@ -34,6 +34,7 @@ export function parseStartTime(text: string, now: Date = new Date()): Date {
   throw new OvernightError('cli.schedule-time', `Cannot read the start time '${text}'.`, { field: '<time>', fix: 'Use HH:MM (24-hour, local time), e.g. 23:00, or an ISO time such as 2026-11-21T23:00.', exitCode: 2 });
 }
 
+/** Registers `overnight schedule` on the commander program. */
 export function register(program: Command): void {
   program
     .command('schedule')

@@ -40,6 +40,7 @@ export async function startOrResume(command: 'start' | 'resume', opts: { session
   process.stdout.write(`Session ${sessionId}: ${summary.phase}${summary.stopReason ? ` (${summary.stopReason})` : ''}. ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
 }
 
+/** Registers `overnight start` on the commander program. */
 export function register(program: Command): void {
   program
     .command('start')
