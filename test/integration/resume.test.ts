@@ -63,6 +63,9 @@ describe('stop and resume', () => {
     const run2 = await runSession({ repoRoot: r.root, sessionId: id, mode: 'resume', deps: testDeps(second.run).deps });
     expect(run2).toMatchObject({ phase: 'complete', counts: { merged: 2 } });
     expect(sawHalfDone).toBe(false);
+    expect(git(r.root, 'for-each-ref', '--format=%(refname)', `refs/overnight-backup/${id}/`).split('\n')).toEqual(
+      expect.arrayContaining([`refs/overnight-backup/${id}/overnight/${id}`, `refs/overnight-backup/${id}/${itemBranch(id, 'alpha')}`]),
+    );
     s = readState(r.root, id);
     expect(s.items.alpha!.attempts).toHaveLength(2);
     // New deadline: now + the original time limit.
