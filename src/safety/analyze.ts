@@ -993,6 +993,7 @@ class Analyzer {
     for (const list of scan.argvLists) this.dispatch(list.map(lit), clone(st), f, { redirects: [], wrappers: [] });
     for (const p of scan.deletePaths) this.emit([lit('rm'), lit('-rf'), lit('--'), lit(p)], st, f, { redirects: [], wrappers: [] });
     for (const p of scan.secretPaths) this.emit([lit('cat'), lit('--'), lit(p)], st, f, { redirects: [], wrappers: [] });
+    for (const p of scan.writePaths) this.emit([lit('touch'), lit('--'), lit(p)], st, f, { redirects: [], wrappers: [] });
     if (scan.unknownShell) this.find('interp.unknown-code', `\`${name}\` code calls the shell with a command that is only known when it runs`, true);
     if (scan.unknownDelete) this.find('fs.rm-unknown-target', `\`${name}\` code deletes a path that is only known when it runs`);
   }

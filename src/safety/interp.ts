@@ -114,6 +114,8 @@ export interface CodeScan {
   deletePaths: string[];
   /** Literal secret-file paths the code mentions (and so probably reads). */
   secretPaths: string[];
+  /** Literal paths the code writes (`open(p, 'w')`, `fs.writeFileSync(p)`, `File.write(p)`). */
+  writePaths: string[];
   /** A shell call whose command is not a literal. */
   unknownShell: boolean;
   /** A delete call whose path is not a literal. */
@@ -139,9 +141,19 @@ const DELETE_CALLS: Record<Family, RegExp> = {
   bun: /\b(?:rmSync|rmdirSync|unlinkSync|fs\.(?:promises\.)?(?:rm|rmdir|unlink))\s*\(/g,
 };
 
+const WRITE_CALLS: Record<Family, RegExp> = {
+  python: /\bopen\s*\(|\bshutil\.(?:copy\w*|move)\s*\([^,]*,/g,
+  node: /\b(?:writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|copyFileSync|cpSync|renameSync|mkdirSync|symlinkSync)\s*\(/g,
+  perl: /\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*/g,
+  ruby: /\bFile\.(?:write|open|binwrite)\s*\(?|\bFileUtils\.(?:cp|mv|cp_r|mkdir_p|touch)\s*\(?/g,
+  php: /\b(?:file_put_contents|fopen|copy|rename|mkdir|touch)\s*\(/g,
+  deno: /\bDeno\.(?:writeTextFile|writeFile|mkdir|copyFile|rename)(?:Sync)?\s*\(/g,
+  bun: /\b(?:writeFileSync|appendFileSync|Bun\.write)\s*\(/g,
+};
+
 /** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
 export function scanCode(fam: Family, code: string): CodeScan {
-  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], unknownShell: false, unknownDelete: false };
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false };
   const nodeLike = fam === 'node' || fam === 'bun';
   const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
   for (const m of code.matchAll(SHELL_CALLS[fam])) {
@@ -174,6 +186,20 @@ export function scanCode(fam: Family, code: string): CodeScan {
     else out.unknownDelete = true;
   }
   for (const m of code.matchAll(/Path\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*(?:unlink|rmdir)\s*\(/g)) out.deletePaths.push(m[2]!);
+  for (const m of code.matchAll(WRITE_CALLS[fam])) {
+    const lit = readLiteral(code, m.index! + m[0].length);
+    if (lit.kind !== 'string') continue;
+    if (fam === 'python' && /\bopen\s*\($/.test(m[0]) && !/^\s*,\s*(?:mode\s*=\s*)?[rbuf]*['"][^'"]*[wax+]/.test(code.slice(lit.end))) continue;
+    if (fam === 'ruby' && /File\.open/.test(m[0]) && !/^\s*,\s*['"][^'"]*[wa+]/.test(code.slice(lit.end))) continue;
+    if (fam === 'php' && /fopen/.test(m[0]) && !/^\s*,\s*['"][^'"]*[waxc+]/.test(code.slice(lit.end))) continue;
+    if (fam === 'perl') {
+      const w = /^\s*(\+?[>]{1,2}|\|)\s*(.*)$/.exec(lit.value);
+      if (w && w[1] !== '|') out.writePaths.push(w[2]!);
+      continue;
+    }
+    out.writePaths.push(lit.value);
+  }
+  for (const m of code.matchAll(/Path\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*(?:write_text|write_bytes|touch|mkdir)\s*\(/g)) out.writePaths.push(m[2]!);
   for (const m of code.matchAll(/(['"`])([^'"`\s]{1,200})\1/g)) if (isSecretPath(m[2]!)) out.secretPaths.push(m[2]!);
   return out;
 }
@@ -230,7 +256,7 @@ function readLiteral(code: string, start: number): Lit {
 
 /** Scans an awk program for `system("...")` and pipes to or from commands (`print | "cmd"`, `"cmd" | getline`). */
 export function scanAwk(code: string): CodeScan {
-  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], unknownShell: false, unknownDelete: false };
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false };
   for (const m of code.matchAll(/\bsystem\s*\(/g)) {
     const lit = readLiteral(code, m.index! + m[0].length);
     if (lit.kind === 'string' && /^\s*\)/.test(code.slice(lit.end))) out.shellStrings.push(lit.value);
