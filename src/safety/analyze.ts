@@ -1215,12 +1215,30 @@ function stdinItems(stdin: StdinInfo | undefined, ctx: PolicyContext): Arg[] {
       if (v !== null) return [{ ...ph, value: v, text: '<found>' }];
     }
   }
-  const listers = new Set(['git', 'ls', 'grep', 'rg', 'ag', 'fd', 'fdfind']);
-  if (producers.length > 0 && producers.every((p) => listers.has(p.name) && p.argv.slice(1).every((a) => a.value === null || !a.value.startsWith('/')) && p.cwd !== null)) {
+  if (producers.length > 0 && producers.every((p) => listsVisibleFiles(p) && p.argv.slice(1).every((a) => a.value !== null && !a.value.startsWith('/') && !a.value.startsWith('..')) && p.cwd !== null)) {
     const cwd = producers[0]!.cwd!;
     if (cwd.startsWith(ctx.worktreeRoot)) return [{ ...ph, value: `${cwd}/${FIND_MATCH}`, text: '<listed>' }];
   }
   return [ph];
+}
+
+/** A producer whose output names files below its cwd and never `.git` or `.`/`..` (`git ls-files`, `ls` without -a, `rg -l`, `fd`). */
+function listsVisibleFiles(p: Invocation): boolean {
+  const vals = p.argv.slice(1).map((a) => a.value ?? '');
+  switch (p.name) {
+    case 'git': {
+      const sub = vals.find((v) => !v.startsWith('-'));
+      return sub === 'ls-files' || sub === 'diff' || sub === 'status' || sub === 'grep' || sub === 'ls-tree';
+    }
+    case 'ls':
+      return !vals.some((v) => /^-[^-]*[aAdR]/.test(v) || v === '--all' || v === '--almost-all');
+    case 'rg':
+    case 'fd':
+    case 'fdfind':
+      return !vals.some((v) => /^--(hidden|no-ignore|unrestricted)|^-[^-]*[uH]/.test(v));
+    default:
+      return false;
+  }
 }
 
 /** What `{}` of `find -exec` stands for: a path below the base, the base itself, or `.git` (whichever is worst). */
