@@ -26,6 +26,8 @@ export interface StatusItem {
   costUsd: number;
   /** Latest thing the agent did, and when (ISO). */
   activity?: string;
+  /** The merge commit on the integration branch, once merged. */
+  mergeCommit?: string;
   activityAt?: string;
   reason?: string;
 }
@@ -116,6 +118,7 @@ export function buildStatus(
       activity: st?.activity ?? fallback?.text,
       activityAt: st?.activityAt ?? fallback?.ts,
       reason: st?.reason,
+      mergeCommit: st?.mergeCommit,
     };
   });
   const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
@@ -163,7 +166,7 @@ export function buildStatus(
 }
 
 function pad(text: string, width: number): string {
-  return text.length >= width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
 /** How long ago an ISO time was, e.g. `12s ago`. */
@@ -187,7 +190,14 @@ export function renderStatus(v: StatusView, now: number): string {
   out.push('');
   out.push(`${pad('ITEM', 24)} ${pad('STATUS', 11)} ${pad('TRY', 3)} ${pad('ELAPSED', 8)} ${pad('TURNS', 5)} ${pad('COST', 8)} ACTIVITY`);
   for (const i of v.items) {
-    const activity = i.status === 'failed' || i.status === 'blocked' || i.status === 'deferred' ? (i.reason ?? i.activity ?? '') : (i.activity ? `${i.activity}${ago(i.activityAt, now)}` : '');
+    const activity =
+      i.status === 'failed' || i.status === 'blocked' || i.status === 'deferred' || i.status === 'interrupted'
+        ? (i.reason ?? i.activity ?? '')
+        : i.status === 'merged'
+          ? `merged into ${v.integrationBranch}${i.mergeCommit ? ` as ${i.mergeCommit.slice(0, 8)}` : ''}`
+          : i.activity
+            ? `${i.activity}${ago(i.activityAt, now)}`
+            : '';
     out.push(
       `${pad(`${i.id} ${i.slug}`, 24)} ${pad(i.status, 11)} ${pad(String(i.attempt), 3)} ${pad(i.elapsedMs === undefined ? '-' : formatDuration(i.elapsedMs), 8)} ${pad(String(i.turns), 5)} ${pad(formatUsd(i.costUsd), 8)} ${activity.replace(/\s+/g, ' ').slice(0, 100)}`,
     );
