@@ -4,8 +4,9 @@
 // Each output file is written to a temporary name and renamed into place, so a process that
 // runs dist/ while a rebuild happens (parallel test runs) never reads a half-written bundle.
 import { build } from 'esbuild';
-import { readdirSync, existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, existsSync, mkdirSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const hooksDir = join(root, 'src/hooks/entry');
@@ -37,7 +38,36 @@ function writeOutputs(result) {
   }
 }
 
-writeOutputs(await build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist') }));
+// The CLI is an ES module; bundled CommonJS dependencies that read __filename/__dirname get them
+// from scripts/cjs-shims.mjs.
+writeOutputs(
+  await build({ ...common, inject: [join(root, 'scripts/cjs-shims.mjs')], entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist') }),
+);
 if (hookEntries.length > 0) {
-  writeOutputs(await build({ ...common, entryPoints: hookEntries, outdir: join(root, 'dist/hooks'), minify: true }));
+  // Hooks start once per tool call, so their start-up is tuned (docs/safety-policy.md, "Hooks and
+  // their cost"): CommonJS (no ESM loader), and each dist/hooks/<name>.js is a tiny loader that runs
+  // dist/hooks/core/<name>.js with a V8 code cache (src/hooks/loader/run-cached.ts).
+  // The code cache's file name carries a hash of the core's text: V8 checks a cache only against
+  // the source's length, so a rebuilt core must never meet an old cache.
+  const hook = { ...common, format: 'cjs', banner: undefined, minify: true };
+  const coreDir = join(root, 'dist/hooks/core');
+  const cores = await build({ ...hook, entryPoints: hookEntries, outdir: coreDir });
+  if (existsSync(coreDir)) for (const f of readdirSync(coreDir)) if (f.endsWith('.v8cache')) rmSync(join(coreDir, f), { force: true });
+  writeOutputs(cores);
+  for (const entry of hookEntries) {
+    const name = basename(entry, '.ts');
+    const core = cores.outputFiles.find((f) => basename(f.path) === `${name}.js`);
+    const hash = createHash('sha256').update(core.contents).digest('hex').slice(0, 16);
+    const contents =
+      `import { runCached } from './run-cached.js';\n` +
+      `runCached(require('node:path').join(__dirname, 'core', ${JSON.stringify(`${name}.js`)}), ${name !== 'audit'}, require, ${JSON.stringify(hash)});\n`;
+    writeOutputs(
+      await build({
+        ...hook,
+        stdin: { contents, resolveDir: join(root, 'src/hooks/loader'), sourcefile: `${name}-loader.ts`, loader: 'ts' },
+        outfile: join(root, 'dist/hooks', `${name}.js`),
+      }),
+    );
+  }
+  writeOutputs({ outputFiles: [{ path: join(root, 'dist/hooks/package.json'), contents: '{ "type": "commonjs" }\n' }] });
 }

@@ -12,12 +12,13 @@ import { finish, readStdin } from '../io.js';
 
 const env = readHookEnv();
 startDeadline(GATE_DEADLINE_MS, () => finish(''));
-try {
-  const text = await readStdin();
-  if (env.sessionDir) {
-    appendAuditLine(join(env.sessionDir, 'audit.jsonl'), outcomeAuditLine(parseHookInput(text), env.item, new Date()));
-  }
-} catch (error) {
-  process.stderr.write(`overnight audit hook: ${(error as Error).message}\n`);
-}
-finish('');
+readStdin()
+  .then((text) => {
+    if (env.sessionDir) {
+      appendAuditLine(join(env.sessionDir, 'audit.jsonl'), outcomeAuditLine(parseHookInput(text), env.item, new Date()));
+    }
+  })
+  .catch((error: unknown) => {
+    process.stderr.write(`overnight audit hook: ${(error as Error).message}\n`);
+  })
+  .finally(() => finish(''));

@@ -72,7 +72,11 @@ describe('buildAgentSettings', () => {
     // A Read deny also blocks writes; .env.example is allowed by the policy.
     expect(deny).not.toContain('Read(./.env.*)');
     expect(deny).not.toContain('Edit(./.env.*)');
-    if (buildAgentSettings(ctx, { rules: [{ settingsPatterns: ['Read(./.env.*)'] }] }).permissions.deny.includes('Read(./.env.*)')) throw new Error('kept');
+    const injected: string[] = [];
+    const withBad = buildAgentSettings(ctx, { rules: [{ settingsPatterns: ['Read(./.env.*)', 'Bash(rm -rf /*)', 'Bash(git:*)'] }], onDropped: (r) => injected.push(r) });
+    expect(withBad.permissions.deny).not.toContain('Read(./.env.*)');
+    expect(withBad.permissions.deny).not.toContain('Bash(git:*)');
+    expect(injected).toEqual(expect.arrayContaining(['Read(./.env.*)', 'Bash(rm -rf /*)', 'Bash(git:*)']));
     for (const rule of deny) {
       for (const probe of probesFor(rule, { ...ctx, interactive: false })) {
         expect(evaluate(probe, { ...ctx, interactive: false }).decision, `${rule} -> ${JSON.stringify(probe.toolInput)}`).toBe('deny');
@@ -80,7 +84,7 @@ describe('buildAgentSettings', () => {
     }
     expect(new Set(deny).size).toBe(deny.length);
     expect(deny.length).toBeGreaterThan(60);
-    expect([...dropped.keys()]).toEqual(expect.arrayContaining(['Read(./.env.*)']));
+    for (const [rule, why] of dropped) expect(why, rule).toMatch(/policy allows|cannot be checked/);
   });
 
   it('probes prefix rules with arguments inside the worktree', () => {
