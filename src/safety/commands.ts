@@ -52,3 +52,19 @@ export const MENTION_ONLY = new Set([
   'git-check-ignore', 'export', 'declare', 'local', 'readonly', 'set', 'unset', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift',
   'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'hostname', 'seq', 'yes', 'tput', 'clear',
 ]);
+
+/** `git -c` keys whose values git runs as shell commands (git-config(1)). */
+export const GIT_COMMAND_KEYS = /^(core\.(sshcommand|pager|editor|fsmonitor|askpass|hookspath)|sequence\.editor|diff\.external|diff\..*\.(textconv|command)|merge\..*\.driver|filter\..*\.(clean|smudge|process)|gpg\.(program|.*\.program)|credential\.helper|uploadpack\.packobjectshook|pager\..*|remote\..*\.(receivepack|uploadpack|vcs)|protocol\..*\.allow|ssh\.variant|core\.gitproxy)$/;
+/** Environment variables whose value a program runs as a command. */
+export const COMMAND_VARS = new Set(['GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_ASKPASS', 'SSH_ASKPASS', 'PAGER', 'EDITOR', 'VISUAL', 'LESSOPEN', 'LESSCLOSE', 'PROMPT_COMMAND', 'BASH_ENV', 'ENV', 'GIT_PROXY_COMMAND', 'MANPAGER', 'SYSTEMD_PAGER']);
+/** Options whose values programs run as shell commands (GTFOBins-style escapes). */
+export const SHELL_OPTIONS: Record<string, string[]> = {
+  tar: ['--to-command', '-I', '--use-compress-program', '--info-script', '-F', '--new-volume-script', '--checkpoint-action', '--rsh-command'],
+  rsync: ['-e', '--rsh', '--rsync-path'],
+  zip: ['-TT', '--unzip-command'],
+  script: ['-c', '--command'],
+  ssh: ['-o'],
+  scp: ['-S', '-o'],
+  sftp: ['-S', '-o'],
+  git: ['--upload-pack', '--receive-pack', '--exec'],
+};
