@@ -77,7 +77,13 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   if ((n === 'export' || n === 'declare' || n === 'typeset') && (args.length === 0 || vals.every((v) => /^-[pxr]+$/.test(v)))) {
     if (n !== 'export' || args.length === 0 || vals.includes('-p')) return { ruleId: 'secrets.env-dump', detail: `${n} ${vals.join(' ')}`.trim() };
   }
-  if (n === 'compgen' && vals.includes('-e')) return undefined;
+  if ((n === 'declare' || n === 'typeset' || n === 'local' || n === 'readonly' || n === 'export') && vals.some((v) => /^-[a-zA-Z]*p/.test(v))) {
+    const s = vals.find((v) => !v.startsWith('-') && isSecretVarName(v));
+    if (s) return { ruleId: 'secrets.print-var', detail: `${n} -p ${s}` };
+  }
+  for (const a of args) {
+    if (a.value === null && /\/proc\/[^/]*\/environ|\/proc\/.*environ/.test(a.text)) return { ruleId: 'secrets.read-file', detail: a.text };
+  }
   // Printing secret variables.
   if (PRINTERS.has(n) || n === '' ) {
     for (const a of args) {
