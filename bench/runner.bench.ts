@@ -12,7 +12,7 @@
  * Run: `npm run bench` (or `node scripts/bench.mjs runner`).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startStandinModel } from '../src/standin/server.js';
@@ -95,6 +95,16 @@ async function main(): Promise<number> {
   const model = await startStandinModel({ scripts: slugs.map((s) => simpleItemScript(s, DELAY_MS)) });
   try {
     await createSampleRepo(repo, { claudePath: claude, concurrency: CONCURRENCY, items, extraFiles, checks: [], idleTimeout: '60s' });
+    // Baseline on this machine: one plain `git worktree add` (and remove) of this repository.
+    const baseline: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const wt = join(repo, '..', `${repo.split('/').pop()}-baseline-${i}`);
+      const t = Date.now();
+      await execa('git', ['worktree', 'add', '-q', '--detach', wt], { cwd: repo });
+      baseline.push(Date.now() - t);
+      await execa('git', ['worktree', 'remove', '--force', wt], { cwd: repo });
+    }
+    baseline.sort((a, b) => a - b);
     const env = standinEnv(model.url, home);
     const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repo, env, extendEnv: false, reject: false });
     const id = JSON.parse(String(launched.stdout).trim().split('\n').pop() ?? '{}')?.data?.sessionId as string | undefined;
@@ -117,7 +127,7 @@ async function main(): Promise<number> {
     const max = Math.max(...own);
     const pre = times.reduce((n, t) => n + t.preMs, 0) / times.length;
     const post = times.reduce((n, t) => n + t.postMs, 0) / times.length;
-    const pad = (s: string) => s.padEnd(46);
+    const pad = (s: string) => s.padEnd(50);
     console.log(`${ITEMS} items, concurrency ${CONCURRENCY}, ${FILES} files in the repository, model delay ${DELAY_MS} ms x 2 answers per agent`);
     console.log(`${pad('merged')}${mergedCount} of ${ITEMS}`);
     console.log(`${pad('agent time (sum of agent durations)')}${(agentSum / 1000).toFixed(1)} s (mean ${(agentSum / times.length / 1000).toFixed(2)} s per agent)`);
@@ -130,6 +140,7 @@ async function main(): Promise<number> {
     console.log(`${pad('    slot free -> item_started (worktree...)')}${wt.toFixed(0)} ms`);
     console.log(`${pad('    item_started -> claude spawned')}${(pre - wt).toFixed(0)} ms`);
     console.log(`${pad('  agent end -> merged (mean)')}${post.toFixed(0)} ms`);
+    console.log(`${pad('baseline: plain git worktree add (median of 3)')}${baseline[1]} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
     const ok = mergedCount === ITEMS && ratio <= TARGET_RATIO && mean < TARGET_RUNNER_MS;
     if (!ok) console.log('RESULT: a target was missed');
     else console.log('RESULT: all targets met');
