@@ -8,7 +8,7 @@
  * the target (1.2x a bare Node start), or when the hook's decisions differ from the policy's.
  * Also prints in-process decisions per second (evaluate imported directly).
  *
- * Run: `npm run bench` (or `node scripts/bench.mjs hook`). Env: OVERNIGHT_BENCH_RUNS (default 40).
+ * Run: `npm run bench` (or `node scripts/bench.mjs hook`). Env: OVERNIGHT_BENCH_RUNS (default 60).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { RULES } from '../src/safety/rules/index.js';
 import type { PolicyContext } from '../src/safety/types.js';
 
 const TARGET_RATIO = 1.2;
-const RUNS = Number(process.env.OVERNIGHT_BENCH_RUNS ?? 40);
+const RUNS = Number(process.env.OVERNIGHT_BENCH_RUNS ?? 60);
 const root = resolve(process.env.OVERNIGHT_PLUGIN_ROOT ?? process.cwd());
 const hook = join(root, 'dist/hooks/bash-gate.js');
 /** The compiled policy the loader runs (scripts/build.mjs). */
@@ -136,7 +136,12 @@ for (let i = 0; i < RUNS; i++) {
     hookMs.push(timed([hook], input).ms);
   }
 }
-const ratio = median(hookMs) / median(bareMs);
+// Primary figure: the median of the ratios of back-to-back pairs (a pair shares the machine's load
+// of its moment, so this is steadier than the ratio of medians on a busy machine); both shown.
+const pairRatios = hookMs.map((h, i) => h / bareMs[i]!);
+const ratio = median(pairRatios);
+const ratioOfMedians = median(hookMs) / median(bareMs);
+const ratioOfFastest = quantile(hookMs, 0.1) / quantile(bareMs, 0.1);
 
 // In-process: decisions per second with evaluate imported directly.
 let decisions = 0;
@@ -150,7 +155,8 @@ const fmt = (n: number) => n.toFixed(1).padStart(7);
 console.log(`Bash hook, whole process (${RUNS} runs each, interleaved, ${COMMANDS.length} commands: ${expected.filter((d) => d === 'deny').length} denied)`);
 console.log(`  node dist/hooks/bash-gate.js  median ${fmt(median(hookMs))} ms   p25 ${fmt(quantile(hookMs, 0.25))}   p75 ${fmt(quantile(hookMs, 0.75))}`);
 console.log(`  node -e ''                    median ${fmt(median(bareMs))} ms   p25 ${fmt(quantile(bareMs, 0.25))}   p75 ${fmt(quantile(bareMs, 0.75))}`);
-console.log(`  ratio (median hook / median bare): ${ratio.toFixed(3)}x   target <= ${TARGET_RATIO}x   policy bundle ${(bundle.length / 1024).toFixed(0)} KiB, ${RULES.length} rules`);
+console.log(`  ratio, median of ${RUNS} back-to-back pairs: ${ratio.toFixed(3)}x   (median/median ${ratioOfMedians.toFixed(3)}x, p10/p10 ${ratioOfFastest.toFixed(3)}x)   target <= ${TARGET_RATIO}x`);
+console.log(`  policy bundle ${(bundle.length / 1024).toFixed(0)} KiB, ${RULES.length} rules, run through the code-cache loader`);
 console.log(`In-process evaluate(): ${Math.round(decisions).toLocaleString('en-US')} decisions/s (${(1000 / decisions * 1000).toFixed(1)} us each warm; first decision ${coldMs.toFixed(2)} ms)`);
 if (ratio > TARGET_RATIO) {
   console.log(`FAIL: the hook takes ${ratio.toFixed(3)}x a bare Node start, above the ${TARGET_RATIO}x target.`);
