@@ -301,6 +301,13 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       if (opts.some((o) => /^--expire(=|$)/.test(o))) return { ruleId: 'git.gc-prune' };
       return undefined;
     case 'worktree': {
+      if (vals[0] === 'add' || vals[0] === 'move') {
+        const ops = args.slice(1).filter((a, i, arr) => !(a.value ?? '').startsWith('-') && !['-b', '-B', '--reason'].includes(arr[i - 1]?.value ?? ''));
+        const target = vals[0] === 'add' ? ops[0] : ops[1];
+        const p = target?.value != null ? resolvePath(target.value, cwd, ctx.home) : null;
+        if (target && (p === null || !isWithin(p, ctx.worktreeRoot) || p === ctx.worktreeRoot.replace(/\/$/, ''))) return { ruleId: 'fs.write-outside-worktree', detail: `git worktree ${vals[0]} ${target.text}` };
+        return undefined;
+      }
       if (vals[0] !== 'remove') return undefined;
       const rest = args.slice(1);
       if (rest.some((a) => a.value === '--force' || a.value === '-f' || a.value === '-ff')) return { ruleId: 'git.worktree-remove', detail: 'remove --force' };
