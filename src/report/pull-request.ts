@@ -85,6 +85,24 @@ export function planPullRequest(
   return { title, draft, remote, pushArgs, ghArgs };
 }
 
+/**
+ * The pull request section of a report whose night has not opened one (still running, stopped,
+ * or made before the runner's pull request step): the exact commands, with the morning report as
+ * the body file, or why there is nothing to open. Pure.
+ */
+export function pendingPullRequest(
+  manifest: Pick<SessionManifest, 'id' | 'baseBranch' | 'integrationBranch'>,
+  report: Pick<MorningReport, 'summary' | 'phase'>,
+  config: Pick<OvernightConfig, 'pull_request'>,
+  reportMdPath: string,
+): PullRequestResult & { pending: true } {
+  if (!config.pull_request.enabled) return { commands: [], note: 'Pull requests are off (pull_request.enabled: false in overnight.config.yaml).', pending: true };
+  if (report.summary.shipped === 0) return { commands: [], note: 'Nothing has shipped yet, so there is no pull request to open.', pending: true };
+  const plan = planPullRequest(manifest, report, config, reportMdPath);
+  const when = report.phase === 'complete' ? 'No pull request was recorded for this night.' : `Not opened yet: the night is ${report.phase}; the runner opens it when the night completes.`;
+  return { commands: [commandLine(plan.pushArgs), commandLine(plan.ghArgs)], note: `${when} To open it by hand:`, pending: true };
+}
+
 /** How to run a program: injectable for tests. Returns exit code and output; never throws. */
 export type Runner = (file: string, args: string[], cwd: string) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 

@@ -53,11 +53,11 @@ export function summaryLines(r: MorningReport): string[] {
 /** The pull-request section: the link, or the exact commands. */
 function pullRequestLines(r: MorningReport): string[] {
   const pr = r.pullRequest;
-  if (!pr) return ['Not opened yet. `overnight report` prints the commands that would open it.'];
+  if (!pr) return ['Not opened yet.'];
   const out: string[] = [];
   if (pr.url) out.push(`Pull request: ${pr.url}`);
   if (pr.note) out.push(pr.note);
-  if (!pr.url && pr.commands.length > 0) out.push('', 'To open it:', '', fenced(pr.commands.join('\n')));
+  if (!pr.url && pr.commands.length > 0) out.push('', fenced(pr.commands.join('\n')));
   return out;
 }
 

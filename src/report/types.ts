@@ -167,5 +167,6 @@ export interface MorningReport {
   learnings: Array<{ slug: string; title: string; text: string }>;
   /** The integration branch's commits since the base, newest first. */
   integrationCommits: CommitFact[];
-  pullRequest?: { url?: string; commands: string[]; note?: string };
+  /** `pending`: no pull request step ran yet; the commands are what would open it. */
+  pullRequest?: { url?: string; commands: string[]; note?: string; pending?: boolean };
 }

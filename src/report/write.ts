@@ -5,6 +5,9 @@
  */
 import { join } from 'node:path';
 import { writeTextAtomic } from './atomic.js';
+import { loadConfig } from '../config/load.js';
+import { defaultConfig, type OvernightConfig } from '../config/schema.js';
+import { pendingPullRequest } from './pull-request.js';
 import { sessionFiles } from '../session/paths.js';
 import { summarizeAudit } from './audit.js';
 import { buildReport, tailLines } from './build.js';
@@ -48,6 +51,15 @@ export async function computeMorningReport(repoRoot: string, sessionId: string, 
   // The pull request is recorded in state.json by the runner; until it is, keep the one an earlier
   // report.json holds (finishNight writes it there first).
   if (!report.pullRequest) report.pullRequest = await previousPullRequest(files.reportJson);
+  if (!report.pullRequest) {
+    let config: Pick<OvernightConfig, 'pull_request'>;
+    try {
+      config = await loadConfig(repoRoot);
+    } catch {
+      config = defaultConfig();
+    }
+    report.pullRequest = pendingPullRequest(manifest, report, config, files.reportMd);
+  }
   return report;
 }
 
@@ -55,7 +67,7 @@ async function previousPullRequest(path: string): Promise<MorningReport['pullReq
   try {
     const previous = JSON.parse(await readTextOrEmpty(path)) as Partial<MorningReport>;
     const pr = previous.pullRequest;
-    return pr && Array.isArray(pr.commands) ? pr : undefined;
+    return pr && Array.isArray(pr.commands) && !pr.pending ? pr : undefined;
   } catch {
     return undefined;
   }

@@ -105,3 +105,17 @@ describe('finishPullRequest (with a scripted command runner)', () => {
     expect((await finishPullRequest(repoRoot, m, report(), off, { run: runner({}, []) })).note).toContain('enabled: false');
   });
 });
+
+describe('pendingPullRequest', () => {
+  it('gives the commands with the morning report as the body while the night runs', async () => {
+    const { pendingPullRequest } = await import('../../../src/report/pull-request.js');
+    const r = report();
+    r.phase = 'running';
+    const p = pendingPullRequest(manifest(), r, defaultConfig(), '/s/morning-report.md');
+    expect(p.pending).toBe(true);
+    expect(p.note).toContain('the night is running');
+    expect(p.commands[1]).toContain('--body-file /s/morning-report.md');
+    r.summary.shipped = 0;
+    expect(pendingPullRequest(manifest(), r, defaultConfig(), 'x').commands).toEqual([]);
+  });
+});
