@@ -115,9 +115,12 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
     // `ssh -i ~/.ssh/key host` uses a key without printing it; ssh-keygen -y prints the public half.
     if (n !== 'scp') return undefined;
   }
-  for (const a of args) {
+  const skip = notFileArgs(n, args, n === 'git' ? parseGitArgv(inv.argv) : undefined);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     const v = a.value;
-    if (v === null) continue;
+    // Patterns, scripts and messages are text, not files; a file argument is one path-like word.
+    if (v === null || skip.has(i) || !/^[^\s'"(){}$;|&<>`]+$/.test(v)) continue;
     const candidates: string[] = [v];
     const eq = v.indexOf('=');
     if (v.startsWith('-') && eq > 0) candidates.push(v.slice(eq + 1));
@@ -131,6 +134,44 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
     }
   }
   return undefined;
+}
+
+/** Commands whose first operand is a pattern or a script, not a file (unless -e/-f give it). */
+const PATTERN_FIRST = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'jq', 'yq', 'perl']);
+
+/** Indices of arguments that are text rather than file names: the pattern of grep-like tools, `git commit -m` messages. */
+function notFileArgs(n: string, args: Invocation['argv'], g: ReturnType<typeof parseGitArgv> | undefined): Set<number> {
+  const skip = new Set<number>();
+  const vals = args.map((a) => a.value ?? '');
+  let tool = n;
+  let from = 0;
+  if (g) {
+    const subAt = vals.indexOf(g.sub ?? '\u0000');
+    from = subAt + 1;
+    tool = g.sub === 'grep' ? 'grep' : g.sub === 'commit' ? 'commit' : '';
+  }
+  if (tool === 'commit') {
+    vals.forEach((v, i) => {
+      if (i >= from && (v === '-m' || v === '--message')) skip.add(i + 1);
+    });
+    return skip;
+  }
+  if (!PATTERN_FIRST.has(tool)) return skip;
+  if (vals.some((v, i) => i >= from && /^(-e|-f|--regexp|--file|--expression|--from-file)(=|$)/.test(v))) return skip;
+  for (let i = from; i < vals.length; i++) {
+    const v = vals[i]!;
+    if (v === '--') {
+      skip.add(i + 1);
+      break;
+    }
+    if (v.startsWith('-') && v !== '-') {
+      if (/^-[ABCmdD]$|^--(max-count|context|after-context|before-context|type|glob|iglob)$/.test(v) || (tool === 'awk' && /^-[Fv]$/.test(v)) || (tool === 'jq' && /^--(arg|argjson|slurpfile|rawfile)$/.test(v))) i++;
+      continue;
+    }
+    skip.add(i);
+    break;
+  }
+  return skip;
 }
 
 function credentialHelper(n: string, vals: string[], inv: Invocation): Hit | undefined {
