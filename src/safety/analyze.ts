@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import { parseShell } from './shell/parser.js';
+import type { Script } from './shell/ast.js';
 import type { Arg } from './shell/expand.js';
 import { resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
@@ -206,7 +207,7 @@ class Analyzer extends Walker {
         const r = skipOptions(rest, 'nq', ['--interval', '--differences', '--equexit', '--errexit']);
         if (exec) return wrap(r);
         if (r.every((a) => a.value !== null)) return this.walkString(r.map((a) => a.value).join(' '), clone(st), fr, 'watch');
-        return this.unknownCode(r, 'watch');
+        return this.unknownCode(r, 'watch', st, fr);
       }
       case 'npx':
       case 'bunx':
@@ -258,7 +259,7 @@ class Analyzer extends Walker {
       case 'eval': {
         if (rest.length === 0) break;
         if (rest.every((a) => a.value !== null)) return this.walkString(rest.map((a) => a.value).join(' '), st, fr, 'eval');
-        return this.unknownCode(rest, 'eval');
+        return this.unknownCode(rest, 'eval', st, fr);
       }
       case 'source':
       case '.': {
@@ -333,12 +334,25 @@ class Analyzer extends Walker {
     if (scan.unknownShell) this.find('interp.unknown-code', `\`${name}\` calls the shell with a command that is only known when it runs`, true);
   }
 
-  private unknownCode(args: Arg[], label: string): void {
+  private unknownCode(args: Arg[], label: string, st?: State, fr?: Frame): void {
     if (args.some((a) => a.cmdsubs.some((s) => this.fetches(s)))) {
       this.find('net.pipe-to-shell', `\`${label}\` runs code fetched from the network`);
       return;
     }
     this.find('shell.eval-unknown', `\`${label}\` runs code that is only known when it runs (\`${argsText(args)}\`)`, true);
+    // Best effort: judge the known parts too (`bash -c "cd $D && rm -rf /"`), so that allowing the
+    // unknown part through safety.allow_commands never lets a known-destructive part through.
+    if (!st || !fr) return;
+    const text = args.map((a) => a.value ?? a.text).join(' ');
+    const f = this.deeper(fr, `${label} (known parts)`);
+    if (!f) return;
+    let sc: Script;
+    try {
+      sc = parseShell(text, f.depth);
+    } catch {
+      return;
+    }
+    this.script(sc, clone(st), f);
   }
 
   private stdinScript(stdin: StdinInfo | undefined, st: State, fr: Frame, label: string): void {
@@ -397,7 +411,7 @@ class Analyzer extends Walker {
       const s = operands[0];
       if (!s) return;
       if (s.value !== null) return this.walkString(s.value, clone(st), fr, `${name} -c`);
-      return this.unknownCode([s], `${name} -c`);
+      return this.unknownCode([s], `${name} -c`, st, fr);
     }
     const script = operands[0];
     if (script && !fromStdin) {

@@ -52,6 +52,12 @@ describe('evaluate', () => {
     expect(bash('git push --force', c)).toMatchObject({ ruleId: 'git.force-push' });
     expect(bash('echo "x', c)).toMatchObject({ ruleId: 'parse.unparseable' });
   });
+  it('still judges the known parts of code that allow_commands lets through', () => {
+    const c = corpusContext({ allowCommands: ['^bash -c', '^eval'] });
+    expect(bash('bash -c "echo $D"', c).decision).toBe('allow');
+    expect(bash('bash -c "cd $D && rm -rf /"', c)).toMatchObject({ ruleId: 'fs.rm-outside-worktree' });
+    expect(bash('eval "$X; git push --force"', c)).toMatchObject({ ruleId: 'git.force-push' });
+  });
   it('applies deny_commands to every simple command, nested ones included', () => {
     const c = corpusContext({ denyCommands: ['^make (deploy|release)', 'docker compose down'] });
     expect(bash('make deploy', c)).toMatchObject({ ruleId: 'config.deny-command' });
