@@ -196,6 +196,18 @@ describe('audit (PostToolUse, PostToolUseFailure)', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('SECRET-CONTENT');
   });
 
+  it('after an edit, hands a syntax error back to the agent as additional context (advisory)', () => {
+    writeFileSync(join(worktree, 'package.json'), '{ "name": "x", }\n');
+    const post = (file_path: string) =>
+      runHook('audit', { ...preToolUse('Write', { file_path, content: '...' }, worktree, 'toolu_check'), hook_event_name: 'PostToolUse', tool_response: { type: 'create' } }, sessionEnv);
+    const broken = post(join(worktree, 'package.json'));
+    expect(broken.code).toBe(0);
+    expect(broken.json.hookSpecificOutput.hookEventName).toBe('PostToolUse');
+    expect(broken.json.hookSpecificOutput.additionalContext).toContain('is not valid JSON');
+    writeFileSync(join(worktree, 'package.json'), '{ "name": "x" }\n');
+    expect(post(join(worktree, 'package.json')).stdout).toBe('');
+  });
+
   it('does nothing outside a session, and never fails the call', () => {
     const r = runHook('audit', { ...preToolUse('Bash', { command: 'ls' }, repo.root), hook_event_name: 'PostToolUse', tool_response: {} }, {});
     expect(r.code).toBe(0);
