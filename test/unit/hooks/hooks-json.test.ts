@@ -38,4 +38,14 @@ describe('hooks/hooks.json', () => {
   it('uses the same default protected branches as the config schema', () => {
     expect(DEFAULT_PROTECTED_BRANCHES).toEqual(defaultConfig().safety.protected_branches);
   });
+
+  it('keeps the hook bundles light: no zod, yaml, commander, execa or simple-git inside', () => {
+    for (const name of readdirSync('dist/hooks/core').filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(`dist/hooks/core/${name}`, 'utf8');
+      expect(text.length, name).toBeLessThan(400 * 1024);
+      for (const marker of ['ZodError', 'YAMLParseError', 'CommanderError', 'ExecaError', 'simple-git', 'GitResponseError']) {
+        expect(text.includes(marker), `${name} contains ${marker}`).toBe(false);
+      }
+    }
+  });
 });
