@@ -96,9 +96,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.protected-ref',
     domain: 'git',
-    description: 'Moving, renaming or deleting a protected branch locally (`git branch -f main`, `git update-ref refs/heads/main`).',
+    description: 'Moving, renaming or deleting a protected branch locally (`git branch -f main`, `git update-ref refs/heads/main`, `git fetch . HEAD:main`, `git symbolic-ref HEAD refs/heads/main`). Worktrees share branches with the user\'s checkout.',
     reason: 'This rewrites a protected branch. Instead, work on your own branch; a human decides what reaches protected branches.',
-    examples: ['git branch -f main HEAD~1', 'git branch -d main', 'git update-ref refs/heads/main HEAD'],
+    examples: ['git branch -f main HEAD~1', 'git branch -d main', 'git update-ref refs/heads/main HEAD', 'git fetch . HEAD:main'],
   },
   {
     id: 'git.merge-protected',
@@ -157,7 +157,7 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.config-global',
     domain: 'git',
-    description: 'Changing the user\'s or the system\'s git configuration (`git config --global/--system`), the shared remotes, or settings that run hidden commands (shell aliases `alias.x=!cmd`, `core.hooksPath`, `core.fsmonitor`, `core.sshCommand`).',
+    description: 'Changing the user\'s or the system\'s git configuration (`git config --global/--system`), the shared remotes (`git remote set-url`, `remote.*.url`, `url.*.insteadOf`, `include.path`), or settings that run hidden commands (shell aliases `alias.x=!cmd`, `core.hooksPath`, `core.fsmonitor`, `core.sshCommand`).',
     reason: 'This changes git settings shared with the user and every other checkout. Instead, pass settings for one command (`git -c key=value ...`) or leave configuration to the user.',
     examples: ['git config --global user.email x@y', 'git config --system core.editor vim', 'git remote set-url origin https://evil.example/x.git', "git config alias.x '!rm -rf /'", 'git config core.hooksPath /tmp/hooks'],
     settingsPatterns: [P('git config --global'), P('git config --system')],
@@ -289,7 +289,20 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       return undefined;
     case 'symbolic-ref':
       if (opts.includes('-d') || opts.includes('--delete')) return { ruleId: 'git.delete-ref' };
+      if (operands.length >= 2 && operands[1]!.value !== null && operands[1]!.value.startsWith('refs/heads/') && isProtectedBranch(operands[1]!.value, ctx.protectedBranches)) return { ruleId: 'git.protected-ref', detail: `HEAD -> ${operands[1]!.value}` };
       return undefined;
+    case 'fetch': {
+      // `git fetch . HEAD:main` moves a local branch without checking it out.
+      for (const r of operands.slice(1)) {
+        const v = r.value;
+        if (v === null || !v.includes(':')) continue;
+        const dst = v.slice(v.indexOf(':') + 1).replace(/^refs\/heads\//, '');
+        if (dst !== '' && isProtectedBranch(dst, ctx.protectedBranches)) return { ruleId: 'git.protected-ref', detail: `fetch into ${dst}` };
+      }
+      return undefined;
+    }
+    case 'send-pack':
+      return push(args, inv, ctx);
     case 'reflog':
       if (vals[0] === 'delete') return { ruleId: 'git.reflog-expire' };
       if (vals[0] === 'expire' && opts.some((o) => /^--expire(-unreachable)?=(now|all|0)/.test(o) || o === '--expire' || o === '--expire-unreachable')) return { ruleId: 'git.reflog-expire' };
@@ -325,6 +338,7 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       const value = key ? operands[operands.indexOf(key) + 1] : undefined;
       if (key?.value && /^alias\./i.test(key.value) && value && (value.value === null || value.value.trimStart().startsWith('!'))) return { ruleId: 'git.config-global', detail: 'a shell alias hides its command from the gate' };
       if (key?.value && /^core\.(hookspath|fsmonitor|sshcommand|pager|editor)$|^credential\.helper$/i.test(key.value) && value) return { ruleId: 'git.config-global', detail: `${key.value} runs commands the gate cannot see` };
+      if (key?.value && /^(remote\..*\.(url|pushurl|push|mirror|receivepack|uploadpack)|url\..*\.(insteadof|pushinsteadof)|include\.path|includeif\..*\.path|core\.(worktree|bare|gitproxy)|branch\..*\.(remote|merge|pushremote)|remote\.pushdefault)$/i.test(key.value) && (value || opts.some((o) => /^--(unset|unset-all|replace-all|add)$/.test(o)))) return { ruleId: 'git.config-global', detail: `${key.value} changes where the shared repository fetches from or pushes to` };
       return undefined;
     }
     case 'remote':
