@@ -166,3 +166,32 @@ describe('docs/safety-policy.md', () => {
     for (const r of RULES) expect(doc, r.id).toContain('`' + r.id + '`');
   });
 });
+
+describe('disk and system rules', () => {
+  it('tells listing from formatting, pid kills from kill-all, and worktree chmod from system chmod', () => {
+    expect(ruleOf('fdisk -l')).toBe('allow');
+    expect(ruleOf('fdisk /dev/sda')).toBe('sys.format-disk');
+    expect(ruleOf('dd if=/dev/zero of=/dev/null count=1')).toBe('allow');
+    expect(ruleOf('kill -9 4242')).toBe('allow');
+    expect(ruleOf('kill -9 -1')).toBe('sys.kill-all');
+    expect(ruleOf('chmod -R 755 scripts')).toBe('allow');
+    expect(ruleOf('chmod -R 755 /usr/local')).toBe('sys.chmod-outside');
+    expect(ruleOf('systemctl status nginx')).toBe('allow');
+    expect(ruleOf('systemctl restart nginx')).toBe('sys.service-control');
+    expect(ruleOf('docker rm -f my-db')).toBe('allow');
+    expect(ruleOf('docker volume prune -f')).toBe('sys.docker-prune');
+  });
+});
+
+describe('privilege rules', () => {
+  it('denies escalation in every wrapper and setuid modes, not ordinary modes', () => {
+    expect(ruleOf('sudo true')).toBe('priv.sudo');
+    expect(ruleOf('env -i sudo true')).toBe('priv.sudo');
+    expect(ruleOf('chmod 4755 tool')).toBe('priv.setuid');
+    expect(ruleOf('chmod 2775 dir')).toBe('priv.setuid');
+    expect(ruleOf('chmod 1777 tmpdir')).toBe('allow');
+    expect(ruleOf('chmod 755 tool')).toBe('allow');
+    expect(ruleOf('chmod u+x,g+s tool')).toBe('priv.setuid');
+    expect(ruleOf('chmod a+rx tool')).toBe('allow');
+  });
+});
