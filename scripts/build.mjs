@@ -51,13 +51,20 @@ if (hookEntries.length > 0) {
   // the source's length, so a rebuilt core must never meet an old cache.
   const hook = { ...common, format: 'cjs', banner: undefined, minify: true };
   const coreDir = join(root, 'dist/hooks/core');
+  // Each core starts with a `//overnight-core:<hash>` line the loader checks, so a loader and a
+  // core from different builds (a rebuild racing a running hook) never share a cache.
   const cores = await build({ ...hook, entryPoints: hookEntries, outdir: coreDir });
   if (existsSync(coreDir)) for (const f of readdirSync(coreDir)) if (f.endsWith('.v8cache')) rmSync(join(coreDir, f), { force: true });
-  writeOutputs(cores);
+  const hashes = new Map();
+  const stamped = cores.outputFiles.map((f) => {
+    const hash = createHash('sha256').update(f.contents).digest('hex').slice(0, 16);
+    hashes.set(basename(f.path), hash);
+    return { path: f.path, contents: Buffer.concat([Buffer.from(`//overnight-core:${hash}\n`), Buffer.from(f.contents)]) };
+  });
+  writeOutputs({ outputFiles: stamped });
   for (const entry of hookEntries) {
     const name = basename(entry, '.ts');
-    const core = cores.outputFiles.find((f) => basename(f.path) === `${name}.js`);
-    const hash = createHash('sha256').update(core.contents).digest('hex').slice(0, 16);
+    const hash = hashes.get(`${name}.js`);
     const contents =
       `import { runCached } from './run-cached.js';\n` +
       `runCached(require('node:path').join(__dirname, 'core', ${JSON.stringify(`${name}.js`)}), ${name !== 'audit'}, require, ${JSON.stringify(hash)});\n`;

@@ -11,7 +11,9 @@
  *
  * V8 checks a cache against the source's length only, so the cache's name carries a hash of the
  * core's text computed at build time (`core/<name>.<hash>.<node version>.v8cache`); the build
- * deletes old caches. The cache lives next to the core and only there: a cache
+ * deletes old caches; the core's first line carries the same hash, and a loader meeting a core of
+ * another build (a rebuild racing a running hook) uses and writes no cache. The cache lives next
+ * to the core and only there: a cache
  * in a folder other users can write could hold forged code. When that folder is not writable the
  * hook runs without a cache. Any error on the cached path falls back to a plain `require`; if even
  * that fails, a gate answers deny (fail closed) and the audit hook exits quietly.
@@ -39,25 +41,29 @@ function denyLine(detail: string): string {
 export function runCached(coreFile: string, failClosed: boolean, nodeRequire: NodeRequire, sourceHash: string): void {
   const cacheFile = join(dirname(coreFile), `${basename(coreFile, '.js')}.${sourceHash}.${process.version}.v8cache`);
   let script: vm.Script | undefined;
-  let hadCache = false;
+  let saveCache = false;
   try {
     const source = readFileSync(coreFile, 'utf8');
+    // The build stamps each core with its hash; a core from another build gets no cache at all.
+    const ours = source.startsWith(`//overnight-core:${sourceHash}\n`);
     let cachedData: Buffer | undefined;
-    try {
-      cachedData = readFileSync(cacheFile);
-      hadCache = true;
-    } catch {
-      cachedData = undefined;
+    if (ours) {
+      try {
+        cachedData = readFileSync(cacheFile);
+      } catch {
+        cachedData = undefined;
+      }
     }
     script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
       filename: coreFile,
       cachedData,
     });
+    saveCache = ours && (cachedData === undefined || script.cachedDataRejected === true);
   } catch {
     script = undefined;
   }
 
-  if (script && (!hadCache || script.cachedDataRejected)) {
+  if (script && saveCache) {
     const compiled = script;
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
