@@ -2,10 +2,11 @@
  * Reading a session's files for the report and for status: which session (`--session ID` or
  * `.overnight/latest`), its manifest, state and events, validated with the shared schemas.
  */
-import { readFile, readlink, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { OvernightError } from '../util/errors.js';
-import { latestLink, sessionFiles, sessionsDir } from '../session/paths.js';
+import { sessionFiles } from '../session/paths.js';
+import { latestSessionId, resolveSessionId as resolveNamedSession } from '../session/find.js';
 import {
   eventSchema,
   manifestSchema,
@@ -29,47 +30,14 @@ export interface SessionData {
 }
 
 /**
- * The session to show: `requested` when given (it must exist), else the target of
- * `.overnight/latest`, else the most recently modified folder in `.overnight/sessions/`.
- * Returns undefined when the repository has no session at all.
- * Throws OvernightError `session.unknown` when `requested` names no session.
+ * The session to show: `requested` when given (it must exist), else the latest session
+ * (`.overnight/latest`, else the newest folder: src/session/find.ts). Returns undefined when the
+ * repository has no session at all. Throws OvernightError `session.not-found` when `requested`
+ * names no session.
  */
 export async function resolveSessionId(repoRoot: string, requested?: string): Promise<string | undefined> {
-  if (requested) {
-    try {
-      await stat(sessionFiles(repoRoot, requested).manifest);
-      return requested;
-    } catch {
-      throw new OvernightError('session.unknown', `No session '${requested}' in ${sessionsDir(repoRoot)}.`, {
-        field: '--session',
-        fix: 'Leave out --session to use the latest session, or pick an id from .overnight/sessions/.',
-      });
-    }
-  }
-  try {
-    const target = await readlink(latestLink(repoRoot));
-    const id = basename(target);
-    await stat(sessionFiles(repoRoot, id).manifest);
-    return id;
-  } catch {
-    /* no latest link: look at the folders */
-  }
-  let names: string[];
-  try {
-    names = await readdir(sessionsDir(repoRoot));
-  } catch {
-    return undefined;
-  }
-  let best: { id: string; mtime: number } | undefined;
-  for (const id of names) {
-    try {
-      const s = await stat(sessionFiles(repoRoot, id).manifest);
-      if (!best || s.mtimeMs > best.mtime) best = { id, mtime: s.mtimeMs };
-    } catch {
-      /* not a session folder */
-    }
-  }
-  return best?.id;
+  if (requested) return resolveNamedSession(repoRoot, requested);
+  return latestSessionId(repoRoot);
 }
 
 /** Parses events.jsonl text; lines that are not valid events (a torn last line) are skipped. */

@@ -54,7 +54,7 @@ function setup(): { repo: TestRepo; id: string; commits: Record<string, string> 
   mkdirSync(join(f.features, 'gamma'), { recursive: true });
   writeFileSync(f.manifest, JSON.stringify(m));
   writeFileSync(f.state, JSON.stringify(st));
-  writeFileSync(f.events, `${JSON.stringify({ ts: st.startedAt, type: 'session-start' })}\n`);
+  writeFileSync(f.events, `${JSON.stringify({ ts: st.startedAt, type: 'session_started' })}\n`);
   writeFileSync(f.audit, `${JSON.stringify({ item: 'alpha', toolName: 'Bash', toolInput: { command: 'git reset --hard' }, decision: 'deny', ruleId: 'git.reset-hard', reason: 'destroys work' })}\n`);
   writeFileSync(join(f.deferred, '001-beta.md'), '---\nitem: beta\nquestion: Tabs or spaces?\n---\nDecided spaces.\n');
   writeFileSync(join(f.features, 'gamma', 'verify-2.log'), 'FAIL expected 2 got 3\n');
