@@ -46,7 +46,7 @@ describe('a night of six items (concurrency 2)', () => {
 
   beforeAll(async () => {
     model = await startStandinModel({ scripts: [...sampleScripts({ delayMs: 700 }), stalledScript] });
-    repo = await makeNightRepo({ items: [...SAMPLE_ITEMS, STALLED], concurrency: 2, idleTimeout: '5s', retries: 0 });
+    repo = await makeNightRepo({ items: [...SAMPLE_ITEMS, STALLED], concurrency: 2, idleTimeout: '8s', retries: 0 });
     before = snapshotCheckout(repo);
     env = nightEnv(model.url);
     id = await launch(repo.root, env);
