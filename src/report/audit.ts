@@ -39,7 +39,7 @@ export function asDenial(rec: Record<string, any>): GateDenial | undefined {
     item: str(rec.item) ?? str(rec.slug),
     tool: str(rec.toolName) ?? str(rec.tool_name) ?? str(rec.tool),
     ruleId: str(rec.ruleId) ?? str(rec.rule_id) ?? str(rec.rule) ?? str(rec.gate?.ruleId) ?? 'unknown',
-    reason: str(rec.reason) ?? str(rec.gate?.reason),
+    reason: ((r) => (r ? oneLine(r, 200) : undefined))(str(rec.reason) ?? str(rec.gate?.reason)),
     target: targetOf(rec),
   };
 }
