@@ -34,12 +34,13 @@ function targetOf(rec: Record<string, any>): string | undefined {
 export function asDenial(rec: Record<string, any>): GateDenial | undefined {
   const decision = rec.decision ?? rec.permissionDecision ?? rec.gate?.decision;
   if (decision !== 'deny') return undefined;
+  const reason = str(rec.reason) ?? str(rec.gate?.reason);
   return {
     ts: str(rec.ts) ?? str(rec.time),
     item: str(rec.item) ?? str(rec.slug),
     tool: str(rec.toolName) ?? str(rec.tool_name) ?? str(rec.tool),
     ruleId: str(rec.ruleId) ?? str(rec.rule_id) ?? str(rec.rule) ?? str(rec.gate?.ruleId) ?? 'unknown',
-    reason: ((r) => (r ? oneLine(r, 200) : undefined))(str(rec.reason) ?? str(rec.gate?.reason)),
+    reason: reason ? oneLine(reason, 200) : undefined,
     target: targetOf(rec),
   };
 }
