@@ -256,6 +256,15 @@ class Analyzer extends Walker {
         if (f) this.dispatch(inner.slice(1), clone(st), f, { redirects: [], wrappers: [], stdin: x.stdin, cwd: null });
         return;
       }
+      case 'trap': {
+        // `trap 'code' EXIT`: the code runs later in the same shell.
+        const code = rest[0];
+        if (!code || rest.length < 2 || (code.value !== null && (code.value === '-' || code.value === '' || code.value.startsWith('-')))) break;
+        this.emit(argv, st, fr, x);
+        if (code.value !== null) this.walkString(code.value, clone(st), fr, 'trap');
+        else this.unknownCode([code], 'trap', st, fr);
+        return;
+      }
       case 'eval': {
         if (rest.length === 0) break;
         if (rest.every((a) => a.value !== null)) return this.walkString(rest.map((a) => a.value).join(' '), st, fr, 'eval');

@@ -237,6 +237,21 @@ class Parser {
       this.i++;
       this.skipBlanks();
     }
+    // `time [-p] pipeline` is a reserved word in bash; it times the whole pipeline.
+    if (/^time[ \t]/.test(this.s.slice(this.i, this.i + 5))) {
+      const save = this.i;
+      this.i += 4;
+      this.skipBlanks();
+      while (this.startsWith('-p') && /[ \t]/.test(this.ch(2))) {
+        this.i += 2;
+        this.skipBlanks();
+      }
+      if (this.startsWith('--') && /[ \t]/.test(this.ch(2))) {
+        this.i += 2;
+        this.skipBlanks();
+      }
+      if (this.eof || ';&|)\n'.includes(this.ch())) this.i = save;
+    }
     const commands: Command[] = [this.parseCommand()];
     for (;;) {
       this.skipBlanks();
@@ -497,7 +512,7 @@ class Parser {
         continue;
       }
       if (c === ';' || c === '|' || c === '&' || c === ')' || c === '\n') break;
-      const w = this.readWord(words.length === 0);
+      const w = this.readWord();
       if (w.raw === '') this.fail(`unexpected '${this.ch()}'`);
       const m = words.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(w.raw) : null;
       if (m) assigns.push({ name: m[1]!, append: m[2] === '+', value: stripAssignName(w, m[0].length) });
@@ -563,7 +578,7 @@ class Parser {
   // ---- words --------------------------------------------------------------------------
 
   /** Reads one word (possibly empty when the cursor is at a metacharacter). */
-  readWord(assignPosition = false): Word {
+  readWord(): Word {
     const start = this.i;
     const parts: WordPart[] = [];
     let buf = '';
@@ -588,7 +603,8 @@ class Parser {
           buf += this.readBalancedParens();
           continue;
         }
-        if (c === '(' && assignPosition && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(buf)) {
+        // `a=(1 2)`, and `declare -A m=([k]=v)` / `local -a l=(x y)` after a declaration builtin.
+        if (c === '(' && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(buf)) {
           buf += this.readBalancedParens();
           continue;
         }

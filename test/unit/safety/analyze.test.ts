@@ -22,11 +22,14 @@ describe('analyzer: what runs', () => {
     expect(names.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'echo', 'f', 'g']);
   });
   it('unwraps env, sudo, timeout, nice, nohup, time, command, exec, stdbuf, ionice, npx', () => {
-    for (const w of ['env FOO=1 -u BAR', 'sudo -u root', 'timeout -s KILL 10', 'nice -n 5', 'nohup', 'time -p', 'command', 'exec', 'stdbuf -oL', 'ionice -c 3', 'npx -y', 'doas']) {
+    for (const w of ['env FOO=1 -u BAR', 'sudo -u root', 'timeout -s KILL 10', 'nice -n 5', 'nohup', 'command', 'exec', 'stdbuf -oL', 'ionice -c 3', 'npx -y', 'doas']) {
       const i = inv(`${w} git status`, 'git');
       expect(i.wrappers.length, w).toBeGreaterThan(0);
       expect(i.argv.map((a) => a.value)).toEqual(['git', 'status']);
     }
+  });
+  it('sees through the time keyword', () => {
+    expect(inv('time -p git status', 'git').argv.map((a) => a.value)).toEqual(['git', 'status']);
   });
   it('resolves absolute binary paths to their names', () => {
     expect(inv('/usr/bin/rm -f x', 'rm').argv[0]!.value).toBe('/usr/bin/rm');

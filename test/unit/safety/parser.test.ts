@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseShell, ShellParseError, MAX_DEPTH, MAX_SOURCE_BYTES } from '../../../src/safety/shell/parser.js';
 import type { Command, Script, SimpleCommand, Word } from '../../../src/safety/shell/ast.js';
 import { expandWord, braceExpand, globMatches } from '../../../src/safety/shell/expand.js';
@@ -155,6 +157,20 @@ describe('shell parser: heredocs and redirections', () => {
       [undefined, '<'],
       [undefined, '>'],
     ]);
+  });
+});
+
+describe('shell parser: valid bash that agents write', () => {
+  it('parses every command of test/data/safety/valid-syntax.txt (a false parse error would block the agent)', () => {
+    const text = readFileSync(join(import.meta.dirname, '../../data/safety/valid-syntax.txt'), 'utf8');
+    const valid = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.replace(/\\n/g, '\n'));
+    expect(valid.length).toBeGreaterThan(30);
+    for (const src of valid) expect(errorKind(src), src).toBeUndefined();
+  });
+  it('treats time as a pipeline prefix', () => {
+    expect(firstSimple(parseShell('time -p git status')).words.map(litValue)).toEqual(['git', 'status']);
+    expect(parseShell('time (sleep 1)').items[0]!.pipeline.commands[0]!.type).toBe('subshell');
+    expect(firstSimple(parseShell('time')).words.map(litValue)).toEqual(['time']);
   });
 });
 
