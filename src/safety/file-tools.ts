@@ -36,7 +36,7 @@ export function checkFileTool(call: ToolCall, ctx: PolicyContext, parsed?: { pat
     const dn = resolvePath(d, ctx.worktreeRoot, ctx.home);
     if (dn && isWithin(p, dn)) return { ruleId: 'file.deny-path', detail: p };
   }
-  if (p.split('/').includes('.git')) return { ruleId: 'file.git-dir', detail: p };
+  if (p.split('/').some((c) => c.toLowerCase() === '.git')) return { ruleId: 'file.git-dir', detail: p };
   const inside = (isWithin(p, ctx.worktreeRoot) && p !== ctx.worktreeRoot.replace(/\/$/, '')) || ctx.allowPaths.some((a) => isWithin(p, resolvePath(a, ctx.worktreeRoot, ctx.home) ?? a));
   if (!inside) return { ruleId: 'file.outside-worktree', detail: p };
   if (isSecretPath(p)) return { ruleId: 'file.secret', detail: p };

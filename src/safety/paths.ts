@@ -43,7 +43,8 @@ export type PathClass = 'inside' | 'root' | 'git' | 'denied' | 'outside';
 export function classifyPath(abs: string, ctx: PolicyContext): PathClass {
   const root = normalise(ctx.worktreeRoot);
   for (const d of ctx.denyPaths) if (isWithin(abs, anchor(d, root))) return 'denied';
-  if (abs.split('/').includes('.git')) return 'git';
+  // Case-insensitive: on macOS and Windows file systems `.GIT` is `.git`.
+  if (abs.split('/').some((c) => c.toLowerCase() === '.git')) return 'git';
   if (isWithin(root, abs)) return 'root';
   if (isWithin(abs, root)) return 'inside';
   for (const a of ctx.allowPaths) {
@@ -114,6 +115,11 @@ const SECRET_DIR_RES: RegExp[] = [
  * Works on absolute or relative paths and on globs whose last part could match a secret name.
  */
 export function isSecretPath(p: string): boolean {
+  // Judged in lower case too: on case-insensitive file systems `.ENV` is `.env`.
+  return isSecretPathExact(p) || (p !== p.toLowerCase() && isSecretPathExact(p.toLowerCase()));
+}
+
+function isSecretPathExact(p: string): boolean {
   const name = posix.basename(p);
   if (SECRET_DIR_RES.some((re) => re.test(p))) return true;
   if (/(^|\/)(\.ssh|\.gnupg|\.aws|\.password-store)$/.test(p)) return true;

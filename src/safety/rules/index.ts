@@ -54,6 +54,13 @@ const CHECKS: Array<{ applies: (name: string) => boolean; check: Check }> = [
 
 /** The first rule one simple command breaks, or undefined. */
 export function checkInvocation(inv: Invocation, ctx: PolicyContext): Hit | undefined {
+  const hit = checkAs(inv, ctx);
+  // `RM -rf /` runs rm on a case-insensitive file system (macOS): judge the lower-case name too.
+  if (hit || !/[A-Z]/.test(inv.name)) return hit;
+  return checkAs({ ...inv, name: inv.name.toLowerCase() }, ctx);
+}
+
+function checkAs(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   for (const c of CHECKS) {
     if (!c.applies(inv.name)) continue;
     const hit = c.check(inv, ctx);
