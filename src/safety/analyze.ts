@@ -37,6 +37,9 @@ export function analyzeCommand(command: string, cwd: string, ctx: PolicyContext)
   return { invocations: a.invocations, findings: a.findings };
 }
 
+/** `docker run` / `docker compose run` options that take a value (the image follows them). */
+const DOCKER_RUN_VALUE_OPTS = ['--name', '--network', '--net', '--volume', '--mount', '--env', '--env-file', '--workdir', '--user', '--publish', '--entrypoint', '--platform', '--label', '--add-host', '--cpus', '--memory', '--restart', '--hostname', '--device', '--cap-add', '--cap-drop', '--security-opt', '--tmpfs', '--ulimit', '--pull', '--log-driver', '--log-opt', '--health-cmd', '--shm-size', '--gpus', '--ipc', '--pid', '--dns', '--expose', '--link', '--volumes-from', '--cidfile', '--stop-signal', '--stop-timeout', '--runtime', '--group-add', '--userns', '--uts', '--cgroupns', '--isolation', '--memory-swap', '--cpu-shares', '--cpuset-cpus', '--init-path', '--label-file', '--detach-keys', '--service-ports'];
+
 class Analyzer extends Walker {
   /** Unwraps wrappers and nested interpreters, then emits the final invocation(s). */
   protected override dispatch(argv: Arg[], st: State, fr: Frame, x: DispatchExtra): void {
@@ -246,13 +249,15 @@ class Analyzer extends Walker {
       case 'docker':
       case 'podman': {
         // `docker exec [opts] container cmd...` / `docker compose exec [opts] service cmd...`: judge the inner command.
+        // `docker run [opts] image cmd...` too (its file system may include mounted host folders).
         const compose = rest[0]?.value === 'compose';
         const r = compose ? rest.slice(1) : rest;
-        if (r[0]?.value !== 'exec') break;
-        const inner = skipOptions(r.slice(1), 'eEuw', ['--env', '--env-file', '--user', '--workdir', '--detach-keys', '--index']);
-        if (inner.length < 2) break;
+        const sub = r[0]?.value;
+        if (sub !== 'exec' && sub !== 'run') break;
+        const inner = skipOptions(r.slice(1), sub === 'exec' ? 'eEuw' : 'eEuwvpPlmchLt', sub === 'exec' ? ['--env', '--env-file', '--user', '--workdir', '--detach-keys', '--index'] : DOCKER_RUN_VALUE_OPTS);
+        if (inner.length < 2 || inner.some((a) => a.value === null && inner.indexOf(a) === 0)) break;
         this.emit(argv, st, fr, x);
-        const f = this.deeper(fr, `${name} exec`);
+        const f = this.deeper(fr, `${name} ${sub}`);
         if (f) this.dispatch(inner.slice(1), clone(st), f, { redirects: [], wrappers: [], stdin: x.stdin, cwd: null });
         return;
       }
