@@ -130,6 +130,8 @@ export function buildStatus(
     notice = 'The runner is not running: `overnight resume`.';
   } else if (state.phase === 'paused' && state.pausedUntil) {
     notice = `Paused until ${state.pausedUntil}${state.pausedReason ? ` (${state.pausedReason})` : ''}; it goes on by itself.`;
+  } else if (state.phase === 'scheduled' && !facts.runnerAlive) {
+    notice = `Scheduled${state.scheduledFor ? ` for ${state.scheduledFor}` : ''}, but the waiting runner is not running: \`overnight schedule <time>\` again, or \`overnight start\` now.`;
   } else if (state.phase === 'launched' && !facts.runnerAlive) {
     notice = 'Launched but not started: `overnight start` (or `overnight schedule HH:MM`).';
   } else if (state.phase === 'stopped') {

@@ -37,6 +37,16 @@ describe('buildStatus', () => {
     expect(renderStatus(v, NOW)).toContain('The runner is not running: `overnight resume`.');
   });
 
+  it('says when a scheduled session has no waiting runner, or a launched one was not started', () => {
+    const st = runningState();
+    st.phase = 'scheduled';
+    st.scheduledFor = '2026-11-21T23:59:00.000Z';
+    expect(buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false }).notice).toContain('the waiting runner is not running');
+    expect(buildStatus(manifest(), st, [], { now: NOW, runnerAlive: true }).notice).toBeUndefined();
+    st.phase = 'launched';
+    expect(buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false }).notice).toContain('`overnight start`');
+  });
+
   it('falls back to the last event of an item for its activity', () => {
     const st = runningState();
     delete st.items.beta!.activity;
