@@ -424,7 +424,23 @@ class Analyzer extends Walker {
     if (dashC) {
       const s = operands[0];
       if (!s) return;
-      if (s.value !== null) return this.walkString(s.value, clone(st), fr, `${name} -c`);
+      // `sh -c 'script' name arg1 arg2`: $0 is name, $1... the args (unknown ones stay unknown).
+      const inner = clone(st);
+      for (const k of ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '@', '*', '#']) inner.env.delete(k);
+      const params = operands.slice(1);
+      params.forEach((a, k) => {
+        if (k <= 9) inner.env.set(String(k), a.value);
+      });
+      const args = params.slice(1);
+      inner.env.set('#', String(args.length));
+      if (args.length === 1) {
+        inner.env.set('@', args[0]!.value);
+        inner.env.set('*', args[0]!.value);
+      } else if (args.length === 0) {
+        inner.env.set('@', '');
+        inner.env.set('*', '');
+      }
+      if (s.value !== null) return this.walkString(s.value, inner, fr, `${name} -c`);
       return this.unknownCode([s], `${name} -c`, st, fr);
     }
     const script = operands[0];

@@ -103,7 +103,7 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
           val = val.replace(/\n+$/, '');
         } else {
         vars.push(p.name);
-        val = /^[A-Za-z_]/.test(p.name) ? lookupVar(p.name, opts) : null;
+        val = /^[A-Za-z_]/.test(p.name) || opts.env.has(p.name) ? lookupVar(p.name, opts) : null;
         if (p.op !== undefined) {
           // ${X:-default}, ${X#pattern}, ${#X}...: only the plain forms keep a known value.
           if (val !== null && (p.op.startsWith(':-') || p.op.startsWith('-')) && val !== '') {
