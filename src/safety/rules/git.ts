@@ -38,6 +38,13 @@ export const INFO: RuleInfo[] = [
     examples: ['git push origin other-branch', 'git push origin v1.0', 'git push'],
   },
   {
+    id: 'git.push-unknown',
+    domain: 'git',
+    description: 'Pushing a refspec that is only known when the command runs (`git push origin "$B"`, `git push origin $(...)`): it could force-push, delete or target a protected branch.',
+    reason: 'The gate cannot see where this push goes (the refspec is computed when the command runs), so it could force-push or hit a protected branch. Instead, write the branch name literally: `git push origin <your branch>`.',
+    examples: ['git push origin "$BRANCH"', "git push origin $(printf '+%s' main)"],
+  },
+  {
     id: 'git.push-delete',
     domain: 'git',
     description: 'Deleting remote refs: `git push --delete`, `-d`, `--prune`, `:refspec`.',
@@ -410,11 +417,7 @@ function push(args: Arg[], inv: Invocation, ctx: PolicyContext): Hit | undefined
   if (refspecs.length === 0) return judge(current, 'git push');
   for (const r of refspecs) {
     const v = r.value;
-    if (v === null) {
-      const hit = judge(null, `git push ${r.text}`);
-      if (hit) return hit;
-      continue;
-    }
+    if (v === null) return { ruleId: 'git.push-unknown', detail: `git push ${r.text}` };
     if (v.startsWith('+')) return { ruleId: 'git.force-push', detail: `refspec ${v}` };
     if (v.startsWith(':')) return { ruleId: 'git.push-delete', detail: `refspec ${v}` };
     const colon = v.indexOf(':');

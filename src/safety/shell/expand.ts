@@ -74,8 +74,25 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
       case 'lit': {
         let value = p.value;
         if (idx === 0 && !p.quoted && value.startsWith('~')) {
-          const m = /^~([A-Za-z0-9_.-]*)(?=\/|$)/.exec(value);
-          if (m) value = (m[1] ? `/home/${m[1]}` : opts.home) + value.slice(m[0].length);
+          // `~`, `~/x`, `~user`, and bash's `~+` ($PWD) and `~-` ($OLDPWD, unknown here).
+          const m = /^~([+-]|[A-Za-z0-9_.-]*)(?=\/|$)/.exec(value);
+          if (m && m[1] === '-') {
+            cur.known = false;
+            cur.content = true;
+            cur.t += value;
+            unknownVars.push('OLDPWD');
+            break;
+          }
+          if (m && m[1] === '+') {
+            if (opts.cwd === null) {
+              cur.known = false;
+              cur.content = true;
+              cur.t += value;
+              unknownVars.push('PWD');
+              break;
+            }
+            value = opts.cwd + value.slice(2);
+          } else if (m) value = (m[1] ? `/home/${m[1]}` : opts.home) + value.slice(m[0].length);
         }
         cur.v += value;
         cur.t += value;
