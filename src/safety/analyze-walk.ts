@@ -109,6 +109,9 @@ export abstract class Walker {
       const stdin: StdinInfo | undefined = k === 0 ? undefined : { network, text, producers: prev };
       this.command(cmd, sub, fr, stdin);
       const mine = this.invocations.slice(before);
+      // Tell the previous stage where its output goes (the secrets rules care whether it reaches the transcript).
+      const consumer = mine.find((i) => i.depth === fr.depth && i.name !== '')?.name;
+      if (consumer !== undefined) for (const p of prev) if (p.depth === fr.depth) p.pipedTo = consumer;
       network = network || mine.some((inv) => FETCHERS.has(inv.name));
       const cat = this.catContent(mine, sub);
       text = literalOutput(cmd, mine) ?? (cat === NETWORK_CONTENT ? null : cat);
@@ -247,11 +250,13 @@ export abstract class Walker {
     return rs.map((r) => {
       if (r.heredoc) {
         let text: string | null = r.heredoc.body;
+        let vars: string[] = [];
         if (r.heredoc.bodyWord) {
           const a = this.expand(r.heredoc.bodyWord, st, fr, false)[0];
           text = a && a.value !== null ? a.value : r.heredoc.body;
+          vars = a ? a.vars : [];
         }
-        return { op: r.op, fd: r.fd, target: null, text };
+        return { op: r.op, fd: r.fd, target: null, text, vars };
       }
       const target = this.expand(r.target, st, fr, false)[0] ?? lit('');
       return { op: r.op, fd: r.fd, target, text: r.op === '<<<' ? target.value : undefined };

@@ -11,6 +11,8 @@ export interface Redir {
   target: Arg | null;
   /** Heredoc or here-string text, when known. */
   text?: string | null;
+  /** Variables expanded in an unquoted heredoc body. */
+  vars?: string[];
 }
 
 /** What a command reads on standard input. */
@@ -57,6 +59,8 @@ export interface Invocation {
   find?: FindInfo;
   /** A readable form of the command (values, unknown parts as `$X`). */
   text: string;
+  /** When its output is piped into the next command of a pipeline: that command's name. */
+  pipedTo?: string;
 }
 
 /** A decision the analyzer reaches from the structure itself (not from one simple command). */

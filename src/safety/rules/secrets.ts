@@ -59,6 +59,9 @@ export function isSecretVarName(name: string): boolean {
   return /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH(?!OR)|SESSION_?KEY|CLIENT_?SECRET|COOKIE|(^|_)PAT($|_)|(^|_)DSN$|DATABASE_URL|CONN(ECTION)?_?STR/i.test(name);
 }
 
+/** Programs that read a secret on standard input without printing it (`docker login --password-stdin`, `gh auth login --with-token`). */
+const SECRET_SINKS = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'helm', 'oras', 'crane', 'cosign', 'gh', 'vault', 'ssh-add', 'gpg', 'kubectl', 'chpasswd', 'htpasswd', 'op']);
+
 const PRINTERS = new Set(['echo', 'printf', 'print', 'printenv', 'logger', 'tee', 'cat', 'say', 'wall', 'write', 'notify-send']);
 
 export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
@@ -84,14 +87,18 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   for (const a of args) {
     if (a.value === null && /\/proc\/[^/]*\/environ|\/proc\/.*environ/.test(a.text)) return { ruleId: 'secrets.read-file', detail: a.text };
   }
-  // Printing secret variables.
-  if (PRINTERS.has(n) || n === '' ) {
+  // Printing secret variables (unless the output is piped into a login that reads a secret on stdin).
+  if ((PRINTERS.has(n) || n === '') && !(inv.pipedTo !== undefined && SECRET_SINKS.has(inv.pipedTo))) {
     for (const a of args) {
       const s = a.vars.find(isSecretVarName);
       if (s) return { ruleId: 'secrets.print-var', detail: `$${s}` };
     }
   }
   for (const r of inv.redirects) {
+    if ((r.op === '<<' || r.op === '<<-') && r.vars && PRINTERS.has(n) && !(inv.pipedTo !== undefined && SECRET_SINKS.has(inv.pipedTo))) {
+      const s = r.vars.find(isSecretVarName);
+      if (s) return { ruleId: 'secrets.print-var', detail: `$${s} in a heredoc` };
+    }
     if (r.op === '<<<' && r.target) {
       const s = r.target.vars.find(isSecretVarName);
       if (s && PRINTERS.has(n)) return { ruleId: 'secrets.print-var', detail: `$${s}` };
