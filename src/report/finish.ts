@@ -9,7 +9,7 @@
 import { appendFileSync } from 'node:fs';
 import type { OvernightConfig } from '../config/schema.js';
 import { sessionFiles } from '../session/paths.js';
-import { writeTextAtomic } from './atomic.js';
+import { writeTextAtomic } from '../util/atomic-write.js';
 import { sendNotifications, type NotifyLog } from './notify.js';
 import { finishPullRequest, type PullRequestResult } from './pull-request.js';
 import { renderReportMarkdown } from './render.js';

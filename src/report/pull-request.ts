@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import type { OvernightConfig } from '../config/schema.js';
 import type { SessionManifest } from '../session/state.js';
 import { sessionFiles } from '../session/paths.js';
-import { writeTextAtomic } from './atomic.js';
+import { writeTextAtomic } from '../util/atomic-write.js';
 import { renderReportMarkdown } from './render.js';
 import type { MorningReport } from './types.js';
 

@@ -4,7 +4,7 @@
  * The runner calls it at the end of the night; `overnight report` calls it on demand.
  */
 import { join } from 'node:path';
-import { writeTextAtomic } from './atomic.js';
+import { writeTextAtomic } from '../util/atomic-write.js';
 import { loadConfig } from '../config/load.js';
 import { defaultConfig, type OvernightConfig } from '../config/schema.js';
 import { pendingPullRequest } from './pull-request.js';

@@ -1,7 +1,7 @@
 /**
  * Reading and writing one session's files (DESIGN.md, "A session on disk"):
  * - session.json (the manifest) is written once at launch and only read afterwards;
- * - state.json is rewritten atomically (./atomic.ts: temp file + fsync + rename) and
+ * - state.json is rewritten atomically (write-file-atomic via src/util/atomic-write.ts: temp file + fsync + rename) and
  *   validated with zod on every read, so a reader never sees half a file;
  * - events.jsonl is append-only, one JSON object a line, each with an ISO `ts`.
  *
@@ -11,7 +11,7 @@
  * `overnight abandon` and `resume` write only when no live runner holds it.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic.js';
+import { writeTextAtomic } from '../util/atomic-write.js';
 import { OvernightError } from '../util/errors.js';
 import { sessionFiles } from './paths.js';
 import {
@@ -71,7 +71,7 @@ export function readState(repoRoot: string, sessionId: string): SessionState {
 /** Validates `state` and writes it atomically to `file` (temp file + rename), stamping `updatedAt`. */
 export async function writeStateFile(file: string, state: SessionState): Promise<SessionState> {
   const next = sessionStateSchema.parse({ ...state, updatedAt: new Date().toISOString() });
-  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+  await writeTextAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
   return next;
 }
 
