@@ -32,7 +32,7 @@ export interface AuditLine {
   exit_code?: number;
   /** First line of the error or denial message, for failed or denied calls. */
   error?: string;
-  /** How long the hook took to decide, in ms (gate lines). */
+  /** Milliseconds from the hook process's start to its decision (gate lines). */
   gate_ms?: number;
 }
 

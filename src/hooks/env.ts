@@ -3,7 +3,6 @@
  * agent's claude process, and Claude Code passes its environment on to hook commands; it also sets
  * CLAUDE_PROJECT_DIR (the folder claude was started in) for hooks.
  */
-import { homedir } from 'node:os';
 import { ENV } from '../session/paths.js';
 
 export interface HookEnv {
@@ -19,7 +18,7 @@ export interface HookEnv {
   repoRoot?: string;
   /** CLAUDE_PROJECT_DIR: where Claude Code was started. */
   projectDir?: string;
-  /** The user's home folder. */
+  /** The user's home folder ($HOME). */
   home: string;
 }
 
@@ -36,6 +35,7 @@ export function readHookEnv(env: NodeJS.ProcessEnv = process.env): HookEnv {
     ownBranch: nonEmpty(env[ENV.ownBranch]),
     repoRoot: nonEmpty(env[ENV.repoRoot]),
     projectDir: nonEmpty(env.CLAUDE_PROJECT_DIR),
-    home: nonEmpty(env.HOME) ?? homedir(),
+    // HOME, not os.homedir(): loading the os module costs start-up time on every call.
+    home: nonEmpty(env.HOME) ?? nonEmpty(env.USERPROFILE) ?? '/',
   };
 }

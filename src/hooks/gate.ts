@@ -83,8 +83,13 @@ export function decideGate(text: string, decide: GateDecide, env: HookEnv, budge
  * the session's audit.jsonl, prints the answer and exits 0. The internal deadline (GATE_DEADLINE_MS
  * from process start) denies if stdin or the decision take too long.
  */
+/** Milliseconds since this process started (process.uptime: the global `performance` object would load perf_hooks). */
+function sinceStart(): number {
+  return process.uptime() * 1000;
+}
+
 export async function runGate(decide: GateDecide, env: HookEnv = readHookEnv()): Promise<void> {
-  const started = performance.now();
+  const started = sinceStart();
   // A crash would exit 1, which Claude Code treats as "allow": answer deny instead.
   const crash = (error: unknown): void => finish(preToolUseDeny(failClosed(error).reason));
   process.on('uncaughtException', crash);
@@ -100,12 +105,12 @@ export async function runGate(decide: GateDecide, env: HookEnv = readHookEnv()):
     finish(preToolUseDeny(failClosed(new HookInputError(`cannot read stdin: ${(error as Error).message}`)).reason));
     return;
   }
-  const budget = GATE_DEADLINE_MS - performance.now() - 50;
+  const budget = GATE_DEADLINE_MS - sinceStart() - 50;
   const result = decideGate(text, decide, env, budget);
   cancel();
   if (result.auditFile && result.input) {
     try {
-      appendAuditLine(result.auditFile, gateAuditLine(result.input, result.decision, result.item, new Date(), performance.now() - started));
+      appendAuditLine(result.auditFile, gateAuditLine(result.input, result.decision, result.item, new Date(), sinceStart()));
     } catch (error) {
       process.stderr.write(`overnight: cannot append to ${result.auditFile}: ${(error as Error).message}\n`);
     }

@@ -137,6 +137,21 @@ describe('bash-gate in an overnight session', () => {
   });
 });
 
+describe('bash-gate reading stdin', () => {
+  it('assembles an input that arrives in several chunks', async () => {
+    const child = spawn(process.execPath, [join(DIST, 'bash-gate.js')], { env: { ...process.env, ...sessionEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const text = JSON.stringify(preToolUse('Bash', { command: 'git push --force origin HEAD' }, worktree, 'toolu_chunks'));
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stdin.write(text.slice(0, 40));
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin.end(text.slice(40));
+    const code = await new Promise<number | null>((res) => child.on('exit', res));
+    expect(code).toBe(0);
+    expect(JSON.parse(out).hookSpecificOutput.permissionDecisionReason).toContain('git.force-push');
+  });
+});
+
 describe('file-gate', () => {
   it('denies writes outside the worktree, in .git and to secret files; allows inside', () => {
     const w = (file_path: string) => runHook('file-gate', preToolUse('Write', { file_path, content: 'SECRET-CONTENT' }, worktree), sessionEnv);

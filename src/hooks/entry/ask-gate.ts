@@ -4,5 +4,9 @@
  */
 import { decideAsk } from '../ask.js';
 import { runGate } from '../gate.js';
+import { warmUpPolicy } from '../warm-up.js';
 
 void runGate((input, context) => decideAsk(input, context));
+
+/** Compiles the policy's question path before the loader writes the code cache. */
+export const warmUp = (): void => warmUpPolicy(['AskUserQuestion']);

@@ -7,3 +7,6 @@ import { evaluate } from '../../safety/policy.js';
 import { runGate } from '../gate.js';
 
 void runGate((input, context) => evaluate({ toolName: 'Bash', toolInput: input.tool_input, cwd: input.cwd }, context.ctx));
+
+/** Compiles the policy's common paths before the loader writes the code cache. */
+export { warmUpPolicy as warmUp } from '../warm-up.js';

@@ -6,6 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { decideFileCall } from '../file-policy.js';
 import { runGate } from '../gate.js';
+import { warmUpPolicy } from '../warm-up.js';
 
 void runGate((input, context) =>
   decideFileCall({ toolName: input.tool_name, toolInput: input.tool_input, cwd: input.cwd }, context.ctx, {
@@ -13,3 +14,6 @@ void runGate((input, context) =>
     mode: context.mode === 'session' ? 'unattended' : 'interactive',
   }),
 );
+
+/** Compiles the file rules before the loader writes the code cache. */
+export const warmUp = (): void => warmUpPolicy(['Write', 'Edit', 'Read', 'Grep']);

@@ -63,11 +63,15 @@ export function runCached(coreFile: string, failClosed: boolean, nodeRequire: No
     script = undefined;
   }
 
+  const module: { exports: { warmUp?: () => void } } = { exports: {} };
   if (script && saveCache) {
     const compiled = script;
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
+        // V8 compiles functions lazily and the cache holds only those compiled so far: let the
+        // core run its sample calls (src/hooks/warm-up.ts) first. Only in this one process.
+        module.exports.warmUp?.();
         writeFileSync(tmp, compiled.createCachedData());
         renameSync(tmp, cacheFile);
       } catch {
@@ -78,7 +82,6 @@ export function runCached(coreFile: string, failClosed: boolean, nodeRequire: No
 
   try {
     if (script) {
-      const module = { exports: {} };
       (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, nodeRequire, module, coreFile, dirname(coreFile));
     } else {
       nodeRequire(coreFile);
