@@ -78,16 +78,37 @@ export function decideGate(text: string, decide: GateDecide, env: HookEnv, budge
   return { decision: plain as Decision, stdout, auditFile, item: env.item, input };
 }
 
-/**
- * Runs a PreToolUse gate as a process: reads stdin, decides (decideGate), appends the decision to
- * the session's audit.jsonl, prints the answer and exits 0. The internal deadline (GATE_DEADLINE_MS
- * from process start) denies if stdin or the decision take too long.
- */
 /** Milliseconds since this process started (process.uptime: the global `performance` object would load perf_hooks). */
 function sinceStart(): number {
   return process.uptime() * 1000;
 }
 
+/** Audits a fail-closed deny that happened before the input could be read (tool unknown). Never throws. */
+function auditUnreadable(env: HookEnv, deny: Extract<Decision, { decision: 'deny' }>): void {
+  if (!env.sessionDir) return;
+  try {
+    appendAuditLine(join(env.sessionDir, 'audit.jsonl'), {
+      ts: new Date().toISOString(),
+      session_id: '',
+      ...(env.item ? { item: env.item } : {}),
+      event: 'PreToolUse',
+      tool: '(unknown)',
+      target: '',
+      decision: 'deny',
+      rule: deny.ruleId,
+      reason: deny.reason,
+      gate_ms: Math.round(sinceStart() * 10) / 10,
+    });
+  } catch {
+    // The deny stands even when the audit cannot be written.
+  }
+}
+
+/**
+ * Runs a PreToolUse gate as a process: reads stdin, decides (decideGate), appends the decision to
+ * the session's audit.jsonl, prints the answer and exits 0. The internal deadline (GATE_DEADLINE_MS
+ * from process start) denies if stdin or the decision take too long.
+ */
 export async function runGate(decide: GateDecide, env: HookEnv = readHookEnv()): Promise<void> {
   const started = sinceStart();
   // A crash would exit 1, which Claude Code treats as "allow": answer deny instead.
@@ -95,14 +116,18 @@ export async function runGate(decide: GateDecide, env: HookEnv = readHookEnv()):
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   const cancel = startDeadline(GATE_DEADLINE_MS - started, () => {
-    finish(preToolUseDeny(failClosed(new DeadlineError(`no decision within ${GATE_DEADLINE_MS} ms`)).reason));
+    const deny = failClosed(new DeadlineError(`no decision within ${GATE_DEADLINE_MS} ms`));
+    auditUnreadable(env, deny);
+    finish(preToolUseDeny(deny.reason));
   });
   let text: string;
   try {
     text = await readStdin();
   } catch (error) {
     cancel();
-    finish(preToolUseDeny(failClosed(new HookInputError(`cannot read stdin: ${(error as Error).message}`)).reason));
+    const deny = failClosed(new HookInputError(`cannot read stdin: ${(error as Error).message}`));
+    auditUnreadable(env, deny);
+    finish(preToolUseDeny(deny.reason));
     return;
   }
   const budget = GATE_DEADLINE_MS - sinceStart() - 50;

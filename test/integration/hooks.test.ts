@@ -132,6 +132,7 @@ describe('bash-gate in an overnight session', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out).hookSpecificOutput).toMatchObject({ permissionDecision: 'deny' });
     expect(out).toContain('hook.deadline');
+    expect(readAudit(join(sessionDir, 'audit.jsonl')).some((l) => l.rule === 'hook.deadline' && l.decision === 'deny')).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(GATE_DEADLINE_MS - 500);
     expect(elapsed).toBeLessThan(9_000);
   });
