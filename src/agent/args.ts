@@ -15,7 +15,8 @@ import type { AgentRunOptions } from './types.js';
  * - TodoWrite, MultiEdit: older names of the above, kept so other CLI versions behave the same;
  *   2.1.330 ignores names it does not know.
  * - AskUserQuestion: allowed so that the ask hook (PreToolUse) sees the question, records it in
- *   deferred/ and denies it with "decide and document". (2.1.330 does not offer it in -p mode.)
+ *   deferred/ and denies it with "decide and document". (2.1.330 offers it in -p mode only with
+ *   `--permission-prompt-tool`, which buildClaudeArgs passes.)
  * Left out on purpose: Agent/Task (sub-agents), WebFetch, WebSearch, Skill, Workflow, Cron*,
  * ScheduleWakeup, Monitor, EnterWorktree/ExitWorktree (leaving the item's worktree).
  */
@@ -73,7 +74,7 @@ const TOOL_NAME = /^[A-Za-z_][\w-]*(\([^,]*\))?$/;
 /**
  * The argv (without the binary) for one agent attempt:
  * `-p <brief> --output-format stream-json --verbose --plugin-dir <dir> --settings <file>
- *  --permission-mode dontAsk --allowedTools <a,b,c> --tools <a,b,c> --disallowedTools <x,y>
+ *  --permission-mode dontAsk --permission-prompt-tool stdio --allowedTools <a,b,c> --tools <a,b,c> --disallowedTools <x,y>
  *  --max-turns N --max-budget-usd X --session-id <uuid> [--model M]`.
  * Never `--bare` (it turns every hook off). `--tools` (the built-in tools the model is offered:
  * the names of allowedTools, patterns stripped) and `--disallowedTools` (AGENT_DISALLOWED_TOOLS
@@ -120,6 +121,12 @@ export function buildClaudeArgs(opts: AgentRunOptions): string[] {
     opts.settingsFile,
     '--permission-mode',
     'dontAsk',
+    // Claude Code 2.1.330 offers AskUserQuestion in -p mode only when a permission prompt tool is
+    // set; with it, an agent's question reaches the PreToolUse ask hook, which denies it with
+    // "decide and document" and records it in deferred/. dontAsk still denies every tool outside
+    // --allowedTools at once (measured: docs/safety-policy.md, "Deferred questions").
+    '--permission-prompt-tool',
+    'stdio',
     '--allowedTools',
     opts.allowedTools.join(','),
     '--tools',

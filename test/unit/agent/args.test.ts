@@ -32,6 +32,7 @@ describe('buildClaudeArgs', () => {
     expect(valueOf(args, '--plugin-dir')).toBe('/opt/overnight');
     expect(valueOf(args, '--settings')).toBe('/tmp/s/settings.json');
     expect(valueOf(args, '--permission-mode')).toBe('dontAsk');
+    expect(valueOf(args, '--permission-prompt-tool')).toBe('stdio');
     expect(valueOf(args, '--allowedTools')).toBe(AGENT_ALLOWED_TOOLS.join(','));
     expect(valueOf(args, '--tools')).toBe(AGENT_ALLOWED_TOOLS.join(','));
     expect(valueOf(args, '--disallowedTools')).toBe(AGENT_DISALLOWED_TOOLS.join(','));
