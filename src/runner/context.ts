@@ -65,4 +65,10 @@ export interface NightContext {
   stopSession: (reason: string) => void;
   /** Runs `fn` alone in the merge queue (one merge into the integration branch at a time). */
   mergeQueue: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Worktrees of items merged in this run, free to be recycled by the next item
+   * (`git worktree move` to its path, then reset and cleaned: git.ts resetItemWorktree).
+   * Optional: without it every new item gets a fresh `git worktree add`.
+   */
+  spareWorktrees?: string[];
 }

@@ -8,8 +8,10 @@
  * project's own commit hooks are not the runner's business; the success condition and the project
  * checks are the verification.
  */
-import { existsSync, mkdirSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, appendFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /**
@@ -144,9 +146,27 @@ export async function sessionBranches(repoRoot: string, sessionId: string): Prom
 /** Backs up every branch the runner owns for the session (DESIGN.md: "keeps a backup ref of every branch it owns before each item"). */
 export async function backupSessionBranches(repoRoot: string, sessionId: string): Promise<string[]> {
   return exclusive(repoRoot, async () => {
-    const branches = await sessionBranches(repoRoot, sessionId);
-    for (const b of branches) await backupBranchUnlocked(repoRoot, sessionId, b);
-    return branches;
+    // One `git for-each-ref` reads every branch and backup ref, one `git update-ref --stdin`
+    // moves the backups that are behind (git-update-ref(1), --stdin: all updates in one transaction).
+    const out = await gitRaw(repoRoot, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/overnight/', `refs/overnight-backup/${sessionId}/`]);
+    const tips = new Map<string, string>();
+    const backups = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp < 0) continue;
+      const sha = line.slice(0, sp);
+      const ref = line.slice(sp + 1);
+      if (ref.startsWith('refs/heads/')) {
+        const b = ref.slice('refs/heads/'.length);
+        if (b === `overnight/${sessionId}` || b.startsWith(`overnight/${sessionId}--`)) tips.set(b, sha);
+      } else backups.set(ref, sha);
+    }
+    const stale = [...tips].filter(([b, sha]) => backups.get(backupRefName(sessionId, b)) !== sha);
+    if (stale.length > 0) {
+      const input = stale.map(([b, sha]) => `update ${backupRefName(sessionId, b)} ${sha}\n`).join('');
+      await execa('git', ['update-ref', '-m', 'overnight: backup before an item starts', '--stdin'], { cwd: repoRoot, input, stdout: 'ignore' });
+    }
+    return [...tips.keys()];
   });
 }
 
@@ -189,16 +209,113 @@ async function removeWorktreeUnlocked(repoRoot: string, path: string): Promise<v
 }
 
 /**
+ * Removes several runner-owned worktrees at once: their folders are deleted in parallel, then one
+ * `git worktree prune` drops git's records of them (git-worktree(1): prune removes the records of
+ * worktrees whose folder is gone). Branches are kept. No error for paths that do not exist.
+ */
+export async function removeWorktrees(repoRoot: string, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await Promise.all(paths.map((p) => rm(p, { recursive: true, force: true, maxRetries: 3 })));
+  await exclusive(repoRoot, () => gitRaw(repoRoot, ['worktree', 'prune']));
+}
+
+/**
  * Creates a fresh worktree at `path` on branch `branch` starting at `startPoint`
- * (`git worktree add -B <branch> <path> <startPoint>`; -B resets the branch when it exists, which
- * the caller does only for its own branches after backing them up). An existing worktree at that
- * path is removed first, so the result is always clean.
+ * (`git worktree add --no-checkout -B <branch> <path> <startPoint>`; -B resets the branch when it
+ * exists, which the caller does only for its own branches after backing them up), then fills it
+ * with `git reset --hard` inside it. An existing worktree at that path is removed first, so the
+ * result is always clean. Only the registration runs alone (see `exclusive`): the checkout of the
+ * files, the slow part in a large repository, runs alongside other items' git work.
  */
 export async function addItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string): Promise<void> {
   await exclusive(repoRoot, async () => {
     await removeWorktreeUnlocked(repoRoot, path);
     mkdirSync(dirname(path), { recursive: true });
-    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', '-B', branch, path, startPoint]);
+    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', '--no-checkout', '-B', branch, path, startPoint]);
+  });
+  await gitRaw(path, ['reset', '--hard', '--quiet']);
+}
+
+/** Files git leaves in a worktree's admin dir while an operation is in progress (git-merge(1), git-rebase(1), git-cherry-pick(1), git-revert(1), git-bisect(1); `index.lock` from a killed git). */
+const IN_PROGRESS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'BISECT_LOG', 'sequencer', 'index.lock'];
+
+const commonDirs = new Map<string, string>();
+async function cachedCommonGitDir(repoRoot: string): Promise<string> {
+  const key = resolve(repoRoot);
+  let dir = commonDirs.get(key);
+  if (!dir) {
+    dir = realpathSync(await commonGitDir(repoRoot));
+    commonDirs.set(key, dir);
+  }
+  return dir;
+}
+
+/**
+ * The admin dir (`<common git dir>/worktrees/<name>`) of the linked worktree at `path`, read from
+ * its `.git` file (gitrepository-layout(5): a linked worktree's `.git` is a file "gitdir: <admin
+ * dir>", and `<admin dir>/gitdir` points back at that file). Undefined unless both agree and the
+ * admin dir belongs to `repoRoot`'s repository: then `path` is not a sound worktree of ours.
+ */
+export async function linkedWorktreeGitDir(repoRoot: string, path: string): Promise<string | undefined> {
+  try {
+    const dotGit = join(path, '.git');
+    if (!lstatSync(dotGit).isFile()) return undefined;
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    if (!m) return undefined;
+    const admin = realpathSync(resolve(path, m[1]!.trim()));
+    const worktrees = join(await cachedCommonGitDir(repoRoot), 'worktrees');
+    if (dirname(admin) !== worktrees) return undefined;
+    const back = readFileSync(join(admin, 'gitdir'), 'utf8').trim();
+    if (realpathSync(resolve(admin, back)) !== realpathSync(dotGit)) return undefined;
+    return admin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes the runner's existing worktree at `path` a clean checkout of `startPoint` on `branch`
+ * (created or reset to `startPoint`), as `git worktree add -B <branch> <path> <startPoint>` would,
+ * but touching only the files that differ: `git symbolic-ref HEAD refs/heads/<branch>`, then
+ * `git reset --hard <startPoint>` (index and files; the previous branch keeps its commits) and
+ * `git clean -ffdx` (untracked AND ignored files, nested repositories). Every command runs with
+ * explicit `--git-dir`/`--work-tree`, so a worktree whose `.git` was damaged can never send git to
+ * the user's checkout. Returns false, having changed nothing, when the worktree is not sound for
+ * this: not a linked worktree of this repository, an operation in progress (merge, rebase,
+ * cherry-pick, bisect, a stale `index.lock`), or index entries flagged assume-unchanged or
+ * skip-worktree (sparse checkout), which `reset --hard` would not restore. The caller then
+ * recreates the worktree. Throws the git error when a command fails half-way.
+ */
+export async function resetItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string): Promise<boolean> {
+  const admin = await linkedWorktreeGitDir(repoRoot, path);
+  if (!admin) return false;
+  if (IN_PROGRESS.some((f) => existsSync(join(admin, f)))) return false;
+  const g = (args: string[]) => gitRaw(repoRoot, ['--git-dir', admin, '--work-tree', path, ...args]);
+  // `git ls-files -v`: tag H = a normal tracked file; lower case = assume-unchanged; S = skip-worktree; M = unmerged.
+  const tags = await g(['ls-files', '-v']);
+  if (tags && tags.split('\n').some((l) => !l.startsWith('H '))) return false;
+  // Moving HEAD reads the worktree list (is the branch checked out elsewhere?): alone, like worktree add.
+  await exclusive(repoRoot, () => g(['symbolic-ref', '-m', 'overnight: reuse the worktree', 'HEAD', `refs/heads/${branch}`]));
+  await g(['reset', '--hard', '--quiet', startPoint]);
+  await g(['clean', '-ffdxq']);
+  return true;
+}
+
+/**
+ * Moves a runner-owned worktree to `to` (`git worktree move`; the branch and files go with it).
+ * Returns false when git refuses (locked, submodules, `to` exists) or `from` is not a sound
+ * worktree of this repository.
+ */
+export async function moveWorktree(repoRoot: string, from: string, to: string): Promise<boolean> {
+  if (existsSync(to) || !(await linkedWorktreeGitDir(repoRoot, from))) return false;
+  return exclusive(repoRoot, async () => {
+    try {
+      mkdirSync(dirname(to), { recursive: true });
+      await gitRaw(repoRoot, ['worktree', 'move', from, to]);
+      return true;
+    } catch {
+      return false;
+    }
   });
 }
 
@@ -207,12 +324,15 @@ export async function addItemWorktree(repoRoot: string, path: string, branch: st
  * (`git worktree add <path> <branch>`); reuses it when it is already there and on that branch.
  */
 export async function ensureBranchWorktree(repoRoot: string, path: string, branch: string): Promise<void> {
-  await exclusive(repoRoot, async () => {
+  await exclusive(repoRoot, async (): Promise<boolean> => {
     const known = (await listWorktreesUnlocked(repoRoot)).find((w) => resolve(w.path) === resolve(path));
-    if (known && known.branch === branch && existsSync(path)) return;
+    if (known && known.branch === branch && existsSync(path)) return false;
     await removeWorktreeUnlocked(repoRoot, path);
     mkdirSync(dirname(path), { recursive: true });
-    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', path, branch]);
+    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', '--no-checkout', path, branch]);
+    return true;
+  }).then(async (created) => {
+    if (created) await gitRaw(path, ['reset', '--hard', '--quiet']);
   });
 }
 
@@ -299,4 +419,35 @@ export async function findMergeCommit(cwd: string, integration: string, prefix: 
     if (sp > 0 && line.slice(sp + 1).startsWith(prefix)) return line.slice(0, sp);
   }
   return undefined;
+}
+
+/**
+ * Merges `branch` into the branch `into` without any work tree, as `git merge --no-ff` would:
+ * `git merge-tree --write-tree` (the same "ort" merge as `git merge`, git 2.38+) computes the
+ * merged tree, `git commit-tree -p <into> -p <branch>` makes the merge commit (no hooks, like
+ * `--no-verify`), and `git update-ref` moves `into` only if it is still where it was. On a
+ * conflict nothing changes and the conflicting files are returned. A worktree with `into` checked
+ * out is NOT updated (its files then lag behind its HEAD): the caller resets it when it needs it.
+ */
+export async function mergeNoFfByTree(repoRoot: string, into: string, branch: string, message: string): Promise<MergeResult> {
+  const before = await resolveCommit(repoRoot, `refs/heads/${into}`);
+  const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
+  if (!before || !tip) return { ok: false, conflicts: [], message: `branch ${before ? branch : into} does not exist` };
+  let out: string;
+  try {
+    out = await gitRaw(repoRoot, ['merge-tree', '--write-tree', '--name-only', '--no-messages', before, tip]);
+  } catch (error) {
+    // Exit 1 = conflicts: the tree id, then the conflicting files one a line (git-merge-tree(1), OUTPUT).
+    const text = error instanceof Error ? error.message : String(error);
+    const lines = text.split('\n').map((l) => l.trim());
+    if (/^[0-9a-f]{40,64}$/.test(lines[0] ?? '')) {
+      const conflicts = [...new Set(lines.slice(1).filter(Boolean))];
+      return { ok: false, conflicts, message: `merge conflict in ${conflicts.join(', ')}` };
+    }
+    return { ok: false, conflicts: [], message: text };
+  }
+  const tree = out.split('\n')[0]!.trim();
+  const mergeCommit = await gitRaw(repoRoot, ['commit-tree', tree, '-p', before, '-p', tip, '-m', message]);
+  await gitRaw(repoRoot, ['update-ref', '-m', `merge ${branch}: Merge made by overnight (no-ff)`, `refs/heads/${into}`, mergeCommit, before]);
+  return { ok: true, mergeCommit, before };
 }

@@ -12,13 +12,13 @@
  * The abort signal ends the attempt cleanly: the item is `interrupted` and resume starts it over.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
-import { addItemWorktree, backupSessionBranches, commitLeftovers, commitsBetween, currentBranch, resolveCommit } from './git.js';
+import { addItemWorktree, backupSessionBranches, commitLeftovers, commitsBetween, currentBranch, moveWorktree, resetItemWorktree, resolveCommit } from './git.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -54,6 +54,27 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** How an attempt got its clean worktree: its own reset in place, a merged item's moved here, or a new one. */
+export type WorktreeSource = 'reused' | 'recycled' | 'fresh';
+
+/**
+ * Gives the attempt a clean worktree at `worktree` on `branch` at `startCommit`: the item's own
+ * worktree from an earlier attempt (or run) reset and cleaned in place; else a spare (a worktree
+ * of an item merged in this run) moved to `worktree` and reset and cleaned; else
+ * `git worktree add`. Whatever cannot be reset soundly is replaced by a fresh one (git.ts).
+ */
+export async function prepareWorktree(ctx: NightContext, worktree: string, branch: string, startCommit: string): Promise<WorktreeSource> {
+  const { repoRoot } = ctx;
+  if (existsSync(worktree)) {
+    if (await resetItemWorktree(repoRoot, worktree, branch, startCommit)) return 'reused';
+  } else {
+    const spare = ctx.spareWorktrees?.pop();
+    if (spare && (await moveWorktree(repoRoot, spare, worktree)) && (await resetItemWorktree(repoRoot, worktree, branch, startCommit))) return 'recycled';
+  }
+  await addItemWorktree(repoRoot, worktree, branch, startCommit);
+  return 'fresh';
 }
 
 /**
@@ -100,20 +121,39 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
 
   for (;;) {
     if (signal.aborted) return interrupted();
+    // Where the runner's own time goes, ms per phase of this attempt (event item_timing).
+    const clock = Date.now;
+    let mark = clock();
+    const ms: Record<string, number> = {};
+    const lap = (phase: string) => {
+      const t = clock();
+      ms[phase] = (ms[phase] ?? 0) + (t - mark);
+      mark = t;
+    };
+    let source: WorktreeSource = 'fresh';
+    let timingAttempt = 0;
+    const timing = (end: string) => {
+      lap('state');
+      ctx.event('item_timing', { slug, attempt: timingAttempt, end, worktree: source, ms });
+    };
     // 1. A clean worktree from the integration branch as it stands now.
     const startCommit = await resolveCommit(repoRoot, `refs/heads/${manifest.integrationBranch}`);
     if (!startCommit) throw new Error(`the integration branch ${manifest.integrationBranch} does not exist`);
     await backupSessionBranches(repoRoot, sessionId);
-    await addItemWorktree(repoRoot, worktree, branch, startCommit);
+    lap('backup');
+    source = await prepareWorktree(ctx, worktree, branch, startCommit);
+    lap('worktree');
 
     const claudeSessionId = randomUUID();
-    const current = await ctx.update(() => undefined);
-    const n = (current.items[slug]?.attempts.length ?? 0) + 1;
-    const transcriptFile = join(dir, `attempt-${n}.jsonl`);
-    let state = await ctx.update((s) =>
-      startAttempt(s, slug, { claudeSessionId, now: nowIso(), branch, worktree, startCommit, transcript: relative(ctx.files.dir, transcriptFile) }).state,
-    );
-    ctx.event(n === 1 ? 'item_started' : 'attempt_started', { slug, attempt: n, branch, worktree, startCommit });
+    let n = 0;
+    let transcriptFile = '';
+    let state = await ctx.update((s) => {
+      n = (s.items[slug]?.attempts.length ?? 0) + 1;
+      transcriptFile = join(dir, `attempt-${n}.jsonl`);
+      return startAttempt(s, slug, { claudeSessionId, now: nowIso(), branch, worktree, startCommit, transcript: relative(ctx.files.dir, transcriptFile) }).state;
+    });
+    timingAttempt = n;
+    ctx.event(n === 1 ? 'item_started' : 'attempt_started', { slug, attempt: n, branch, worktree, startCommit, worktreeSource: source });
     deps.log(`item ${slug}: attempt ${n} started in ${worktree}`);
 
     // 2. The agent.
@@ -126,6 +166,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       previousAttempt,
       deadline: state.deadline,
     });
+    lap('state');
     let lastActivity = 0;
     const outcome = await deps.runAgent({
       claudePath: config.agent.claude_path,
@@ -159,22 +200,22 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
         void ctx.update((s) => setActivity(s, slug, a.summary, a.at)).catch(() => undefined);
       },
     });
-    await ctx.update((s) =>
-      updateAttempt(s, slug, {
+    lap('agent');
+    const learned = outcome.learnings?.trim();
+    await ctx.update((s) => {
+      const next = updateAttempt(s, slug, {
         endedAt: nowIso(),
         turns: outcome.turns,
         costUsd: outcome.costUsd,
         exitCode: outcome.exitCode,
         resultSubtype: outcome.result?.subtype,
-      }),
-    );
+      });
+      return learned ? setLearnings(next, slug, learned) : next;
+    });
     ctx.event('agent_finished', { slug, attempt: n, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, killedBy: outcome.killedBy, completion: outcome.completion.kind, durationMs: outcome.durationMs });
-    if (outcome.learnings?.trim()) {
-      const text = outcome.learnings.trim();
-      await ctx.update((s) => setLearnings(s, slug, text));
-      ctx.event('learnings', { slug, attempt: n, text });
-    }
+    if (learned) ctx.event('learnings', { slug, attempt: n, text: learned });
     if (outcome.killedBy === 'abort' || signal.aborted) return interrupted();
+    lap('state');
 
     // 3. Evidence.
     const onBranch = await currentBranch(worktree);
@@ -185,52 +226,68 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     let verify: VerifyEvidence | undefined;
     const evidence = { outcome, commitsAhead: commits.length, leftoverCommitted, branch: { expected: branch, actual: onBranch } };
     let verdict: Verdict | undefined = judgeBeforeVerify(evidence);
+    lap('evidence');
+    let verifyLog: string | undefined;
     if (!verdict) {
       await ctx.update((s) => setItemStatus(s, slug, 'verifying', { now: nowIso() }));
+      lap('state');
       const logFile = join(dir, `verify-${n}.log`);
       ctx.event('verify_started', { slug, attempt: n, commands: checks });
       const result = await runChecks({ commands: checks, cwd: worktree, logFile, timeoutMs: deps.checkTimeoutMs, signal });
       if (result.aborted || signal.aborted) return interrupted();
       verify = result;
-      await ctx.update((s) => updateAttempt(s, slug, { verifyLog: relative(ctx.files.dir, logFile) }));
+      // Written with the attempt's outcome below (one state write instead of two).
+      verifyLog = relative(ctx.files.dir, logFile);
       ctx.event('verify_finished', { slug, attempt: n, passed: result.passed, command: result.command });
       verdict = judgeAttempt({ ...evidence, verify });
+      lap('verify');
     }
+    const withLog = (s: SessionState) => (verifyLog ? updateAttempt(s, slug, { verifyLog }) : s);
 
     // 4. What happens next.
-    if (verdict.verdict === 'interrupted') return interrupted();
+    if (verdict.verdict === 'interrupted') {
+      if (verifyLog) await ctx.update(withLog);
+      return interrupted();
+    }
     if (verdict.verdict === 'blocked') {
       const reason = verdict.reason;
-      await ctx.update((s) => updateAttempt(s, slug, { outcome: 'blocked' }));
-      await ctx.update((s) => setItemStatus(s, slug, 'blocked', { now: nowIso(), reason, evidence: outcome.lastText?.slice(-2000) }));
+      await ctx.update((s) => setItemStatus(updateAttempt(withLog(s), slug, { outcome: 'blocked' }), slug, 'blocked', { now: nowIso(), reason, evidence: outcome.lastText?.slice(-2000) }));
       ctx.event('item_blocked', { slug, reason, by: 'agent' });
+      timing('blocked');
       return 'blocked';
     }
     if (verdict.verdict === 'success') {
-      await ctx.update((s) => updateAttempt(s, slug, { outcome: 'complete' }));
-      await ctx.update((s) => setItemStatus(s, slug, 'merging', { now: nowIso(), note: verdict.note }));
-      if (verdict.note) ctx.event('accepted_without_signal', { slug, attempt: n, note: verdict.note });
+      const note = verdict.note;
+      await ctx.update((s) => setItemStatus(updateAttempt(withLog(s), slug, { outcome: 'complete' }), slug, 'merging', { now: nowIso(), note }));
+      if (note) ctx.event('accepted_without_signal', { slug, attempt: n, note });
+      lap('state');
       const merged = await mergeItem(ctx, item, startCommit, n);
+      lap('merge');
       if (merged.ok) {
         await ctx.update((s) => markMerged(s, slug, { now: nowIso(), mergeCommit: merged.mergeCommit, commits: merged.commits }));
+        // Its worktree is done with: the next item may recycle it.
+        ctx.spareWorktrees?.push(worktree);
         deps.log(`item ${slug}: merged (${merged.mergeCommit.slice(0, 10)})`);
+        timing('merged');
         return 'merged';
       }
       await ctx.update((s) => setItemStatus(s, slug, 'failed', { now: nowIso(), reason: merged.reason, failureKind: 'merge', evidence: merged.evidence }));
       ctx.event('item_failed', { slug, kind: 'merge', reason: merged.reason });
       deps.log(`item ${slug}: failed to merge: ${merged.reason}`);
+      timing('failed');
       return 'failed';
     }
 
-    // A failed attempt.
-    const earlier = failureCounts((await ctx.update(() => undefined)).items[slug]!);
-    const next = decideNext(verdict, earlier, deps.retry);
+    // A failed attempt: what next depends on the earlier failures, read and recorded in one write.
     const failure = verdict;
-    await ctx.update((s) =>
-      updateAttempt(s, slug, { outcome: next.step === 'pause' ? 'paused' : 'failed', failureKind: failure.kind, failure: failure.reason }),
-    );
+    let next!: ReturnType<typeof decideNext>;
+    await ctx.update((s) => {
+      next = decideNext(failure, failureCounts(s.items[slug]!), deps.retry);
+      return updateAttempt(withLog(s), slug, { outcome: next.step === 'pause' ? 'paused' : 'failed', failureKind: failure.kind, failure: failure.reason });
+    });
     ctx.event('attempt_failed', { slug, attempt: n, kind: failure.kind, reason: failure.reason, next: next.step });
     deps.log(`item ${slug}: attempt ${n} failed (${failure.kind}): ${failure.reason}`);
+    timing(`attempt failed: ${next.step}`);
     if (next.step === 'retry') {
       previousAttempt = { n, failure: failure.reason, evidence: failure.evidence };
       await sleep(next.delayMs, signal);

@@ -1,7 +1,7 @@
 /**
  * The merge queue (DESIGN.md, "Git model"): an item that passed is merged into the integration
- * branch one at a time (`--no-ff`, in the runner's own integration worktree), then the project
- * checks run on the result; when they fail the merge is undone (`git reset --hard` to the commit
+ * branch one at a time (`--no-ff`, computed without a work tree: git.ts mergeNoFfByTree), then the
+ * project checks run on the result in the runner's own integration worktree; when they fail the merge is undone (`git reset --hard` to the commit
  * before the merge, in the runner's own worktree, on the runner's own branch) and the item fails
  * (kind merge). A conflict aborts the merge and fails the item with the conflicting files.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { featureDir, itemBranch } from '../session/paths.js';
 import type { ManifestItem } from '../session/state.js';
 import type { NightContext } from './context.js';
-import { backupBranch, commitsBetween, mergeNoFf, resetHard, resolveCommit } from './git.js';
+import { backupBranch, commitsBetween, ensureBranchWorktree, mergeNoFfByTree, resetHard, resolveCommit } from './git.js';
 import { runChecks } from './verify.js';
 
 /** A queue that runs one task at a time, in arrival order. A failing task does not stop the queue. */
@@ -45,7 +45,7 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
     if (!tip) return { ok: false, reason: `the item branch ${branch} does not exist` };
     const commits = await commitsBetween(ctx.repoRoot, startCommit, tip);
     ctx.event('merge_started', { slug: item.slug, branch, commits: commits.length });
-    const merged = await mergeNoFf(wt, branch, mergeMessage(item));
+    const merged = await mergeNoFfByTree(ctx.repoRoot, ctx.manifest.integrationBranch, branch, mergeMessage(item));
     if (!merged.ok) {
       const files = merged.conflicts.length ? merged.conflicts.join(', ') : '(git reported no file list)';
       const reason = merged.conflicts.length
@@ -59,6 +59,10 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
     if (checks.length > 0) {
       const logFile = join(featureDir(ctx.repoRoot, ctx.sessionId, item.slug), `merge-checks-${attempt}.log`);
       checksLog = logFile;
+      // The checks need the merge result on disk: the runner's integration worktree, created when
+      // first needed and brought to the branch's new tip (only the files that differ change).
+      await ensureBranchWorktree(ctx.repoRoot, wt, ctx.manifest.integrationBranch);
+      await resetHard(wt, merged.mergeCommit);
       const result = await runChecks({ commands: checks, cwd: wt, logFile, timeoutMs: ctx.deps.checkTimeoutMs });
       if (!result.passed) {
         await resetHard(wt, merged.before);

@@ -9,13 +9,14 @@
  * passes an AbortSignal that fires on SIGTERM/SIGINT: running agents are aborted, marked
  * interrupted, the state is written and the session is left `stopped` for `overnight resume`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { sessionFiles, worktreePath, worktreesDir, itemBranch } from '../session/paths.js';
 import type { SessionState } from '../session/state.js';
 import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
 import type { NightContext, NightDeps } from './context.js';
-import { commitsBetween, deleteBranch, ensureBranchWorktree, removeWorktree, resolveCommit } from './git.js';
+import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from './merge-queue.js';
 import { schedule } from './scheduler.js';
@@ -108,8 +109,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   event('session_started', { pid: process.pid, deadline: deadlineIso, resumed: Boolean(state.startedAt && state.startedAt !== new Date(nowMs).toISOString()) });
   deps.log(`session ${sessionId}: running until ${deadlineIso} (pid ${process.pid})`);
 
+  // Created by the merge queue when the project checks first need it (merges need no work tree).
   const integrationWorktree = integrationWorktreePath(repoRoot, sessionId);
-  await ensureBranchWorktree(repoRoot, integrationWorktree, manifest.integrationBranch);
 
   const controllers = new Map<string, AbortController>();
   const running = new Map<string, Promise<void>>();
@@ -132,6 +133,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     update,
     event,
     mergeQueue: serialQueue(),
+    spareWorktrees: [],
     pause: async (until, reason) => {
       const s = await update((st) => {
         // Keep the later reset time when several items hit the limit.
@@ -277,24 +279,40 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
   let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
 
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
+    const remove: string[] = [];
+    const emptyBranches: Array<{ slug: string; branch: string }> = [];
     for (const item of manifest.items) {
       const st = state.items[item.slug];
       if (!st) continue;
       const branch = itemBranch(sessionId, item.slug);
       const wt = worktreePath(repoRoot, sessionId, item.slug);
       try {
+        if (st.status === 'merged') {
+          // (A merged item's worktree may have been recycled by a later item: then nothing is there.)
+          if (existsSync(wt)) remove.push(wt);
+          continue;
+        }
         const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
         const empty = tip !== undefined && st.startCommit !== undefined && (await commitsBetween(repoRoot, st.startCommit, tip)).length === 0;
-        if (st.status === 'merged' || empty) await removeWorktree(repoRoot, wt);
-        if (empty && st.status !== 'merged') {
-          await deleteBranch(repoRoot, branch);
-          ctx.event('branch_deleted', { slug: item.slug, branch, reason: 'empty: no commits beyond its start point' });
+        if (empty) {
+          if (existsSync(wt)) remove.push(wt);
+          emptyBranches.push({ slug: item.slug, branch });
         }
       } catch (error) {
         deps.log(`cleanup of ${item.slug} failed: ${(error as Error).message}`);
       }
     }
-    await removeWorktree(repoRoot, ctx.integrationWorktree).catch(() => undefined);
+    if (existsSync(ctx.integrationWorktree)) remove.push(ctx.integrationWorktree);
+    await removeWorktrees(repoRoot, remove).catch((error: Error) => deps.log(`worktree cleanup failed: ${error.message}`));
+    // After their worktrees are gone (git refuses to delete a branch checked out in a worktree).
+    for (const { slug, branch } of emptyBranches) {
+      try {
+        await deleteBranch(repoRoot, branch);
+        ctx.event('branch_deleted', { slug, branch, reason: 'empty: no commits beyond its start point' });
+      } catch (error) {
+        deps.log(`cleanup of ${slug} failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   if (deps.writeReport) {
