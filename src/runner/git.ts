@@ -55,6 +55,17 @@ function exclusive<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** The commit shas of several refs in one `git rev-parse` (undefined for a ref that does not exist). */
+export async function resolveCommits(cwd: string, refs: string[]): Promise<Array<string | undefined>> {
+  try {
+    const out = (await gitRaw(cwd, ['rev-parse', ...refs.map((r) => `${r}^{commit}`), '--'])).split('\n');
+    if (out.length === refs.length && out.every((l) => /^[0-9a-f]{40,64}$/.test(l.trim()))) return out.map((l) => l.trim());
+  } catch {
+    /* one of them does not exist: ask one by one */
+  }
+  return Promise.all(refs.map((r) => resolveCommit(cwd, r)));
+}
+
 /** `git rev-parse --verify <ref>^{commit}`: the commit sha, or undefined when the ref does not exist. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
   try {
@@ -94,9 +105,13 @@ export async function ensureExcluded(repoRoot: string, line: string): Promise<bo
   return true;
 }
 
-/** `git status --porcelain -- <paths>`: changed or untracked files (empty when clean). */
-export async function porcelainStatus(cwd: string, paths: string[] = []): Promise<string[]> {
-  const out = await git(cwd).raw(['status', '--porcelain', '--untracked-files=all', ...(paths.length ? ['--', ...paths] : [])]);
+/**
+ * `git status --porcelain -- <paths>`: changed or untracked files (empty when clean).
+ * `untracked`: 'all' lists every untracked file; 'normal' lists an untracked folder once (cheaper
+ * in a large tree; enough to know whether anything is there).
+ */
+export async function porcelainStatus(cwd: string, paths: string[] = [], untracked: 'all' | 'normal' = 'all'): Promise<string[]> {
+  const out = await git(cwd).raw(['status', '--porcelain', `--untracked-files=${untracked}`, ...(paths.length ? ['--', ...paths] : [])]);
   return out.split('\n').filter((l) => l.trim().length > 0);
 }
 
@@ -145,6 +160,14 @@ export async function sessionBranches(repoRoot: string, sessionId: string): Prom
 
 /** Backs up every branch the runner owns for the session (DESIGN.md: "keeps a backup ref of every branch it owns before each item"). */
 export async function backupSessionBranches(repoRoot: string, sessionId: string): Promise<string[]> {
+  return [...(await backupSessionBranchTips(repoRoot, sessionId)).keys()];
+}
+
+/**
+ * Like backupSessionBranches, and resolves to each backed-up branch's tip (branch name -> commit
+ * sha), read in the same `git for-each-ref` (so the integration branch's tip comes for free).
+ */
+export async function backupSessionBranchTips(repoRoot: string, sessionId: string): Promise<Map<string, string>> {
   return exclusive(repoRoot, async () => {
     // One `git for-each-ref` reads every branch and backup ref, one `git update-ref --stdin`
     // moves the backups that are behind (git-update-ref(1), --stdin: all updates in one transaction).
@@ -166,7 +189,7 @@ export async function backupSessionBranches(repoRoot: string, sessionId: string)
       const input = stale.map(([b, sha]) => `update ${backupRefName(sessionId, b)} ${sha}\n`).join('');
       await execa('git', ['update-ref', '-m', 'overnight: backup before an item starts', '--stdin'], { cwd: repoRoot, input, stdout: 'ignore' });
     }
-    return [...tips.keys()];
+    return tips;
   });
 }
 
@@ -347,10 +370,11 @@ export const LEFTOVER_COMMIT_MESSAGE = 'overnight: commit uncommitted changes le
 
 /**
  * Commits whatever the agent left uncommitted in its worktree (`git add -A` respects .gitignore),
- * with LEFTOVER_COMMIT_MESSAGE. Returns true when it made a commit.
+ * with LEFTOVER_COMMIT_MESSAGE. Returns true when it made a commit. `status`: the worktree's
+ * `git status --porcelain` lines when the caller already has them.
  */
-export async function commitLeftovers(worktree: string): Promise<boolean> {
-  if ((await porcelainStatus(worktree)).length === 0) return false;
+export async function commitLeftovers(worktree: string, status?: string[]): Promise<boolean> {
+  if ((status ?? (await porcelainStatus(worktree))).length === 0) return false;
   await gitRaw(worktree, ['add', '-A']);
   // Staged nothing (e.g. only ignored files changed)? Then there is nothing to commit.
   const staged = await gitRaw(worktree, ['diff', '--cached', '--name-only']);
@@ -425,13 +449,21 @@ export async function findMergeCommit(cwd: string, integration: string, prefix: 
  * Merges `branch` into the branch `into` without any work tree, as `git merge --no-ff` would:
  * `git merge-tree --write-tree` (the same "ort" merge as `git merge`, git 2.38+) computes the
  * merged tree, `git commit-tree -p <into> -p <branch>` makes the merge commit (no hooks, like
- * `--no-verify`), and `git update-ref` moves `into` only if it is still where it was. On a
+ * `--no-verify`), and `git update-ref` moves `into` only if it is still where it was (`before`/`tip`:
+ * the shas when the caller already resolved them; `backupRef`: a ref set to `before` in the same
+ * transaction). On a
  * conflict nothing changes and the conflicting files are returned. A worktree with `into` checked
  * out is NOT updated (its files then lag behind its HEAD): the caller resets it when it needs it.
  */
-export async function mergeNoFfByTree(repoRoot: string, into: string, branch: string, message: string): Promise<MergeResult> {
-  const before = await resolveCommit(repoRoot, `refs/heads/${into}`);
-  const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
+export async function mergeNoFfByTree(
+  repoRoot: string,
+  into: string,
+  branch: string,
+  message: string,
+  opts: { before?: string; tip?: string; backupRef?: string } = {},
+): Promise<MergeResult> {
+  const before = opts.before ?? (await resolveCommit(repoRoot, `refs/heads/${into}`));
+  const tip = opts.tip ?? (await resolveCommit(repoRoot, `refs/heads/${branch}`));
   if (!before || !tip) return { ok: false, conflicts: [], message: `branch ${before ? branch : into} does not exist` };
   let out: string;
   try {
@@ -448,6 +480,9 @@ export async function mergeNoFfByTree(repoRoot: string, into: string, branch: st
   }
   const tree = out.split('\n')[0]!.trim();
   const mergeCommit = await gitRaw(repoRoot, ['commit-tree', tree, '-p', before, '-p', tip, '-m', message]);
-  await gitRaw(repoRoot, ['update-ref', '-m', `merge ${branch}: Merge made by overnight (no-ff)`, `refs/heads/${into}`, mergeCommit, before]);
+  // One transaction (git-update-ref(1) --stdin): `into` moves only if still at `before`; with
+  // `backupRef`, the backup of `into` is set to `before` at the same moment.
+  const input = `update refs/heads/${into} ${mergeCommit} ${before}\n${opts.backupRef ? `update ${opts.backupRef} ${before}\n` : ''}`;
+  await execa('git', ['update-ref', '-m', `merge ${branch}: Merge made by overnight (no-ff)`, '--stdin'], { cwd: repoRoot, input, stdout: 'ignore' });
   return { ok: true, mergeCommit, before };
 }

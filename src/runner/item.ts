@@ -18,7 +18,7 @@ import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
-import { addItemWorktree, backupSessionBranches, commitLeftovers, commitsBetween, currentBranch, moveWorktree, resetItemWorktree, resolveCommit } from './git.js';
+import { addItemWorktree, backupSessionBranchTips, commitLeftovers, commitsBetween, currentBranch, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit } from './git.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -137,9 +137,10 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       ctx.event('item_timing', { slug, attempt: timingAttempt, end, worktree: source, ms });
     };
     // 1. A clean worktree from the integration branch as it stands now.
-    const startCommit = await resolveCommit(repoRoot, `refs/heads/${manifest.integrationBranch}`);
+    // Every branch the runner owns is backed up first; the same read gives the integration tip.
+    const tips = await backupSessionBranchTips(repoRoot, sessionId);
+    const startCommit = tips.get(manifest.integrationBranch) ?? (await resolveCommit(repoRoot, `refs/heads/${manifest.integrationBranch}`));
     if (!startCommit) throw new Error(`the integration branch ${manifest.integrationBranch} does not exist`);
-    await backupSessionBranches(repoRoot, sessionId);
     lap('backup');
     source = await prepareWorktree(ctx, worktree, branch, startCommit);
     lap('worktree');
@@ -218,11 +219,16 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     lap('state');
 
     // 3. Evidence.
-    const onBranch = await currentBranch(worktree);
-    const leftoverCommitted = onBranch === branch ? await commitLeftovers(worktree) : false;
+    // Three read-only questions at once: the branch checked out, what is left uncommitted, the commits.
+    const [onBranch, status, committed] = await Promise.all([
+      currentBranch(worktree),
+      porcelainStatus(worktree, [], 'normal'),
+      commitsBetween(worktree, startCommit, `refs/heads/${branch}`),
+    ]);
+    const leftoverCommitted = onBranch === branch ? await commitLeftovers(worktree, status) : false;
     if (leftoverCommitted) ctx.event('leftovers_committed', { slug, attempt: n });
     // Count what will be merged: the item branch, not whatever HEAD is.
-    const commits = await commitsBetween(worktree, startCommit, `refs/heads/${branch}`);
+    const commits = leftoverCommitted ? await commitsBetween(worktree, startCommit, `refs/heads/${branch}`) : committed;
     let verify: VerifyEvidence | undefined;
     const evidence = { outcome, commitsAhead: commits.length, leftoverCommitted, branch: { expected: branch, actual: onBranch } };
     let verdict: Verdict | undefined = judgeBeforeVerify(evidence);
@@ -261,7 +267,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       await ctx.update((s) => setItemStatus(updateAttempt(withLog(s), slug, { outcome: 'complete' }), slug, 'merging', { now: nowIso(), note }));
       if (note) ctx.event('accepted_without_signal', { slug, attempt: n, note });
       lap('state');
-      const merged = await mergeItem(ctx, item, startCommit, n);
+      const merged = await mergeItem(ctx, item, startCommit, n, { commits });
       lap('merge');
       if (merged.ok) {
         await ctx.update((s) => markMerged(s, slug, { now: nowIso(), mergeCommit: merged.mergeCommit, commits: merged.commits }));

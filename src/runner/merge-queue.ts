@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { featureDir, itemBranch } from '../session/paths.js';
 import type { ManifestItem } from '../session/state.js';
 import type { NightContext } from './context.js';
-import { backupBranch, commitsBetween, ensureBranchWorktree, mergeNoFfByTree, resetHard, resolveCommit } from './git.js';
+import { backupRefName, commitsBetween, ensureBranchWorktree, mergeNoFfByTree, resetHard, resolveCommits } from './git.js';
 import { runChecks } from './verify.js';
 
 /** A queue that runs one task at a time, in arrival order. A failing task does not stop the queue. */
@@ -33,19 +33,23 @@ export type MergeOutcome =
 
 /**
  * Merges one item's branch (through the queue). `startCommit` is where the item's branch started,
- * so the merged commits are `startCommit..branch`. `attempt` numbers the checks log
+ * so the merged commits are `startCommit..branch` (`known.commits`: the caller's list of them, used
+ * when it still ends at the branch tip). `attempt` numbers the checks log
  * (`features/<slug>/merge-checks-<n>.log`).
  */
-export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: string, attempt: number): Promise<MergeOutcome> {
+export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: string, attempt: number, known?: { commits: string[] }): Promise<MergeOutcome> {
   return ctx.mergeQueue(async () => {
     const branch = itemBranch(ctx.sessionId, item.slug);
     const wt = ctx.integrationWorktree;
-    await backupBranch(ctx.repoRoot, ctx.sessionId, ctx.manifest.integrationBranch);
-    const tip = await resolveCommit(ctx.repoRoot, `refs/heads/${branch}`);
+    const integration = ctx.manifest.integrationBranch;
+    const [before, tip] = await resolveCommits(ctx.repoRoot, [`refs/heads/${integration}`, `refs/heads/${branch}`]);
+    if (!before) return { ok: false, reason: `the integration branch ${integration} does not exist` };
     if (!tip) return { ok: false, reason: `the item branch ${branch} does not exist` };
-    const commits = await commitsBetween(ctx.repoRoot, startCommit, tip);
+    // The caller's count of `startCommit..branch` holds while the branch still ends there.
+    const commits = known && known.commits.at(-1) === tip ? known.commits : await commitsBetween(ctx.repoRoot, startCommit, tip);
     ctx.event('merge_started', { slug: item.slug, branch, commits: commits.length });
-    const merged = await mergeNoFfByTree(ctx.repoRoot, ctx.manifest.integrationBranch, branch, mergeMessage(item));
+    // The integration branch is backed up in the same transaction that moves it.
+    const merged = await mergeNoFfByTree(ctx.repoRoot, integration, branch, mergeMessage(item), { before, tip, backupRef: backupRefName(ctx.sessionId, integration) });
     if (!merged.ok) {
       const files = merged.conflicts.length ? merged.conflicts.join(', ') : '(git reported no file list)';
       const reason = merged.conflicts.length

@@ -118,9 +118,10 @@ describe('recycled worktrees', () => {
     await addItemWorktree(r.root, wt2, 'overnight/s--two', before);
     commitIn(wt1, { 'a.txt': 'one\n', 'new.txt': 'n\n' });
     commitIn(wt2, { 'a.txt': 'two\n' });
-    const res = await mergeNoFfByTree(r.root, 'overnight/s', 'overnight/s--one', 'overnight: merge 001-one: One');
+    const res = await mergeNoFfByTree(r.root, 'overnight/s', 'overnight/s--one', 'overnight: merge 001-one: One', { backupRef: backupRefName('s', 'overnight/s') });
     if (!res.ok) throw new Error(res.message);
     expect(res.before).toBe(before);
+    expect(git(r.root, 'rev-parse', backupRefName('s', 'overnight/s'))).toBe(before);
     expect(git(r.root, 'rev-parse', 'overnight/s')).toBe(res.mergeCommit);
     expect(git(r.root, 'rev-list', '--parents', '-n', '1', 'overnight/s').split(' ')).toEqual([res.mergeCommit, before, git(r.root, 'rev-parse', 'overnight/s--one')]);
     expect(git(r.root, 'log', '-1', '--format=%s', 'overnight/s')).toBe('overnight: merge 001-one: One');
