@@ -488,12 +488,15 @@ class Analyzer extends Walker {
     }
     const f = this.deeper(fr, `${name} code`);
     if (!f) return;
-    const scan = scanCode(fam, code);
+    const scan = scanCode(fam, code, info.prints === true && code === info.code);
     for (const s of scan.shellStrings) this.walkString(s, clone(st), fr, `${name} shell call`);
     for (const list of scan.argvLists) this.dispatch(list.map(lit), clone(st), f, { redirects: [], wrappers: [] });
     for (const p of scan.deletePaths) this.emit([lit('rm'), lit('-rf'), lit('--'), lit(p)], st, f, { redirects: [], wrappers: [] });
     for (const p of scan.secretPaths) this.emit([lit('cat'), lit('--'), lit(p)], st, f, { redirects: [], wrappers: [] });
     for (const p of scan.writePaths) this.emit([lit('touch'), lit('--'), lit(p)], st, f, { redirects: [], wrappers: [] });
+    // Printing secret variables or the whole environment from code is judged like `printenv`.
+    for (const v of scan.printedSecretVars) this.emit([lit('printenv'), lit(v)], st, f, { redirects: [], wrappers: [] });
+    if (scan.printsEnvironment) this.emit([lit('printenv')], st, f, { redirects: [], wrappers: [] });
     if (scan.unknownShell) this.find('interp.unknown-code', `\`${name}\` code calls the shell with a command that is only known when it runs`, true);
     if (scan.unknownDelete) this.find('fs.rm-unknown-target', `\`${name}\` code deletes a path that is only known when it runs`);
   }

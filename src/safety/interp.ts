@@ -21,6 +21,8 @@ export interface InterpreterCall {
   moduleArgs: Arg[];
   /** A script URL run directly (`deno run https://...`). */
   remoteScript?: string;
+  /** The code is an expression whose value is printed (`node -p`, `node --print`). */
+  prints?: boolean;
 }
 
 const CODE_FLAGS: Record<Family, string[]> = {
@@ -75,6 +77,7 @@ export function interpreterCode(fam: Family, args: Arg[]): InterpreterCall {
     }
     const flag = CODE_FLAGS[fam].find((f) => v === f || (f.length === 2 && !v.startsWith('--') && v.endsWith(f[1]!) && /^-[a-zA-Z0-9]+$/.test(v)));
     if (flag) {
+      if (flag === '-p' || flag === '--print') out.prints = true;
       const c = args[i + 1];
       if (!c || c.value === null) codeUnknown = true;
       else codes.push(c.value);
@@ -83,6 +86,7 @@ export function interpreterCode(fam: Family, args: Arg[]): InterpreterCall {
       continue;
     }
     if (v.startsWith('--eval=') || v.startsWith('--print=')) {
+      if (v.startsWith('--print=')) out.prints = true;
       codes.push(v.slice(v.indexOf('=') + 1));
       i++;
       continue;
@@ -120,6 +124,10 @@ export interface CodeScan {
   unknownShell: boolean;
   /** A delete call whose path is not a literal. */
   unknownDelete: boolean;
+  /** Names of secret-looking environment variables the code prints (`console.log(process.env.GITHUB_TOKEN)`). */
+  printedSecretVars: string[];
+  /** The code prints the whole environment (`print(os.environ)`, `console.log(process.env)`). */
+  printsEnvironment: boolean;
 }
 
 const SHELL_CALLS: Record<Family, RegExp> = {
@@ -152,8 +160,8 @@ const WRITE_CALLS: Record<Family, RegExp> = {
 };
 
 /** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
-export function scanCode(fam: Family, code: string): CodeScan {
-  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false };
+export function scanCode(fam: Family, code: string, prints = false): CodeScan {
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false };
   const nodeLike = fam === 'node' || fam === 'bun';
   const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
   for (const m of code.matchAll(SHELL_CALLS[fam])) {
@@ -201,7 +209,90 @@ export function scanCode(fam: Family, code: string): CodeScan {
   }
   for (const m of code.matchAll(/Path\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*(?:write_text|write_bytes|touch|mkdir)\s*\(/g)) out.writePaths.push(m[2]!);
   for (const m of code.matchAll(/(['"`])([^'"`\s]{1,200})\1/g)) if (isSecretPath(m[2]!)) out.secretPaths.push(m[2]!);
+  scanEnvPrints(fam, code, out, prints);
   return out;
+}
+
+/** Calls that print their arguments, per language. */
+const PRINT_CALLS: Record<Family, RegExp> = {
+  python: /\b(?:print|pprint|sys\.stdout\.write|sys\.stderr\.write|logging\.\w+)\s*\(/g,
+  node: /\b(?:console\.(?:log|info|warn|error|debug|dir|table|trace)|process\.(?:stdout|stderr)\.write)\s*\(/g,
+  perl: /\b(?:print|say|printf|warn|die)\b\s*\(?/g,
+  ruby: /(?:^|[^\w.])(?:puts|print|p|pp|printf|warn|\$stdout\.write|\$stderr\.write|STDOUT\.write)\b\s*\(?/g,
+  php: /\b(?:echo|print|print_r|var_dump|var_export|printf|fwrite)\b\s*\(?/g,
+  deno: /\bconsole\.(?:log|info|warn|error|debug|dir|table)\s*\(/g,
+  bun: /\b(?:console\.(?:log|info|warn|error|debug|dir|table)|process\.(?:stdout|stderr)\.write)\s*\(/g,
+};
+
+/** One variable of the environment read by name (group 1 or 2 is the name), per language. */
+const ENV_VAR: Record<Family, RegExp> = {
+  python: /\benviron(?:\s*\[\s*|\.get\s*\(\s*)['"](\w+)['"]|\bgetenv\s*\(\s*['"](\w+)['"]/g,
+  node: /\benv\s*\.\s*(\w+)|\benv\s*\[\s*['"`](\w+)['"`]/g,
+  perl: /\$ENV\s*\{\s*['"]?(\w+)['"]?\s*\}/g,
+  ruby: /\bENV(?:\s*\[\s*|\.fetch\s*\(\s*)['"](\w+)['"]/g,
+  php: /\bgetenv\s*\(\s*['"](\w+)['"]|\$_(?:ENV|SERVER)\s*\[\s*['"](\w+)['"]/g,
+  deno: /\bDeno\.env\.get\s*\(\s*['"](\w+)['"]|\benv\s*\.\s*(\w+)/g,
+  bun: /\benv\s*\.\s*(\w+)|\benv\s*\[\s*['"`](\w+)['"`]/g,
+};
+
+/** The whole environment as one value (not one variable of it), per language. */
+const WHOLE_ENV: Record<Family, RegExp> = {
+  python: /\benviron\b(?!\s*(?:\[|\.get\b|\.setdefault\b|\.keys\b|\.copy\b|\.pop\b|\.update\b))|\bgetenv\s*\(\s*\)/,
+  node: /\bprocess\s*\.\s*env\b(?!\s*(?:\.|\[))/,
+  perl: /%ENV\b|\$ENV\s*\{\s*\$/,
+  ruby: /\bENV\b(?!\s*(?:\[|\.fetch\b|\.key\?|\.keys\b|\.include\?))/,
+  php: /\bgetenv\s*\(\s*\)|\$_ENV\b(?!\s*\[)|\$_SERVER\b(?!\s*\[)/,
+  deno: /\bDeno\.env\.toObject\s*\(|\bprocess\s*\.\s*env\b(?!\s*(?:\.|\[))/,
+  bun: /\bprocess\s*\.\s*env\b(?!\s*(?:\.|\[))|\bBun\.env\b(?!\s*(?:\.|\[))/,
+};
+
+/**
+ * Secret variables and whole-environment dumps that the code PRINTS: references inside the
+ * arguments of a print call (up to its closing bracket, or the end of the statement for
+ * paren-less `print`/`puts`/`echo`), or anywhere in a `node -p` expression. Using a secret
+ * elsewhere (a request header) is not printing it. Pattern based, like the rest of this file.
+ */
+function scanEnvPrints(fam: Family, code: string, out: CodeScan, prints: boolean): void {
+  const spans: string[] = prints ? [code] : [];
+  for (const m of code.matchAll(PRINT_CALLS[fam])) spans.push(printedSpan(code, m.index! + m[0].length, m[0].endsWith('(')));
+  for (const span of spans) {
+    for (const m of span.matchAll(ENV_VAR[fam])) {
+      const name = m[1] ?? m[2];
+      if (!name || !SECRET_VAR.test(name)) continue;
+      // Only tested, not shown: `'set' if os.environ.get('T') else 'unset'`, `!!process.env.T`, `env.T ? 1 : 0`.
+      const before = span.slice(Math.max(0, m.index! - 12), m.index!);
+      const after = span.slice(m.index! + m[0].length).replace(/^\s*['"`]?\s*[)\]}]?/, '');
+      if (/(?:\bif|\bnot|!|\bbool\(|\bBoolean\(|\blen\(|\btypeof|\bdefined)\s*(?:os\.|process\.|\$)?$/.test(before)) continue;
+      if (/^\s*(?:\?(?![.?])|[!=]==?|\bis\b|\.length\b|\belse\b|\bnil\?|\.nil\?|\.empty\?|\bis_a)/.test(after)) continue;
+      out.printedSecretVars.push(name);
+    }
+    if (WHOLE_ENV[fam].test(span)) out.printsEnvironment = true;
+  }
+}
+
+/** The same test as the secrets rules' `isSecretVarName` (kept here so this file stays free of rule imports). */
+const SECRET_VAR = /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH(?!OR)|SESSION_?KEY|CLIENT_?SECRET|COOKIE|(^|_)PAT($|_)|(^|_)DSN$|DATABASE_URL|CONN(ECTION)?_?STR/i;
+
+/** The text of a print call's arguments: to the matching `)` after an opening one, else to the end of the statement. */
+function printedSpan(code: string, start: number, opened: boolean): string {
+  let depth = opened ? 1 : 0;
+  let quote = '';
+  for (let i = start; i < code.length; i++) {
+    const c = code[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth <= 0 && opened) return code.slice(start, i);
+      if (depth < 0) return code.slice(start, i);
+    } else if ((c === ';' || c === '\n') && depth === 0) return code.slice(start, i);
+  }
+  return code.slice(start);
 }
 
 type Lit = { kind: 'string'; value: string; end: number } | { kind: 'list'; items: string[]; end: number } | { kind: 'other'; end: number };
@@ -256,7 +347,7 @@ function readLiteral(code: string, start: number): Lit {
 
 /** Scans an awk program for `system("...")` and pipes to or from commands (`print | "cmd"`, `"cmd" | getline`). */
 export function scanAwk(code: string): CodeScan {
-  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false };
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false };
   for (const m of code.matchAll(/\bsystem\s*\(/g)) {
     const lit = readLiteral(code, m.index! + m[0].length);
     if (lit.kind === 'string' && /^\s*\)/.test(code.slice(lit.end))) out.shellStrings.push(lit.value);

@@ -94,6 +94,10 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
     case 'srm':
     case 'trash':
     case 'trash-put':
+    // Node deletion CLIs, usually run through npx/pnpm dlx/yarn dlx (unwrapped by the analyzer).
+    case 'rimraf':
+    case 'del-cli':
+    case 'trash-cli':
     case 'gio': {
       const targets = inv.name === 'gio' ? (args[0]?.value === 'trash' || args[0]?.value === 'remove' ? operands(args.slice(1)) : []) : operands(args);
       for (const t of targets) {
