@@ -140,11 +140,36 @@ export function csvDownloadScript(o: SampleScriptOptions = {}): Script {
 /** The command the payments agent tries and the safety gate must deny. */
 export const FORBIDDEN_PUSH = 'git push --force origin HEAD:main';
 
-/** The payments item: tries a force-push to main (denied by the gate), then says TASK_BLOCKED. */
+/** The question the payments agent asks; the ask hook denies it and records it in deferred/. */
+export const PAYMENTS_QUESTION = 'Which payment provider sandbox should the checkout use?';
+
+/**
+ * The payments item: asks a question (denied by the ask hook, kept for the morning), tries a
+ * force-push to main (denied by the Bash gate), then says TASK_BLOCKED.
+ */
 export function paymentsScript(o: SampleScriptOptions = {}): Script {
   return {
     marker: demoMarker('payments'),
     turns: [
+      slow(
+        {
+          tool: 'AskUserQuestion',
+          input: {
+            questions: [
+              {
+                question: PAYMENTS_QUESTION,
+                header: 'Sandbox',
+                multiSelect: false,
+                options: [
+                  { label: 'Stripe test mode', description: 'Needs a Stripe test key' },
+                  { label: 'A local fake', description: 'No key needed; less realistic' },
+                ],
+              },
+            ],
+          },
+        },
+        o.delayMs,
+      ),
       slow(bash(FORBIDDEN_PUSH, 'Publish the work'), o.delayMs),
       slow(
         {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
-import { sampleScripts, toolResults, GREETING_SIGNATURE, FORBIDDEN_PUSH } from '../../src/demo/scripts.js';
+import { sampleScripts, toolResults, GREETING_SIGNATURE, FORBIDDEN_PUSH, PAYMENTS_QUESTION } from '../../src/demo/scripts.js';
 import { demoMarker, SAMPLE_ITEMS, type SampleItem } from '../../src/demo/sample.js';
 import type { Script } from '../../src/standin/script.js';
 import { integrationBranch, itemBranch } from '../../src/session/paths.js';
@@ -110,8 +110,18 @@ describe('a night of six items (concurrency 2)', () => {
     const denials = s.report!.gate.byRule.flatMap((g) => g.examples);
     expect(denials.some((d) => d.item === 'payments' && (d.target ?? '').includes(FORBIDDEN_PUSH))).toBe(true);
     // The denial reached the agent as an error tool_result.
-    const after = model.requestsFor(demoMarker('payments')).find((r) => r.turnIndex === 1);
-    expect(after && toolResults(after).some((r) => r.is_error && r.content.includes('git.force-push'))).toBe(true);
+    const requests = model.requestsFor(demoMarker('payments'));
+    expect(requests.some((r) => toolResults(r).some((t) => t.is_error && t.content.includes('git.force-push')))).toBe(true);
+  });
+
+  it('denies the agent question with "decide and document", and keeps it for the morning', () => {
+    // The ask hook's guidance reached the agent as the AskUserQuestion tool_result.
+    const requests = model.requestsFor(demoMarker('payments'));
+    expect(requests.some((r) => toolResults(r).some((t) => t.is_error && /Decide for yourself/.test(t.content)))).toBe(true);
+    // The question is a file in deferred/ and a deferred question in the report.
+    const q = s.report!.questions.find((x) => x.item === 'payments');
+    expect(q?.question).toContain(PAYMENTS_QUESTION);
+    expect(s.report!.summary.deferredQuestions).toBeGreaterThanOrEqual(1);
   });
 
   it('kills the agent that never answers with the idle watchdog, and reports it', () => {
