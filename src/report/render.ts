@@ -2,6 +2,7 @@
  * morning-report.md: the morning report as markdown a person reads over coffee and a pull request
  * body (DESIGN.md, "Morning report"). Pure.
  */
+import { formatId, itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import type { MorningReport } from './types.js';
 
@@ -70,7 +71,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   out.push('## Shipped', '');
   if (r.shipped.length === 0) out.push('Nothing shipped.', '');
   for (const it of r.shipped) {
-    out.push(`### ${it.id} ${it.title} (\`${it.slug}\`)`, '');
+    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
     if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
     out.push('Commits:', '');
     if (it.commits.length === 0) out.push('- (none recorded)');
@@ -84,7 +85,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   out.push('## Failed', '');
   if (r.failed.length === 0) out.push('Nothing failed.', '');
   for (const it of r.failed) {
-    out.push(`### ${it.id} ${it.title} (\`${it.slug}\`)`, '');
+    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
     out.push(`- Failure kind: **${it.failureKind ?? 'unknown'}**${it.outcome ? ` (last attempt: ${it.outcome})` : ''}, after ${it.attempts} attempt(s).`);
     out.push(`- Reason: ${it.reason}`);
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
@@ -98,13 +99,13 @@ export function renderReportMarkdown(r: MorningReport): string {
   if (r.blocked.length === 0) out.push('Nothing blocked.', '');
   for (const it of r.blocked) {
     const by = it.cause === 'agent' ? 'the agent said TASK_BLOCKED' : 'a dependency did not ship';
-    out.push(`### ${it.id} ${it.title} (\`${it.slug}\`)`, '', `- Blocked: ${by}.`, `- Reason: ${it.reason}`);
+    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '', `- Blocked: ${by}.`, `- Reason: ${it.reason}`);
     out.push(...it.nextSteps.map((s) => `- Next: ${s}`), '');
   }
 
   if (r.notRun.length > 0) {
     out.push('## Not run', '');
-    for (const it of r.notRun) out.push(`- ${it.id} ${it.title} (\`${it.slug}\`): ${it.status}. ${it.reason}`);
+    for (const it of r.notRun) out.push(`- ${formatId(it.id)} ${it.title} (\`${it.slug}\`): ${it.status}. ${it.reason}`);
     out.push('');
   }
 
@@ -128,7 +129,7 @@ export function renderReportMarkdown(r: MorningReport): string {
 
   out.push('## Cost and turns per item', '', '| Item | Status | Attempts | Turns | Cost | Agent time |', '|---|---|---:|---:|---:|---:|');
   for (const c of r.costs) {
-    out.push(`| ${cell(`${c.id} ${c.slug}`)} | ${c.status} | ${c.attempts} | ${c.turns} | ${formatUsd(c.costUsd)} | ${formatDuration(c.agentMs)} |`);
+    out.push(`| ${cell(itemRef(c))} | ${c.status} | ${c.attempts} | ${c.turns} | ${formatUsd(c.costUsd)} | ${formatDuration(c.agentMs)} |`);
   }
   out.push(`| **Total** | | ${r.summary.attempts} | ${r.summary.turns} | ${formatUsd(r.summary.costUsd)} | |`, '');
 

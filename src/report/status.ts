@@ -3,6 +3,7 @@
  * elapsed time, cost so far, current activity), and after the night the report's summary.
  * Pure: the command reads the files, checks the runner's pid and passes the facts in.
  */
+import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import type { ItemRunStatus, SessionEvent, SessionManifest, SessionPhase, SessionState } from '../session/state.js';
 import { formatUsd, headline, summaryLines } from './render.js';
@@ -201,7 +202,7 @@ export function renderStatus(v: StatusView, now: number): string {
             ? `${i.activity}${ago(i.activityAt, now)}`
             : '';
     out.push(
-      `${pad(`${i.id} ${i.slug}`, 24)} ${pad(i.status, 11)} ${pad(String(i.attempt), 3)} ${pad(i.elapsedMs === undefined ? '-' : formatDuration(i.elapsedMs), 8)} ${pad(String(i.turns), 5)} ${pad(formatUsd(i.costUsd), 8)} ${activity.replace(/\s+/g, ' ').slice(0, 100)}`,
+      `${pad(itemRef(i), 24)} ${pad(i.status, 11)} ${pad(String(i.attempt), 3)} ${pad(i.elapsedMs === undefined ? '-' : formatDuration(i.elapsedMs), 8)} ${pad(String(i.turns), 5)} ${pad(formatUsd(i.costUsd), 8)} ${activity.replace(/\s+/g, ' ').slice(0, 100)}`,
     );
   }
   if (v.report) {

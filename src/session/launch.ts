@@ -12,6 +12,7 @@ import { chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } 
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
+import { itemRef } from '../backlog/filename.js';
 import { loadConfig } from '../config/load.js';
 import type { OvernightConfig } from '../config/schema.js';
 import { preparePlan } from '../plan/prepare.js';
@@ -135,7 +136,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
   });
   const items = manifestItems(plan, config);
   if (items.length === 0) {
-    const why = [...plan.ineligible, ...plan.excluded, ...plan.deferred].slice(0, 10).map((x) => `  ${x.id}-${x.slug}: ${x.reason}`);
+    const why = [...plan.ineligible, ...plan.excluded, ...plan.deferred].slice(0, 10).map((x) => `  ${itemRef(x)}: ${x.reason}`);
     throw new OvernightError('launch.nothing-eligible', `The plan has no eligible item, so there is nothing to run tonight.${why.length ? `\n${why.join('\n')}` : ''}`, {
       file: config.backlog_dir,
       fix: 'Mark items `status: ready` with an `## Acceptance criteria` section and a success condition (`verify:` or project `checks`), check --only/--exclude, then run `overnight prepare` again.',

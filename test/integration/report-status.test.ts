@@ -133,7 +133,7 @@ describe('overnight status', () => {
     writeFileSync(f.state, JSON.stringify(st));
     const text = cli(repo.root, 'status').stdout;
     expect(text).toContain('The runner is not running: `overnight resume`.');
-    expect(text).toMatch(/2 beta\s+running\s+1\s+\d+s\s+3\s+\$0\.10\s+Bash: npm test/);
+    expect(text).toMatch(/002-beta\s+running\s+1\s+\d+s\s+3\s+\$0\.10\s+Bash: npm test/);
     const j = JSON.parse(cli(repo.root, 'status', '--format', 'json').stdout).data.session;
     expect(j.runner.alive).toBe(false);
     expect(j.items.find((i: any) => i.slug === 'beta')).toMatchObject({ status: 'running', attempt: 1, turns: 3, activity: 'Bash: npm test' });

@@ -64,7 +64,7 @@ describe('buildStatus', () => {
     expect(text).toContain('5 of 5 settled (2 shipped, 1 failed, 2 blocked), 0 running.');
     expect(text).toContain('Morning report: 2 shipped, 1 failed, 2 blocked.');
     expect(text).toContain('Read: /r/morning-report.md');
-    expect(text).toMatch(/3 gamma\s+failed\s+2 .*The success condition failed/);
+    expect(text).toMatch(/003-gamma\s+failed\s+2 .*The success condition failed/);
   });
 });
 
