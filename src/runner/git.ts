@@ -299,29 +299,42 @@ export async function linkedWorktreeGitDir(repoRoot: string, path: string): Prom
 /**
  * Makes the runner's existing worktree at `path` a clean checkout of `startPoint` on `branch`
  * (created or reset to `startPoint`), as `git worktree add -B <branch> <path> <startPoint>` would,
- * but touching only the files that differ: `git symbolic-ref HEAD refs/heads/<branch>`, then
- * `git reset --hard <startPoint>` (index and files; the previous branch keeps its commits) and
- * `git clean -ffdx` (untracked AND ignored files, nested repositories). Every command runs with
+ * but touching only the files that differ: `git checkout --force -B <branch> <startPoint>`
+ * (git-checkout(1): -f throws away local changes in the index and the files; -B creates or resets
+ * the branch; the previous branch keeps its commits), then `git clean -ffdx` (untracked AND
+ * ignored files, nested repositories). Every command runs with
  * explicit `--git-dir`/`--work-tree`, so a worktree whose `.git` was damaged can never send git to
  * the user's checkout. Returns false, having changed nothing, when the worktree is not sound for
  * this: not a linked worktree of this repository, an operation in progress (merge, rebase,
  * cherry-pick, bisect, a stale `index.lock`), or index entries flagged assume-unchanged or
  * skip-worktree (sparse checkout), which `reset --hard` would not restore. The caller then
- * recreates the worktree. Throws the git error when a command fails half-way.
+ * recreates the worktree. Throws the git error when a command fails half-way. `checked`: the
+ * caller already made sure the index is plain (worktreeIndexIsPlain).
  */
-export async function resetItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string): Promise<boolean> {
+export async function resetItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string, opts: { checked?: boolean } = {}): Promise<boolean> {
   const admin = await linkedWorktreeGitDir(repoRoot, path);
   if (!admin) return false;
+  if (!opts.checked && !(await worktreeIndexIsPlain(repoRoot, admin))) return false;
   if (IN_PROGRESS.some((f) => existsSync(join(admin, f)))) return false;
-  const g = (args: string[]) => gitRaw(repoRoot, ['--git-dir', admin, '--work-tree', path, ...args]);
-  // `git ls-files -v`: tag H = a normal tracked file; lower case = assume-unchanged; S = skip-worktree; M = unmerged.
-  const tags = await g(['ls-files', '-v']);
-  if (tags && tags.split('\n').some((l) => !l.startsWith('H '))) return false;
-  // Moving HEAD reads the worktree list (is the branch checked out elsewhere?): alone, like worktree add.
-  await exclusive(repoRoot, () => g(['symbolic-ref', '-m', 'overnight: reuse the worktree', 'HEAD', `refs/heads/${branch}`]));
-  await g(['reset', '--hard', '--quiet', startPoint]);
+  const g = (args: string[]) => gitRaw(path, ['--git-dir', admin, '--work-tree', path, ...args]);
+  // -B checks that no other worktree has the branch checked out (it reads the worktree list): alone, like worktree add.
+  await exclusive(repoRoot, () => g(['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', branch, startPoint]));
   await g(['clean', '-ffdxq']);
   return true;
+}
+
+/**
+ * True when every entry of the worktree's index is a plain tracked file (`git ls-files -v` tag
+ * `H`): no assume-unchanged (lower-case tags), skip-worktree (`S`, sparse checkout) or unmerged
+ * (`M`) entries, which a forced checkout would not restore. `admin`: the worktree's admin dir.
+ */
+export async function worktreeIndexIsPlain(repoRoot: string, admin: string): Promise<boolean> {
+  try {
+    const tags = await gitRaw(repoRoot, ['--git-dir', admin, 'ls-files', '-v']);
+    return !tags || tags.split('\n').every((l) => l.startsWith('H '));
+  } catch {
+    return false;
+  }
 }
 
 /**

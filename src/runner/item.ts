@@ -18,7 +18,7 @@ import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
-import { addItemWorktree, backupSessionBranchTips, commitLeftovers, commitsBetween, currentBranch, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit } from './git.js';
+import { addItemWorktree, backupSessionBranchTips, commitLeftovers, commitsBetween, currentBranch, linkedWorktreeGitDir, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit, worktreeIndexIsPlain } from './git.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -71,7 +71,12 @@ export async function prepareWorktree(ctx: NightContext, worktree: string, branc
     if (await resetItemWorktree(repoRoot, worktree, branch, startCommit)) return 'reused';
   } else {
     const spare = ctx.spareWorktrees?.pop();
-    if (spare && (await moveWorktree(repoRoot, spare, worktree)) && (await resetItemWorktree(repoRoot, worktree, branch, startCommit))) return 'recycled';
+    if (spare) {
+      // The index check reads only the admin dir, which a move leaves in place: both at once.
+      const admin = await linkedWorktreeGitDir(repoRoot, spare);
+      const [plain, moved] = admin ? await Promise.all([worktreeIndexIsPlain(repoRoot, admin), moveWorktree(repoRoot, spare, worktree)]) : [false, false];
+      if (moved && plain && (await resetItemWorktree(repoRoot, worktree, branch, startCommit, { checked: true }))) return 'recycled';
+    }
   }
   await addItemWorktree(repoRoot, worktree, branch, startCommit);
   return 'fresh';
@@ -203,39 +208,52 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     });
     lap('agent');
     const learned = outcome.learnings?.trim();
-    await ctx.update((s) => {
-      const next = updateAttempt(s, slug, {
-        endedAt: nowIso(),
-        turns: outcome.turns,
-        costUsd: outcome.costUsd,
-        exitCode: outcome.exitCode,
-        resultSubtype: outcome.result?.subtype,
-      });
+    const endedAt = nowIso();
+    // The attempt's record (turns, cost, exit, learnings); written with the next status in one write.
+    const agentEnd = (s: SessionState) => {
+      const next = updateAttempt(s, slug, { endedAt, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, resultSubtype: outcome.result?.subtype });
       return learned ? setLearnings(next, slug, learned) : next;
-    });
+    };
     ctx.event('agent_finished', { slug, attempt: n, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, killedBy: outcome.killedBy, completion: outcome.completion.kind, durationMs: outcome.durationMs });
     if (learned) ctx.event('learnings', { slug, attempt: n, text: learned });
-    if (outcome.killedBy === 'abort' || signal.aborted) return interrupted();
-    lap('state');
+    if (outcome.killedBy === 'abort' || signal.aborted) {
+      await ctx.update(agentEnd);
+      return interrupted();
+    }
 
     // 3. Evidence.
-    // Three read-only questions at once: the branch checked out, what is left uncommitted, the commits.
-    const [onBranch, status, committed] = await Promise.all([
-      currentBranch(worktree),
-      porcelainStatus(worktree, [], 'normal'),
-      commitsBetween(worktree, startCommit, `refs/heads/${branch}`),
-    ]);
-    const leftoverCommitted = onBranch === branch ? await commitLeftovers(worktree, status) : false;
+    let onBranch: string | undefined;
+    let commits: string[];
+    let leftoverCommitted: boolean;
+    try {
+      // Three read-only questions at once: the branch checked out, what is left uncommitted, the commits.
+      const [head, status, committed] = await Promise.all([
+        currentBranch(worktree),
+        porcelainStatus(worktree, [], 'normal'),
+        commitsBetween(worktree, startCommit, `refs/heads/${branch}`),
+      ]);
+      onBranch = head;
+      leftoverCommitted = onBranch === branch ? await commitLeftovers(worktree, status) : false;
+      // Count what will be merged: the item branch, not whatever HEAD is.
+      commits = leftoverCommitted ? await commitsBetween(worktree, startCommit, `refs/heads/${branch}`) : committed;
+    } catch (error) {
+      await ctx.update(agentEnd).catch(() => undefined);
+      throw error;
+    }
     if (leftoverCommitted) ctx.event('leftovers_committed', { slug, attempt: n });
-    // Count what will be merged: the item branch, not whatever HEAD is.
-    const commits = leftoverCommitted ? await commitsBetween(worktree, startCommit, `refs/heads/${branch}`) : committed;
     let verify: VerifyEvidence | undefined;
     const evidence = { outcome, commitsAhead: commits.length, leftoverCommitted, branch: { expected: branch, actual: onBranch } };
     let verdict: Verdict | undefined = judgeBeforeVerify(evidence);
     lap('evidence');
     let verifyLog: string | undefined;
+    let recorded = false;
+    const withLog = (s: SessionState) => {
+      const next = recorded ? s : agentEnd(s);
+      return verifyLog ? updateAttempt(next, slug, { verifyLog }) : next;
+    };
     if (!verdict) {
-      await ctx.update((s) => setItemStatus(s, slug, 'verifying', { now: nowIso() }));
+      await ctx.update((s) => setItemStatus(agentEnd(s), slug, 'verifying', { now: nowIso() }));
+      recorded = true;
       lap('state');
       const logFile = join(dir, `verify-${n}.log`);
       ctx.event('verify_started', { slug, attempt: n, commands: checks });
@@ -248,11 +266,10 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       verdict = judgeAttempt({ ...evidence, verify });
       lap('verify');
     }
-    const withLog = (s: SessionState) => (verifyLog ? updateAttempt(s, slug, { verifyLog }) : s);
 
     // 4. What happens next.
     if (verdict.verdict === 'interrupted') {
-      if (verifyLog) await ctx.update(withLog);
+      await ctx.update(withLog);
       return interrupted();
     }
     if (verdict.verdict === 'blocked') {

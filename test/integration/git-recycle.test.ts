@@ -33,6 +33,7 @@ describe('recycled worktrees', () => {
   it('resets a used worktree in place to a new branch: nothing of the previous item leaks, its branch is kept', async () => {
     const r = repo({ 'a.txt': 'base\n', 'keep/b.txt': 'b\n' });
     await ensureExcluded(r.root, '/.overnight/');
+    r.write({ 'user-untracked.txt': 'user work in progress\n', 'build/user.o': 'ignored user file\n' });
     await createBranch(r.root, 'overnight/s', 'main');
     const start = git(r.root, 'rev-parse', 'overnight/s');
     const wt = join(r.root, '.overnight/worktrees/s/one');
@@ -62,6 +63,8 @@ describe('recycled worktrees', () => {
     // The earlier item's branch keeps its work; the user's checkout is untouched.
     expect(git(r.root, 'rev-parse', 'overnight/s--one')).toBe(oneTip);
     expect(git(r.root, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
+    expect(readFileSync(join(r.root, 'user-untracked.txt'), 'utf8')).toBe('user work in progress\n');
+    expect(readFileSync(join(r.root, 'build/user.o'), 'utf8')).toBe('ignored user file\n');
     expect((await listWorktrees(r.root)).map((w) => w.path)).toContain(two);
   });
 
