@@ -8,7 +8,7 @@
  * project's own commit hooks are not the runner's business; the success condition and the project
  * checks are the verification.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, appendFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -338,16 +338,32 @@ export async function worktreeIndexIsPlain(repoRoot: string, admin: string): Pro
 }
 
 /**
- * Moves a runner-owned worktree to `to` (`git worktree move`; the branch and files go with it).
- * Returns false when git refuses (locked, submodules, `to` exists) or `from` is not a sound
+ * Moves a runner-owned worktree to `to` (like `git worktree move`; the branch and files go with
+ * it). Returns false when git refuses (locked, submodules), `to` exists, or `from` is not a sound
  * worktree of this repository.
  */
 export async function moveWorktree(repoRoot: string, from: string, to: string): Promise<boolean> {
-  if (existsSync(to) || !(await linkedWorktreeGitDir(repoRoot, from))) return false;
+  const admin = await linkedWorktreeGitDir(repoRoot, from);
+  if (existsSync(to) || !admin) return false;
   return exclusive(repoRoot, async () => {
     try {
       mkdirSync(dirname(to), { recursive: true });
-      await gitRaw(repoRoot, ['worktree', 'move', from, to]);
+      // What `git worktree move` does, without a git process: rename the folder and point the
+      // admin dir's `gitdir` file at the new `.git` (gitrepository-layout(5): "worktrees/<id>/gitdir:
+      // a text file containing the absolute path back to the .git file that points to here"; the
+      // `.git` file keeps pointing at the admin dir). Git itself is asked when the worktree is
+      // locked or has submodules (it refuses those), or when the rename crosses file systems.
+      if (existsSync(join(admin, 'locked')) || existsSync(join(admin, 'modules'))) {
+        await gitRaw(repoRoot, ['worktree', 'move', from, to]);
+        return true;
+      }
+      try {
+        renameSync(from, to);
+      } catch {
+        await gitRaw(repoRoot, ['worktree', 'move', from, to]);
+        return true;
+      }
+      writeFileSync(join(admin, 'gitdir'), `${join(realpathSync(to), '.git')}\n`);
       return true;
     } catch {
       return false;
