@@ -32,6 +32,11 @@ export interface DispatchExtra {
 export const MAX_INVOCATIONS = 2000;
 /** Commands visited (loop bodies once per item, function bodies, nested scripts): bounds the work on hostile input. */
 export const MAX_STEPS = 20000;
+/** Files written in a subshell or pipeline stage stay written for the commands after it (the file system is shared). */
+function keepFiles(from: State, to: State): void {
+  for (const [k, v] of from.env) if (k.startsWith(FILE_KEY)) to.env.set(k, v);
+}
+
 /** Keys in the variable map that hold other facts: written file contents and aliases. */
 export const FILE_KEY = '\u0000file:';
 export const ALIAS_KEY = '\u0000alias:';
@@ -108,6 +113,7 @@ export abstract class Walker {
       const before = this.invocations.length;
       const stdin: StdinInfo | undefined = k === 0 ? undefined : { network, text, producers: prev };
       this.command(cmd, sub, fr, stdin);
+      keepFiles(sub, st);
       const mine = this.invocations.slice(before);
       // Tell the previous stage where its output goes (the secrets rules care whether it reaches the transcript).
       const consumer = mine.find((i) => i.depth === fr.depth && i.name !== '')?.name;
@@ -131,7 +137,11 @@ export abstract class Walker {
         return;
       case 'subshell': {
         const f = this.deeper(fr, '( )');
-        if (f) this.script(cmd.body, clone(st), f);
+        if (f) {
+          const sub = clone(st);
+          this.script(cmd.body, sub, f);
+          keepFiles(sub, st);
+        }
         this.redirectOnly(cmd.redirects, st, fr);
         return;
       }
@@ -284,8 +294,10 @@ export abstract class Walker {
     const redirects = this.redirects(cmd.redirects, st, fr);
     let stdin = pipeStdin;
     for (const r of redirects) {
-      if (r.op === '<<' || r.op === '<<-' || r.op === '<<<') stdin = { network: false, text: r.text ?? null, producers: [] };
-      else if (r.op === '<' && r.target) stdin = { network: this.fetches(r.target.procsub), text: null, producers: [] };
+      if (r.op === '<<' || r.op === '<<-' || r.op === '<<<') {
+        const network = r.target?.cmdsubs.some((c) => this.fetches(c)) ?? false;
+        stdin = { network, text: r.text ?? null, producers: [], computed: (r.text ?? null) === null };
+      } else if (r.op === '<' && r.target) stdin = { network: this.fetches(r.target.procsub), text: null, producers: [], computed: r.target.procsub !== undefined || r.target.value === null };
     }
     if (argv.length === 0) {
       for (const [n, v] of assigned) st.env.set(n, v);
@@ -364,6 +376,19 @@ export abstract class Walker {
 
   /** Remembers the content of files written by `echo`/`printf`/`cat <<EOF` redirections, so running them later in the line is judged. */
   protected recordWrites(cmd: SimpleCommand, redirects: Redir[], mine: Invocation[], st: State): void {
+    // `tee x.sh <<< 'text'` writes its standard input to each operand: known text, or unknown content.
+    const tee = mine.find((i) => i.name === 'tee');
+    if (tee) {
+      const append = tee.argv.slice(1).some((a) => a.value === '-a' || a.value === '--append');
+      for (const a of tee.argv.slice(1)) {
+        if (a.value === null || a.value.startsWith('-')) continue;
+        const p = resolvePath(a.value, tee.cwd ?? st.cwd, this.ctx.home);
+        if (p === null) continue;
+        const prev = append ? this.fileContent(p, st) : '';
+        const text = tee.stdin?.text ?? null;
+        st.env.set(FILE_KEY + p, text === null || prev === null ? null : (prev ?? '') + text);
+      }
+    }
     const outs = redirects.filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && r.target && (r.fd === undefined || r.fd === 1));
     if (outs.length === 0) return;
     const text = literalOutput(cmd, mine);

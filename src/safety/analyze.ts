@@ -173,6 +173,33 @@ class Analyzer extends Walker {
         return wrap(rest[0]?.value === '--' ? rest.slice(1) : rest);
       case 'setsid':
         return wrap(skipOptions(rest, '', []));
+      case 'coproc':
+        // `coproc cmd args` runs cmd in the background (bash(1), Coprocesses).
+        return wrap(rest);
+      case 'strace':
+      case 'ltrace':
+        return wrap(skipOptions(rest, 'eoOpsuEPSXabIU', ['--trace', '--output', '--attach', '--user', '--env', '--trace-path', '--string-limit', '--signal', '--status', '--absolute-timestamps', '--summary-sort-by']));
+      case 'hyperfine':
+      case 'concurrently': {
+        // Each operand is a shell command line; so are hyperfine's --prepare/--setup/--cleanup/--conclude values.
+        const cmdOpts = new Set(['-p', '--prepare', '-s', '--setup', '-c', '--cleanup', '--conclude']);
+        const valueOpts = new Set(['-w', '--warmup', '-r', '--runs', '-m', '--min-runs', '-M', '--max-runs', '-S', '--shell', '-u', '--time-unit', '--style', '--export-json', '--export-csv', '--export-markdown', '--export-asciidoc', '--export-orgmode', '-n', '--command-name', '--names', '--prefix', '--prefix-colors', '-c', '--color', '--max-processes', '--kill-signal', '--restart-tries', '--restart-after', '--success', '--timestamp-format', '--default-input-target', '--handle-input', '--input-cwd', '--cwd']);
+        for (let i = 0; i < rest.length; i++) {
+          const a = rest[i]!;
+          const v = a.value;
+          if (v !== null && v.startsWith('-')) {
+            if (name === 'hyperfine' && cmdOpts.has(v)) {
+              const c = rest[++i];
+              if (c?.value != null) this.walkString(c.value, clone(st), fr, `${name} ${v}`);
+              else if (c) this.unknownCode([c], `${name} ${v}`, st, fr);
+            } else if (valueOpts.has(v)) i++;
+            continue;
+          }
+          if (v === null) this.unknownCode([a], name, st, fr);
+          else this.walkString(v, clone(st), fr, name);
+        }
+        return void this.emit(argv, st, fr, x);
+      }
       case 'command': {
         const opts = rest.filter((a) => a.value?.startsWith('-'));
         if (opts.some((a) => /[vV]/.test(a.value!))) return void this.emit(argv, st, fr, x);
@@ -315,8 +342,37 @@ class Analyzer extends Walker {
           const expanded = [argv[0]!, ...globals, ...splitAlias(alias).map(lit), ...g.args];
           return this.dispatch(expanded, st, f, { ...x });
         }
+        // Subcommands that run a command: `git submodule foreach <shell command>` (in each
+        // submodule's folder) and `git bisect run <argv>`.
+        if (g.sub === 'submodule' || g.sub === 'bisect') {
+          const vals = g.args.map((a) => a.value);
+          const at = g.sub === 'submodule' ? vals.indexOf('foreach') : vals[0] === 'run' ? 0 : -1;
+          if (at >= 0) {
+            const f = this.deeper(fr, `git ${g.sub}`);
+            if (!f) return;
+            let rest = g.args.slice(at + 1);
+            while (g.sub === 'submodule' && rest[0]?.value != null && /^(--recursive|-q|--quiet)$/.test(rest[0].value)) rest = rest.slice(1);
+            if (g.sub === 'bisect') this.dispatch(rest, clone(st), f, { redirects: [], wrappers: [] });
+            else if (rest.some((a) => a.value === null)) this.unknownCode(rest, 'git submodule foreach', st, f);
+            // Judged from the worktree: submodule folders are inside it, and `..` from there is at most the worktree root.
+            else this.walkString(rest.map((a) => (rest.length === 1 ? a.value! : shellQuote(a.value!))).join(' '), clone(st), f, 'git submodule foreach');
+          }
+        }
         break;
       }
+    }
+    // Reverse shells: a shell whose input or output is a network socket, `nc -e /bin/sh`, `socat ... exec:sh`.
+    if (SHELLS.has(name) && x.redirects.some((r) => r.target?.value != null && /^\/dev\/(tcp|udp)\//.test(r.target.value))) {
+      this.find('net.pipe-to-shell', `\`${name}\` reads or writes a network socket (${x.redirects.find((r) => r.target?.value != null && /^\/dev\/(tcp|udp)\//.test(r.target.value))!.target!.value}): a reverse shell`);
+      return;
+    }
+    if (/^(nc|ncat|netcat|nc\.traditional|nc\.openbsd)$/.test(name) && argv.slice(1).some((a) => a.value !== null && /^-[a-zA-Z]*[ec]$|^--(exec|sh-exec|lua-exec)(=|$)/.test(a.value))) {
+      this.find('net.pipe-to-shell', `\`${name}\` runs a program connected to the network (-e/-c): a remote shell`);
+      return;
+    }
+    if (name === 'socat' && argv.slice(1).some((a) => a.value !== null && /(^|[,!])(exec|system):/i.test(a.value))) {
+      this.find('net.pipe-to-shell', '`socat` connects a program (exec:/system:) to a network address: a remote shell');
+      return;
     }
     if (SHELLS.has(name)) return this.shell(name, argv, st, fr, x);
     const fam = interpreterOf(name);
@@ -381,6 +437,10 @@ class Analyzer extends Walker {
     }
     // `cat script.sh | bash` runs a local file like `bash script.sh` does; anything else computed is unknown code.
     const localFile = stdin.producers.length > 0 && stdin.producers.every((p) => p.name === 'cat' && p.argv.length > 1 && p.argv.slice(1).every((a) => a.value !== null && !a.value.startsWith('-')));
+    if (stdin.computed && stdin.producers.length === 0) {
+      this.find('shell.eval-unknown', `\`${label}\` runs a script that is only known when it runs (a here-string or process substitution)`, true);
+      return;
+    }
     if (stdin.producers.length > 0 && !localFile) this.find('shell.eval-unknown', `\`${label}\` runs a script computed by \`${stdin.producers.map((p) => p.text).join(' | ')}\``, true);
   }
 
@@ -548,22 +608,38 @@ class Analyzer extends Walker {
     const cwd = x.cwd !== undefined ? x.cwd : st.cwd;
     const bases = (baseArgs.length > 0 ? baseArgs : [lit('.')]).map((a) => (a.value === null ? null : resolvePath(a.value, cwd, this.ctx.home)));
     const expr = args.slice(i);
+    // The expression narrows the matches when one of its top-level AND-ed tests is a positive name
+    // test (`-name '*.tmp' -not -path './.git/*'` narrows). An alternative (`-o`), or a negated
+    // group (`! ( ... )`), can bypass every test: then nothing counts as narrowing.
     let narrowing = false;
-    let negated = false;
+    let alternative = false;
+    let pendingNot = false;
     let canHitGit = false;
     let deletes = false;
     const execs: Array<{ kind: string; words: Arg[] }> = [];
     for (let k = 0; k < expr.length; k++) {
       const v = expr[k]!.value;
-      if (v === null) continue;
-      if (v === '!' || v === '-not' || v === '-o' || v === '-or') negated = true;
+      if (v === null) {
+        pendingNot = false;
+        continue;
+      }
+      if (v === '-o' || v === '-or' || v === ',') alternative = true;
+      if (v === '!' || v === '-not') {
+        if (expr[k + 1]?.value === '(' || expr[k + 1]?.value === null) alternative = true;
+        else pendingNot = !pendingNot;
+        continue;
+      }
       if (['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-lname', '-ilname'].includes(v)) {
-        narrowing = true;
-        const pat = expr[k + 1]?.value ?? null;
-        if (pat === null || patternCanHitGit(v, pat)) canHitGit = true;
+        if (!pendingNot) {
+          narrowing = true;
+          const pat = expr[k + 1]?.value ?? null;
+          if (pat === null || patternCanHitGit(v, pat)) canHitGit = true;
+        }
+        pendingNot = false;
         k++;
         continue;
       }
+      if (v.startsWith('-')) pendingNot = false;
       if (v === '-delete') deletes = true;
       if (['-exec', '-execdir', '-ok', '-okdir'].includes(v)) {
         const words: Arg[] = [];
@@ -572,7 +648,7 @@ class Analyzer extends Walker {
         execs.push({ kind: v, words });
       }
     }
-    if (negated) narrowing = false;
+    if (alternative) narrowing = false;
     if (!narrowing) canHitGit = true;
     const info: FindInfo = { bases, narrowing, canHitGit, deletes };
     this.emit(argv, st, fr, { ...x, find: info });

@@ -160,7 +160,8 @@ const WRITE_CALLS: Record<Family, RegExp> = {
 };
 
 /** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
-export function scanCode(fam: Family, code: string, prints = false): CodeScan {
+export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan {
+  const code = normalizeNames(fam, rawCode);
   const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false };
   const nodeLike = fam === 'node' || fam === 'bun';
   const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
@@ -293,6 +294,48 @@ function printedSpan(code: string, start: number, opened: boolean): string {
     } else if ((c === ';' || c === '\n') && depth === 0) return code.slice(start, i);
   }
   return code.slice(start);
+}
+
+/** Modules whose functions run commands or delete files, by language (for alias normalisation). */
+const PY_MODULES = /^(os|subprocess|shutil|pty|commands|pathlib)$/;
+
+/**
+ * Rewrites aliases back to the module-qualified names the patterns above know:
+ * python `import subprocess as s; s.call(...)` -> `subprocess.call(...)`, `from os import system as
+ * x; x(...)` -> `os.system(...)`, `getattr(os, 'system')(...)` -> `os.system(...)`; node
+ * `require('fs').rm(...)`, `require('node:fs/promises').rm(...)` -> `fs.rm(...)`, and names
+ * destructured from `fs` (`const {rm} = require('fs/promises'); rm(...)`) -> `fs.rm(...)`.
+ */
+function normalizeNames(fam: Family, code: string): string {
+  let c = code;
+  if (fam === 'python') {
+    c = c.replace(/\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,\s*(['"])(\w+)\2\s*\)/g, '$1.$3');
+    c = c.replace(/__import__\s*\(\s*(['"])(\w+)\1\s*\)/g, '$2');
+    for (const m of code.matchAll(/\bimport\s+([\w.]+)\s+as\s+(\w+)/g)) {
+      if (PY_MODULES.test(m[1]!)) c = c.replace(new RegExp(`(^|[^\\w.])${m[2]}\\s*\\.`, 'g'), `$1${m[1]}.`);
+    }
+    for (const m of code.matchAll(/\bfrom\s+(\w+)\s+import\s+([^;\n]+)/g)) {
+      if (!PY_MODULES.test(m[1]!)) continue;
+      for (const part of m[2]!.replace(/[()]/g, '').split(',')) {
+        const nm = /^\s*(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(part);
+        if (!nm) continue;
+        const local = nm[2] ?? nm[1]!;
+        c = c.replace(new RegExp(`(^|[^\\w.])${local}\\s*\\(`, 'g'), `$1${m[1]}.${nm[1]}(`);
+      }
+    }
+  }
+  if (fam === 'node' || fam === 'bun' || fam === 'deno') {
+    c = c.replace(/\brequire\s*\(\s*(['"`])(?:node:)?fs(?:\/promises)?\1\s*\)/g, 'fs');
+    for (const m of code.matchAll(/\{([^}]*)\}\s*=\s*(?:require\s*\(\s*(['"`])(?:node:)?fs(?:\/promises)?\2\s*\)|fs(?:\.promises)?\b)/g)) {
+      for (const part of m[1]!.split(',')) {
+        const nm = /^\s*(\w+)(?:\s*:\s*(\w+))?\s*$/.exec(part);
+        if (!nm || !/^(rm|rmdir|unlink|rmSync|rmdirSync|unlinkSync)$/.test(nm[1]!)) continue;
+        const local = nm[2] ?? nm[1]!;
+        c = c.replace(new RegExp(`(^|[^\\w.])${local}\\s*\\(`, 'g'), `$1fs.${nm[1]}(`);
+      }
+    }
+  }
+  return c;
 }
 
 type Lit = { kind: 'string'; value: string; end: number } | { kind: 'list'; items: string[]; end: number } | { kind: 'other'; end: number };

@@ -23,6 +23,8 @@ export interface StdinInfo {
   text: string | null;
   /** The invocations of the earlier pipeline stages. */
   producers: Invocation[];
+  /** Fed by text only known at run time (`<<< "$(cmd)"`, `< <(cmd)`), when there are no producers. */
+  computed?: boolean;
 }
 
 /** What `find` will do, for the deletion rules. */

@@ -87,6 +87,11 @@ const SECRET_NAME_RES: RegExp[] = [
   /^\.?vault[-_]?pass(word)?(\.txt)?$/i,
   /^\.(bash|zsh|sh|psql|mysql|python|node_repl|sqlite|rediscli|irb|lesshst)_?history$/,
   /^\.envrc$/,
+  /^\.vault-token$/,
+  /^\.terraformrc$/,
+  /^\.s3cfg$/,
+  /^\.dockercfg$/,
+  /^\.boto$/,
   /\.tfstate(\.backup)?$/,
 ];
 /** Example files that document a secret file's shape and hold no secret. */
@@ -103,6 +108,7 @@ const SECRET_DIR_RES: RegExp[] = [
   /(^|\/)\.terraform\.d\/credentials/,
   /(^|\/)\.password-store\//,
   /^\/proc\/[^/]+\/environ$/,
+  /^\/(var\/)?run\/secrets\//,
   /^\/etc\/(shadow|gshadow|sudoers)/,
 ];
 
@@ -124,6 +130,9 @@ function isSecretPathExact(p: string): boolean {
   if (SECRET_DIR_RES.some((re) => re.test(p))) return true;
   if (/(^|\/)(\.ssh|\.gnupg|\.aws|\.password-store)$/.test(p)) return true;
   if (/[*?[]/.test(name)) {
+    // A name made only of wildcards (`dist/*`, `*.*`) names every file, not a secret one: `md5sum
+    // dist/*` is fine. Secret folders (`~/.ssh/*`) are caught above; `.env*`, `*.pem`, `id_*` below.
+    if (/^[*?.]+$/.test(name)) return false;
     return ['.env', '.env.local', '.env.production', 'id_rsa', 'server.pem', 'server.key', 'credentials'].some((s) => globMatches(name, s));
   }
   if (SECRET_EXCEPTIONS.test(name)) return false;

@@ -31,9 +31,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'db.migrate-reset',
     domain: 'database',
-    description: 'Framework commands that wipe or recreate a database: `prisma migrate reset`, `prisma db push --force-reset`, `rails db:drop/db:reset`, `rake db:reset`, `manage.py flush`, `artisan migrate:fresh`...',
+    description: 'Framework commands that wipe or recreate a database: `prisma migrate reset`, `prisma db push --force-reset`, `rails db:drop/db:reset`, `rake db:reset`, `manage.py flush`, `artisan migrate:fresh`, `alembic downgrade base`...',
     reason: 'This drops and recreates the database configured for the project, deleting its data. Instead, add a migration and run only forward migrations (or the test suite, which uses its own database).',
-    examples: ['npx prisma migrate reset --force', 'rails db:drop', 'bin/rails db:reset', 'rake db:reset', 'python manage.py flush --noinput', 'php artisan migrate:fresh'],
+    examples: ['npx prisma migrate reset --force', 'rails db:drop', 'bin/rails db:reset', 'rake db:reset', 'python manage.py flush --noinput', 'php artisan migrate:fresh', 'alembic downgrade base'],
     settingsPatterns: [P('prisma migrate reset'), P('npx prisma migrate reset'), P('rails db:drop'), P('rails db:reset'), P('rake db:drop'), P('rake db:reset')],
   },
   {
@@ -48,7 +48,9 @@ export const INFO: RuleInfo[] = [
 
 /** The first destructive statement in SQL (or Mongo/Redis command) text, or undefined. */
 export function destructiveSql(text: string): string | undefined {
-  const sql = text.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+  let sql = text.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+  // A string literal is data (`SELECT 'DROP TABLE users'`), unless the statement runs text as code.
+  if (!/\b(DO|EXECUTE|EXEC|PREPARE|eval|sp_executesql)\b/i.test(sql)) sql = sql.replace(/'(?:[^'\\]|''|\\.)*'/g, "''");
   const m = /\bDROP\s+(TABLE|DATABASE|SCHEMA|VIEW|MATERIALIZED\s+VIEW|INDEX|USER|ROLE|COLLECTION|KEYSPACE|FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|TYPE|EXTENSION|OWNED|OWNED\s+BY|TABLESPACE)\b/i.exec(sql);
   if (m) return m[0];
   if (/\bTRUNCATE\b/i.test(sql)) return 'TRUNCATE';
@@ -78,6 +80,8 @@ const RESET_PATTERNS: Array<[RegExp, RegExp]> = [
   [/^flyway$/, /\bclean\b/],
   [/^liquibase$/, /\b(drop-all|dropAll)\b/],
   [/^mix$/, /^ecto\.(drop|reset)\b/],
+  [/^alembic$/, /\bdowngrade\s+base\b/],
+  [/^flask$/, /^db downgrade\s+base\b/],
   [/^(npm|yarn|pnpm|bun)$/, /^(run )?db:(drop|reset)\b/],
 ];
 
@@ -116,7 +120,12 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
     const ops = args.filter((a) => !(a.value ?? '').startsWith('-'));
     for (const a of ops.slice(1)) texts.push(a.value);
   }
-  if (n === 'redis-cli') texts.push(vals.filter((v) => !v.startsWith('-')).join(' '));
+  if (n === 'redis-cli') {
+    texts.push(vals.filter((v) => !v.startsWith('-')).join(' '));
+    // `redis-cli --scan | xargs redis-cli DEL`: deleting keys only known at run time is a bulk delete.
+    const cmd = args.findIndex((a) => a.value !== null && /^(DEL|UNLINK)$/i.test(a.value));
+    if (cmd >= 0 && args.slice(cmd + 1).some((a) => a.value === null)) return { ruleId: 'db.destructive-sql', detail: `redis-cli ${args[cmd]!.value} of keys only known at run time` };
+  }
   if (n === 'bq' && vals.includes('query')) texts.push(vals.filter((v) => !v.startsWith('-')).slice(1).join(' '));
   if (inv.stdin?.text) texts.push(inv.stdin.text);
   for (const r of inv.redirects) if (r.text) texts.push(r.text);

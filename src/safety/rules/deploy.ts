@@ -72,7 +72,7 @@ const KUBECTL_MUTATING = new Set(['apply', 'delete', 'create', 'replace', 'patch
 const CLOUD_VERB = /^(delete|terminate|remove|stop|reboot|reset|update|put|create|modify|deregister|detach|revoke|attach|disassociate|deploy|start|restore|import|promote|publish|invoke|purge|resize|rollback|set-iam-policy|add-iam-policy-binding|remove-iam-policy-binding|disable|enable|cancel|replace|tag|untag|upload|restart|scale|swap|apply|destroy|rm|rb|mv|sync|send|execute-statement|batch-write-item|write)([-:].*)?$/;
 
 /** The command names this rule set judges (the others skip it, which keeps the gate's start-up short). */
-export const NAMES: ReadonlySet<string> = new Set(['amplify', 'ansible', 'ansible-playbook', 'aws', 'az', 'buildah', 'bun', 'caprover', 'cargo', 'cdk', 'cdktf', 'chalice', 'changeset', 'copilot', 'docker', 'doctl', 'dokku', 'dotnet', 'eb', 'firebase', 'flit', 'fly', 'flyctl', 'gcloud', 'gem', 'gh', 'git', 'goreleaser', 'gradle', 'gradlew', 'gsutil', 'hatch', 'hcloud', 'helm', 'helmfile', 'heroku', 'ibmcloud', 'just', 'k', 'kubectl', 'lerna', 'linode-cli', 'mage', 'make', 'mosh', 'mvn', 'mvnw', 'netlify', 'now', 'np', 'npm', 'ntl', 'nuget', 'oc', 'oci', 'ovsx', 'pdm', 'pnpm', 'podman', 'poetry', 'pulumi', 'railway', 'release-it', 'render', 'rsync', 'sam', 'scp', 'scw', 'semantic-release', 'serverless', 'sftp', 'skopeo', 'sls', 'ssh', 'surge', 'task', 'terraform', 'terraform-bin', 'terragrunt', 'tofu', 'twine', 'uv', 'vc', 'vercel', 'vsce', 'wrangler', 'yarn', 'zappa']);
+export const NAMES: ReadonlySet<string> = new Set(['amplify', 'ansible', 'ansible-playbook', 'aws', 'az', 'buildah', 'bun', 'caprover', 'cargo', 'cdk', 'cdktf', 'chalice', 'changeset', 'cap', 'copilot', 'docker', 'docker-compose', 'doctl', 'dokku', 'dotnet', 'eb', 'firebase', 'firebase-tools', 'flit', 'fly', 'flyctl', 'gcloud', 'gem', 'gh', 'git', 'goreleaser', 'gradle', 'gradlew', 'gsutil', 'hatch', 'hcloud', 'helm', 'helmfile', 'heroku', 'ibmcloud', 'just', 'k', 'kamal', 'kubectl', 'lerna', 'linode-cli', 'mage', 'make', 'mosh', 'mvn', 'mvnw', 'netlify', 'netlify-cli', 'now', 'np', 'npm', 'ntl', 'nuget', 'oc', 'oci', 'ovsx', 'pdm', 'pnpm', 'pod', 'podman', 'poetry', 'pulumi', 'railway', 'release-it', 'render', 'rsync', 'sam', 'scp', 'scw', 'semantic-release', 'serverless', 'sftp', 'skopeo', 'sls', 'ssh', 'surge', 'task', 'terraform', 'terraform-bin', 'terragrunt', 'tofu', 'twine', 'uv', 'vc', 'vercel', 'vsce', 'wrangler', 'yarn', 'zappa']);
 
 export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
   const n = inv.name;
@@ -170,10 +170,15 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
     case 'gem':
       if (first === 'push' || first === 'yank' || first === 'owner') return { ruleId: 'deploy.publish', detail: `gem ${first}` };
       return undefined;
+    case 'docker-compose':
+      if (first === 'push' || (first === 'build' && has('--push'))) return { ruleId: 'deploy.publish', detail: 'docker-compose push' };
+      return undefined;
     case 'docker':
     case 'podman':
     case 'buildah':
     case 'skopeo':
+      if (first === 'compose' && (ops.includes('push') || (ops.includes('build') && has('--push')))) return { ruleId: 'deploy.publish', detail: `${n} compose push` };
+      if (first === 'buildx' && ops[1] === 'bake' && has('--push')) return { ruleId: 'deploy.publish', detail: `${n} buildx bake --push` };
       if (first === 'push' || (first === 'image' && ops[1] === 'push') || (first === 'manifest' && ops[1] === 'push') || (first === 'buildx' && ops[1] === 'build' && has('--push')) || (first === 'build' && has('--push')) || (n === 'skopeo' && first === 'copy')) return { ruleId: 'deploy.publish', detail: `${n} push` };
       if (first === 'stack' && ops[1] === 'deploy') return { ruleId: 'deploy.platform', detail: 'docker stack deploy' };
       if (first === 'service' && ['update', 'rm', 'create', 'scale'].includes(ops[1] ?? '')) return { ruleId: 'deploy.platform', detail: `docker service ${ops[1]}` };
@@ -226,7 +231,19 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
       }
       if (has('--version', '-v', '--help', '-h')) return undefined;
       return { ruleId: 'deploy.platform', detail: `vercel ${first || '(deploy)'}` };
+    case 'pod':
+      if (first === 'trunk' && ['push', 'delete', 'deprecate'].includes(ops[1] ?? '')) return { ruleId: 'deploy.publish', detail: `pod trunk ${ops[1]}` };
+      if (first === 'repo' && ops[1] === 'push') return { ruleId: 'deploy.publish', detail: 'pod repo push' };
+      return undefined;
+    case 'cap':
+      // Capistrano: `cap <stage> deploy`, `cap production deploy:rollback`.
+      if (ops.some((o) => /^deploy(:|$)/.test(o))) return { ruleId: 'deploy.platform', detail: `cap ${ops.join(' ')}` };
+      return undefined;
+    case 'kamal':
+      if (['deploy', 'redeploy', 'rollback', 'remove', 'setup', 'prune'].includes(first) || (['app', 'accessory', 'proxy', 'traefik'].includes(first) && ['boot', 'start', 'stop', 'remove', 'reboot', 'restart'].includes(ops[1] ?? ''))) return { ruleId: 'deploy.platform', detail: `kamal ${ops.slice(0, 2).join(' ')}` };
+      return undefined;
     case 'netlify':
+    case 'netlify-cli':
     case 'ntl':
       if (['deploy', 'sites:delete', 'env:set', 'env:unset', 'api'].includes(first)) return { ruleId: 'deploy.platform', detail: `netlify ${first}` };
       return undefined;
@@ -242,6 +259,7 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
       if (first === '' || has('--version', '--help')) return undefined;
       return { ruleId: 'deploy.platform', detail: `heroku ${first}` };
     case 'firebase':
+    case 'firebase-tools':
       if (['deploy', 'hosting:disable', 'hosting:channel:deploy', 'functions:delete', 'firestore:delete', 'database:remove', 'database:set', 'database:update', 'database:push', 'projects:create', 'apps:create'].includes(first)) return { ruleId: 'deploy.platform', detail: `firebase ${first}` };
       return undefined;
     case 'serverless':

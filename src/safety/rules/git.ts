@@ -55,7 +55,7 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.push-all',
     domain: 'git',
-    description: 'Pushing every ref at once: `--mirror`, `--all`, `--branches`, `--tags`.',
+    description: 'Pushing every ref at once: `--mirror`, `--all`, `--branches`, `--tags`, `--follow-tags`, `-c push.default=matching`.',
     reason: 'This pushes (or with --mirror, overwrites and deletes) every branch or tag on the remote. Instead, push only your own branch by name.',
     examples: ['git push --mirror', 'git push --all origin', 'git push --tags'],
     settingsPatterns: [P('git push --mirror'), P('git push --all'), P('git push origin --mirror')],
@@ -141,9 +141,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.gc-prune',
     domain: 'git',
-    description: '`git gc --prune=now|all` (deletes unreachable commits immediately).',
+    description: '`git gc --prune=now|all` and `git prune` (delete unreachable commits immediately).',
     reason: 'This deletes unreachable commits at once, so lost work cannot be recovered. Instead, run plain `git gc` if you must, or leave maintenance to the user.',
-    examples: ['git gc --prune=now', 'git gc --aggressive --prune=all'],
+    examples: ['git gc --prune=now', 'git gc --aggressive --prune=all', 'git prune'],
     settingsPatterns: [P('git gc --prune=now'), P('git gc --prune=all')],
   },
   {
@@ -196,13 +196,53 @@ function isBulkPathspec(a: Arg, cwd: string | null, ctx: PolicyContext): boolean
   return p !== null && isWithin(ctx.worktreeRoot, p);
 }
 
+/**
+ * Long options the rules below look for, per subcommand. git's option parser accepts any unique
+ * prefix of a long option (gitcli(7), "abbreviated long options": `git reset --har`, `git clean
+ * --forc`, `git branch --delet --forc x` all run), so an abbreviation of one of these is read as it.
+ */
+const WATCHED_LONG: Record<string, string[]> = {
+  push: ['--force', '--force-with-lease', '--force-if-includes', '--delete', '--mirror', '--all', '--branches', '--tags', '--follow-tags', '--prune', '--set-upstream', '--repo'],
+  reset: ['--hard'],
+  clean: ['--force', '--dry-run'],
+  checkout: ['--force'],
+  switch: ['--discard-changes', '--force'],
+  restore: ['--worktree', '--staged', '--source'],
+  branch: ['--delete', '--force', '--move'],
+  gc: ['--prune'],
+  prune: ['--expire', '--dry-run'],
+  reflog: ['--expire', '--expire-unreachable'],
+  worktree: ['--force'],
+  'update-ref': ['--stdin'],
+  'symbolic-ref': ['--delete'],
+  config: ['--global', '--system', '--file'],
+};
+
+/** `--har` -> `--hard` (and `--forc=x` -> `--force=x`) for the options in WATCHED_LONG; other words unchanged. */
+function expandAbbreviations(sub: string | null, args: Arg[]): Arg[] {
+  const watched = sub !== null ? WATCHED_LONG[sub] : undefined;
+  if (!watched) return args;
+  return args.map((a) => {
+    const v = a.value;
+    if (v === null || !v.startsWith('--') || v.length < 3) return a;
+    const eq = v.indexOf('=');
+    const name = eq < 0 ? v : v.slice(0, eq);
+    if (watched.includes(name)) return a;
+    const full = watched.find((w) => w.startsWith(name));
+    if (!full) return a;
+    const value = full + (eq < 0 ? '' : v.slice(eq));
+    return { ...a, value };
+  });
+}
+
 /** Checks one git invocation. */
 export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   if (inv.name !== 'git') return undefined;
   const g = parseGitArgv(inv.argv);
   let cwd = inv.cwd;
   for (const d of g.chdirs) cwd = d === null ? null : resolvePath(d, cwd, ctx.home);
-  const args = g.args;
+  const args = expandAbbreviations(g.sub, g.args);
+  g.args = args;
   const vals = args.map((a) => a.value ?? '');
   const opts = vals.filter((v) => v.startsWith('-') && v !== '-');
   const dd = vals.indexOf('--');
@@ -223,6 +263,9 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
           if (hit) return hit;
         }
       }
+      // `-c push.default=matching` makes a bare push send every branch that exists on the remote, main included.
+      if (g.config['push.followtags'] !== undefined && g.config['push.followtags'] !== 'false') return { ruleId: 'git.push-all', detail: '-c push.followTags' };
+      if (g.config['push.default'] === 'matching' && !args.some((a, i) => i > 0 && !(a.value ?? '').startsWith('-'))) return { ruleId: 'git.push-all', detail: '-c push.default=matching' };
       return push(args, inv, ctx);
     }
     case 'reset':
@@ -318,8 +361,9 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       if (opts.some((o) => /^--prune=(now|all)/.test(o))) return { ruleId: 'git.gc-prune' };
       return undefined;
     case 'prune':
-      if (opts.some((o) => /^--expire(=|$)/.test(o))) return { ruleId: 'git.gc-prune' };
-      return undefined;
+      // Without --expire, git prune deletes every unreachable loose object at once (git-prune(1)).
+      if (hasOpt(opts, 'n', ['--dry-run'])) return undefined;
+      return { ruleId: 'git.gc-prune', detail: 'git prune' };
     case 'worktree': {
       if (vals[0] === 'add' || vals[0] === 'move') {
         const ops = args.slice(1).filter((a, i, arr) => !(a.value ?? '').startsWith('-') && !['-b', '-B', '--reason'].includes(arr[i - 1]?.value ?? ''));
@@ -403,7 +447,7 @@ function push(args: Arg[], inv: Invocation, ctx: PolicyContext): Hit | undefined
   }
   if (opts.some((o) => o === '-n' || o === '--dry-run' || (/^-[^-]+$/.test(o) && o.includes('n')))) return undefined;
   if (opts.some((o) => /^--force(-with-lease|-if-includes)?(=|$)/.test(o) || (/^-[^-]+$/.test(o) && o.includes('f')))) return { ruleId: 'git.force-push' };
-  if (opts.some((o) => ['--mirror', '--all', '--branches', '--tags'].includes(o))) return { ruleId: 'git.push-all' };
+  if (opts.some((o) => ['--mirror', '--all', '--branches', '--tags', '--follow-tags'].includes(o))) return { ruleId: 'git.push-all' };
   if (opts.some((o) => o === '--delete' || o === '--prune' || (/^-[^-]+$/.test(o) && o.includes('d')))) return { ruleId: 'git.push-delete' };
   const current = inv.branch !== undefined ? inv.branch : ctx.currentBranch ?? null;
   const refspecs = ops.slice(1);

@@ -119,7 +119,8 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
           }
           val = val.replace(/\n+$/, '');
         } else {
-        vars.push(p.name);
+        // `${#X}` is the length of X's value, not the value: it shows nothing of a secret.
+        if (p.op !== '#') vars.push(p.name);
         val = /^[A-Za-z_]/.test(p.name) || opts.env.has(p.name) ? lookupVar(p.name, opts) : null;
         if (p.op !== undefined) {
           // ${X:-default}, ${X#pattern}, ${#X}...: only the plain forms keep a known value.
@@ -142,7 +143,16 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
           cur.t += val;
           break;
         }
-        const pieces = val.split(/[ \t\n]+/);
+        // Field splitting: bash splits on $IFS, zsh (by default) does not split at all. With an IFS
+        // set earlier in the command (or unknown) whose characters occur in the value, the two shells
+        // run different words, so the word is unknown (`IFS=,; x="rm,-rf,/"; $x`, `IFS=/; rm -rf $IFS`).
+        const ifs = opts.env.has('IFS') ? opts.env.get('IFS') : undefined;
+        if (ifs === null || (ifs !== undefined && ifs !== ' \t\n' && [...ifs].some((ch) => val!.includes(ch)))) {
+          cur.known = false;
+          cur.t += p.type === 'param' ? `$${p.name}` : '$(...)';
+          break;
+        }
+        const pieces = ifs === undefined || ifs === ' \t\n' ? val.split(/[ \t\n]+/) : [val];
         pieces.forEach((piece, k) => {
           if (k > 0) {
             if (cur.content && (cur.v !== '' || cur.quoted)) fields.push(cur);
