@@ -3,7 +3,7 @@
  */
 import { itemRef, formatId } from '../backlog/filename.js';
 import type { BacklogItem } from '../backlog/types.js';
-import { shortDuration } from './format.js';
+import { shortDuration } from '../util/duration.js';
 import type { ExcludedItem, SessionPlan } from './types.js';
 
 /** Text safe inside a markdown table cell: pipes escaped, line breaks flattened. */

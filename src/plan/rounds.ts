@@ -4,7 +4,7 @@
  */
 import { itemRef } from '../backlog/filename.js';
 import { ITEM_PRIORITIES, type BacklogItem } from '../backlog/types.js';
-import { shortDuration } from './format.js';
+import { shortDuration } from '../util/duration.js';
 import type { PlanRound } from './types.js';
 
 /** Sort key: priority critical > high > medium > low, then id ascending. */

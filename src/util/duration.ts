@@ -26,13 +26,23 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
+/** Whole hours, minutes and seconds of `ms` milliseconds (rounded to the second; negatives count as 0). */
+function splitDuration(ms: number): { h: number; m: number; s: number } {
+  const total = Math.max(0, Math.round(ms / 1000));
+  return { h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60 };
+}
+
 /** Formats milliseconds for people: `2h 05m`, `7m 30s`, `12s`. */
 export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
+  const { h, m, s } = splitDuration(ms);
   if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
   if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
   return `${s}s`;
+}
+
+/** Formats milliseconds the way time limits are written, for session plans: `6h`, `1h 30m`, `45m`, `30s` (zero parts left out; `0m` for nothing). */
+export function shortDuration(ms: number): string {
+  const { h, m, s } = splitDuration(ms);
+  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', s > 0 ? `${s}s` : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : '0m';
 }
