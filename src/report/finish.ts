@@ -6,9 +6,9 @@
  * The runner's NightDeps call `writeReport` = writeMorningReport, then `finishPullRequest` =
  * (root, id) => finishSessionPullRequest(root, id, config); `finishNight` does both in one call.
  */
-import { appendFileSync } from 'node:fs';
 import type { OvernightConfig } from '../config/schema.js';
 import { sessionFiles } from '../session/paths.js';
+import { appendEventFile } from '../session/store.js';
 import { writeTextAtomic } from '../util/atomic-write.js';
 import { sendNotifications, type NotifyLog } from './notify.js';
 import { finishPullRequest, type PullRequestResult } from './pull-request.js';
@@ -20,7 +20,9 @@ import { computeMorningReport, writeMorningReport } from './write.js';
 /** Appends events to the session's events.jsonl (the default NotifyLog). */
 function eventsLog(repoRoot: string, sessionId: string): NotifyLog {
   const file = sessionFiles(repoRoot, sessionId).events;
-  return (type, data) => appendFileSync(file, `${JSON.stringify({ ts: new Date().toISOString(), type, ...data })}\n`);
+  return (type, data) => {
+    appendEventFile(file, type, data);
+  };
 }
 
 /**
