@@ -6,22 +6,12 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
+import { isPidAlive } from '../../session/lock.js';
 import { sessionFiles } from '../../session/paths.js';
 import { loadSessionData, NO_SESSION_MESSAGE, resolveSessionId } from '../../report/session-data.js';
 import { buildStatus, renderStatus, type StatusView } from '../../report/status.js';
 import { computeMorningReport } from '../../report/write.js';
 import type { MorningReport } from '../../report/types.js';
-
-/** Whether a process with this pid exists (kill(pid, 0); EPERM means it exists but is not ours). */
-export function isPidAlive(pid: number | undefined): boolean {
-  if (!pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Reads the facts and builds the status view of a session, or undefined when there is none. */
 export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
@@ -43,7 +33,7 @@ export async function loadStatus(repoRoot: string, requested?: string): Promise<
   }
   return buildStatus(manifest, state, events, {
     now: Date.now(),
-    runnerAlive: isPidAlive(state.runnerPid),
+    runnerAlive: state.runnerPid !== undefined && isPidAlive(state.runnerPid),
     report,
     reportPath: existsSync(files.reportMd) ? files.reportMd : undefined,
   });
