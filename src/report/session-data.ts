@@ -4,17 +4,10 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OvernightError } from '../util/errors.js';
 import { sessionFiles } from '../session/paths.js';
 import { latestSessionId, resolveSessionId as resolveNamedSession } from '../session/find.js';
-import {
-  eventSchema,
-  manifestSchema,
-  sessionStateSchema,
-  type SessionEvent,
-  type SessionManifest,
-  type SessionState,
-} from '../session/state.js';
+import { eventSchema, type SessionEvent, type SessionManifest, type SessionState } from '../session/state.js';
+import { readManifest, readState } from '../session/store.js';
 
 /** The message of every command that needs a session when there is none. */
 export const NO_SESSION_MESSAGE =
@@ -25,8 +18,6 @@ export interface SessionData {
   manifest: SessionManifest;
   state: SessionState;
   events: SessionEvent[];
-  /** False when state.json did not exist yet and `state` was made from the manifest. */
-  hasState: boolean;
 }
 
 /**
@@ -56,79 +47,22 @@ export function parseEvents(text: string): SessionEvent[] {
   return out;
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new OvernightError('session.unreadable', `Cannot read the session's ${what}: ${(error as Error).message}`, {
-      file: path,
-      fix: 'Check that the session folder is intact; `overnight abandon` ends a broken session.',
-      cause: error,
-    });
-  }
-}
-
-/** A state for a session whose runner has not written state.json yet: every item pending. */
-export function initialState(manifest: SessionManifest): SessionState {
-  return {
-    version: 1,
-    sessionId: manifest.id,
-    phase: 'launched',
-    items: Object.fromEntries(manifest.items.map((i) => [i.slug, { slug: i.slug, status: 'pending' as const, attempts: [], commits: [] }])),
-    updatedAt: manifest.created,
-  };
-}
-
 /**
- * Reads session.json, state.json (when present) and events.jsonl of one session, validated.
- * Throws OvernightError `session.invalid` naming the file and the field when one does not match
- * its schema.
+ * Reads session.json and state.json of one session (validated, with session/store's readers) and
+ * its events.jsonl (parseEvents; no events yet is an empty list).
+ * Throws OvernightError `session.missing-file`, `session.corrupt` or `session.invalid` (naming the
+ * file and the field) when the manifest or the state cannot be read or does not match its schema.
  */
 export async function loadSessionData(repoRoot: string, sessionId: string): Promise<SessionData> {
-  const files = sessionFiles(repoRoot, sessionId);
-  const m = manifestSchema.safeParse(await readJson(files.manifest, 'manifest'));
-  if (!m.success) {
-    const issue = m.error.issues[0];
-    throw new OvernightError('session.invalid', `session.json does not match its schema: ${issue?.message}`, {
-      file: files.manifest,
-      field: issue?.path.join('.'),
-      fix: 'The manifest is written once at launch; `overnight abandon` ends a broken session.',
-    });
-  }
-  let state: SessionState;
-  let hasState = true;
-  let stateText: string | undefined;
-  try {
-    stateText = await readFile(files.state, 'utf8');
-  } catch {
-    hasState = false;
-  }
-  if (stateText === undefined) state = initialState(m.data);
-  else {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(stateText);
-    } catch (error) {
-      throw new OvernightError('session.invalid', `state.json is not JSON: ${(error as Error).message}`, { file: files.state, cause: error });
-    }
-    const s = sessionStateSchema.safeParse(raw);
-    if (!s.success) {
-      const issue = s.error.issues[0];
-      throw new OvernightError('session.invalid', `state.json does not match its schema: ${issue?.message}`, {
-        file: files.state,
-        field: issue?.path.join('.'),
-        fix: 'state.json is written only by the runner; `overnight resume` rewrites it.',
-      });
-    }
-    state = s.data;
-  }
+  const manifest = readManifest(repoRoot, sessionId);
+  const state = readState(repoRoot, sessionId);
   let events: SessionEvent[] = [];
   try {
-    events = parseEvents(await readFile(files.events, 'utf8'));
+    events = parseEvents(await readFile(sessionFiles(repoRoot, sessionId).events, 'utf8'));
   } catch {
     /* no events yet */
   }
-  return { sessionId, manifest: m.data, state, events, hasState };
+  return { sessionId, manifest, state, events };
 }
 
 /** Text of a file, or '' when it does not exist. */
