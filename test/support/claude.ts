@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { parseStreamLine } from '../../src/agent/stream.js';
+import { standinEnv } from '../../src/demo/env.js';
 import { GIT_ENV } from './repo.js';
 
 /** The project root (where package.json and node_modules are). */
@@ -15,17 +17,6 @@ export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.u
 /** Absolute path of the real claude binary from the @anthropic-ai/claude-code dev dependency. */
 export function claudeBin(): string {
   return realpathSync(join(PROJECT_ROOT, 'node_modules/.bin/claude'));
-}
-
-/** Inherited variables a claude child must not see: they change its behaviour (nested-session markers, auth, config dir, models). */
-function isInterfering(name: string): boolean {
-  if (name === 'CLAUDECODE') return true;
-  if (name.startsWith('CLAUDE_')) return true; // CLAUDE_CODE_*, CLAUDE_CONFIG_DIR, CLAUDE_PLUGIN_ROOT, CLAUDE_PROJECT_DIR...
-  if (name.startsWith('ANTHROPIC_')) return true; // real keys, base URLs, model overrides
-  if (name === 'OVERNIGHT_SESSION_ID' || name.startsWith('OVERNIGHT_')) return true;
-  if (name.startsWith('GIT_')) return true; // replaced by GIT_ENV
-  if (name === 'AWS_BEARER_TOKEN_BEDROCK') return true;
-  return false;
 }
 
 /** Private HOMEs made by this test process; removed when it exits. */
@@ -43,37 +34,22 @@ export function makeClaudeHome(): string {
 }
 
 /**
- * The full environment for a claude child process: the parent's environment minus anything
- * Claude-, Anthropic- or git-identity-related, plus a private HOME (fresh temp folder unless
- * `home` is given) with CLAUDE_CONFIG_DIR=<home>/.claude, ANTHROPIC_BASE_URL=<modelUrl>,
- * ANTHROPIC_API_KEY=test, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 and the fixed git identity.
+ * The full environment for a claude child process: the product's stand-in environment
+ * (src/demo/env.ts standinEnv: the parent's environment minus anything Claude-, Anthropic-,
+ * overnight- or git-related, a private HOME with CLAUDE_CONFIG_DIR=<home>/.claude,
+ * ANTHROPIC_BASE_URL=<modelUrl>, a dummy ANTHROPIC_API_KEY, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1)
+ * with the tests' fixed git identity (GIT_ENV) instead of the demo's. `home` defaults to a fresh
+ * temp folder (makeClaudeHome, removed at process exit).
  */
 export function claudeEnv(opts: { modelUrl: string; home?: string }): Record<string, string> {
-  const home = opts.home ?? makeClaudeHome();
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !isInterfering(k)) env[k] = v;
-  }
-  return {
-    ...env,
-    ...GIT_ENV,
-    HOME: home,
-    CLAUDE_CONFIG_DIR: join(home, '.claude'),
-    XDG_CONFIG_HOME: join(home, '.config'),
-    ANTHROPIC_BASE_URL: opts.modelUrl,
-    ANTHROPIC_API_KEY: 'test',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1',
-  };
+  return { ...standinEnv(opts.modelUrl, opts.home ?? makeClaudeHome()), ...GIT_ENV };
 }
 
 export interface ClaudeRun {
   exitCode: number;
   stdout: string;
   stderr: string;
-  /** Every stream-json line of stdout that parsed as JSON. */
+  /** Every stream-json line of stdout (parseStreamJson). */
   lines: any[];
   /** The last `{"type":"result"}` line, when the CLI printed one. */
   result?: any;
@@ -81,19 +57,9 @@ export interface ClaudeRun {
   durationMs: number;
 }
 
-/** Parses stream-json output: one JSON object a line; other lines are skipped. */
+/** Parses stream-json output: every line that is a JSON object with a `type` (src/agent/stream.ts parseStreamLine); other lines are skipped. */
 export function parseStreamJson(stdout: string): any[] {
-  const lines: any[] = [];
-  for (const line of stdout.split('\n')) {
-    const t = line.trim();
-    if (!t.startsWith('{')) continue;
-    try {
-      lines.push(JSON.parse(t));
-    } catch {
-      /* not a JSON line */
-    }
-  }
-  return lines;
+  return stdout.split('\n').flatMap((line) => parseStreamLine(line) ?? []);
 }
 
 /**
