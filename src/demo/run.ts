@@ -6,8 +6,9 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, readFileSync, realpathSync, createWriteStream } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { isExecutable, whichBinary } from '../doctor/find-binary.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { OvernightError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
@@ -41,14 +42,14 @@ export interface DemoResult {
   usedStandin: boolean;
 }
 
-/** The Claude Code CLI to run: the plugin's own node_modules/.bin/claude, else `claude` on PATH. */
+/**
+ * The Claude Code CLI to run: the plugin's own node_modules/.bin/claude (resolved through its
+ * symlink), else `claude` on PATH (whichBinary). Undefined when neither is an executable file.
+ */
 export function findClaude(root: string): string | undefined {
   const local = join(root, 'node_modules/.bin/claude');
-  if (existsSync(local)) return realpathSync(local);
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, 'claude'))) return join(dir, 'claude');
-  }
-  return undefined;
+  if (isExecutable(local)) return realpathSync(local);
+  return whichBinary('claude');
 }
 
 /** Whether the environment has credentials for the real model (an API key, a token, or a Claude Code login). */
