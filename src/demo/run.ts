@@ -14,7 +14,7 @@ import { OvernightError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
 import { sessionFiles } from '../session/paths.js';
 import { startStandinModel, type StandinModel } from '../standin/server.js';
-import { parseEvents } from '../report/session-data.js';
+import { parseEvents, readSavedReport } from '../report/session-data.js';
 import { writeMorningReport } from '../report/write.js';
 import { headline, summaryLines } from '../report/render.js';
 import type { MorningReport } from '../report/types.js';
@@ -151,9 +151,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       throw new OvernightError('demo.night-failed', `The runner exited with code ${done.exitCode}.\n${tail}`, { file: runnerLog, fix: 'Read the runner log above; `overnight status` in the sample repository shows where it stopped.' });
     }
 
-    let report: MorningReport;
-    if (existsSync(files.reportJson)) report = JSON.parse(readFileSync(files.reportJson, 'utf8')) as MorningReport;
-    else report = (await writeMorningReport(repoRoot, sessionId)).report;
+    const report = (await readSavedReport(repoRoot, sessionId)) ?? (await writeMorningReport(repoRoot, sessionId)).report;
     const durationMs = Date.now() - started;
     print('');
     print(`The night is over in ${formatDuration(durationMs)}: ${headline(report)}.`);

@@ -13,7 +13,7 @@ import { writeTextAtomic } from '../util/atomic-write.js';
 import { sendNotifications, type NotifyLog } from './notify.js';
 import { finishPullRequest, type PullRequestResult } from './pull-request.js';
 import { renderReportMarkdown } from './render.js';
-import { loadSessionData, readTextOrEmpty } from './session-data.js';
+import { loadSessionData, readSavedReport } from './session-data.js';
 import type { MorningReport } from './types.js';
 import { computeMorningReport, writeMorningReport } from './write.js';
 
@@ -41,13 +41,7 @@ export async function finishSessionPullRequest(
 ): Promise<PullRequestResult & { report: MorningReport }> {
   const files = sessionFiles(repoRoot, sessionId);
   const { manifest } = await loadSessionData(repoRoot, sessionId);
-  let report: MorningReport;
-  try {
-    report = JSON.parse(await readTextOrEmpty(files.reportJson)) as MorningReport;
-    if (report.sessionId !== sessionId || !report.summary) throw new Error('stale');
-  } catch {
-    report = await computeMorningReport(repoRoot, sessionId);
-  }
+  const report = (await readSavedReport(repoRoot, sessionId)) ?? (await computeMorningReport(repoRoot, sessionId));
   const pr = await finishPullRequest(repoRoot, manifest, report, config, { markdown: renderReportMarkdown(report) });
   await log('pull-request', { url: pr.url, note: pr.note, commands: pr.commands });
   report.pullRequest = { url: pr.url, commands: pr.commands, note: pr.note };

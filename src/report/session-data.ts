@@ -8,6 +8,7 @@ import { sessionFiles } from '../session/paths.js';
 import { latestSessionId, resolveSessionId as resolveNamedSession } from '../session/find.js';
 import { eventSchema, type SessionEvent, type SessionManifest, type SessionState } from '../session/state.js';
 import { readManifest, readState } from '../session/store.js';
+import type { MorningReport } from './types.js';
 
 /** The message of every command that needs a session when there is none. */
 export const NO_SESSION_MESSAGE =
@@ -63,6 +64,19 @@ export async function loadSessionData(repoRoot: string, sessionId: string): Prom
     /* no events yet */
   }
   return { sessionId, manifest, state, events };
+}
+
+/**
+ * The morning report saved in the session's report.json, or undefined when there is none, it is
+ * not JSON, or it is not a whole report of this session (another `sessionId`, no `summary`).
+ */
+export async function readSavedReport(repoRoot: string, sessionId: string): Promise<MorningReport | undefined> {
+  try {
+    const report = JSON.parse(await readTextOrEmpty(sessionFiles(repoRoot, sessionId).reportJson)) as MorningReport;
+    return report?.sessionId === sessionId && report.summary ? report : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Text of a file, or '' when it does not exist. */

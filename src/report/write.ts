@@ -14,7 +14,7 @@ import { buildReport, tailLines } from './build.js';
 import { readDeferredQuestions } from './deferred.js';
 import { collectGitFacts } from './git-facts.js';
 import { renderReportMarkdown } from './render.js';
-import { listFeatureFiles, loadSessionData, readTextOrEmpty } from './session-data.js';
+import { listFeatureFiles, loadSessionData, readSavedReport, readTextOrEmpty } from './session-data.js';
 import type { ItemArtifacts, MorningReport } from './types.js';
 
 /** The number N of a `verify-N.log` path, or -1. */
@@ -50,7 +50,7 @@ export async function computeMorningReport(repoRoot: string, sessionId: string, 
   const report = buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts });
   // The pull request is recorded in state.json by the runner; until it is, keep the one an earlier
   // report.json holds (finishNight writes it there first).
-  if (!report.pullRequest) report.pullRequest = await previousPullRequest(files.reportJson);
+  if (!report.pullRequest) report.pullRequest = await previousPullRequest(repoRoot, sessionId);
   if (!report.pullRequest) {
     let config: Pick<OvernightConfig, 'pull_request'>;
     try {
@@ -63,14 +63,10 @@ export async function computeMorningReport(repoRoot: string, sessionId: string, 
   return report;
 }
 
-async function previousPullRequest(path: string): Promise<MorningReport['pullRequest']> {
-  try {
-    const previous = JSON.parse(await readTextOrEmpty(path)) as Partial<MorningReport>;
-    const pr = previous.pullRequest;
-    return pr && Array.isArray(pr.commands) && !pr.pending ? pr : undefined;
-  } catch {
-    return undefined;
-  }
+/** The pull request a saved report.json holds (an opened or recorded one, not a pending one). */
+async function previousPullRequest(repoRoot: string, sessionId: string): Promise<MorningReport['pullRequest']> {
+  const pr = (await readSavedReport(repoRoot, sessionId))?.pullRequest;
+  return pr && Array.isArray(pr.commands) && !pr.pending ? pr : undefined;
 }
 
 /**

@@ -3,15 +3,14 @@
  * after the night the morning report's summary. Read-only.
  */
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { isPidAlive } from '../../session/lock.js';
 import { sessionFiles } from '../../session/paths.js';
-import { loadSessionData, NO_SESSION_MESSAGE, resolveSessionId } from '../../report/session-data.js';
+import { loadSessionData, NO_SESSION_MESSAGE, readSavedReport, resolveSessionId } from '../../report/session-data.js';
 import { buildStatus, renderStatus, type StatusView } from '../../report/status.js';
 import { computeMorningReport } from '../../report/write.js';
-import type { MorningReport } from '../../report/types.js';
 
 /** Reads the facts and builds the status view of a session, or undefined when there is none. */
 export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
@@ -20,17 +19,7 @@ export async function loadStatus(repoRoot: string, requested?: string): Promise<
   const { manifest, state, events } = await loadSessionData(repoRoot, id);
   const files = sessionFiles(repoRoot, id);
   const over = state.phase === 'complete' || state.phase === 'abandoned' || state.phase === 'stopped';
-  let report: MorningReport | undefined;
-  if (over) {
-    if (existsSync(files.reportJson)) {
-      try {
-        report = JSON.parse(readFileSync(files.reportJson, 'utf8')) as MorningReport;
-      } catch {
-        report = undefined;
-      }
-    }
-    report ??= await computeMorningReport(repoRoot, id);
-  }
+  const report = over ? ((await readSavedReport(repoRoot, id)) ?? (await computeMorningReport(repoRoot, id))) : undefined;
   return buildStatus(manifest, state, events, {
     now: Date.now(),
     runnerAlive: state.runnerPid !== undefined && isPidAlive(state.runnerPid),
