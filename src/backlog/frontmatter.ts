@@ -41,9 +41,6 @@ export const frontmatterSchema = z.strictObject({
 
 export type Frontmatter = z.output<typeof frontmatterSchema>;
 
-/** The frontmatter keys, in the order the docs list them. */
-export const FRONTMATTER_KEYS = Object.keys(frontmatterSchema.shape);
-
 const HINTS: Record<string, string> = {
   title: "Add a line 'title: <what this item does>' to the frontmatter.",
   blocked_by: "Use an id or slug, or a list of them, e.g. 'blocked_by: [7, csv-parser]'.",
