@@ -204,6 +204,7 @@ export function trackTree(tree: ProcessTree): void {
   }
 }
 
+/** Stops tracking `tree` (its attempt is over): the exit hook of trackTree no longer kills it. */
 export function untrackTree(tree: ProcessTree): void {
   liveTrees.delete(tree);
 }

@@ -47,6 +47,7 @@ export interface StreamState {
   lastTextMessageId?: string;
 }
 
+/** The state before the first line of an attempt: no turns, no cost (USD 0), no text, no result. */
 export function newStreamState(): StreamState {
   return { turns: 0, costUsd: 0, lastText: '', toolCalls: 0, apiRetries: 0, lines: 0, badLines: 0, messageIds: new Set() };
 }

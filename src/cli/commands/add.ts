@@ -9,6 +9,7 @@ import { splitIds } from '../../plan/selection.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
 
+/** Registers `overnight add` on the commander program. */
 export function register(program: Command): void {
   program
     .command('add')

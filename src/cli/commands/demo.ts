@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
 import { runDemo } from '../../demo/run.js';
 
+/** Registers `overnight demo` on the commander program. */
 export function register(program: Command): void {
   program
     .command('demo')

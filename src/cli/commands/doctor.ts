@@ -24,6 +24,7 @@ export function renderChecks(checks: readonly CheckResult[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Registers `overnight doctor` on the commander program. */
 export function register(program: Command): void {
   program
     .command('doctor')

@@ -170,6 +170,7 @@ export function callFromFlags(words: string[], flags: GateFlags, cwd: string): T
   return { toolName: tool, toolInput: { [field!]: path }, cwd };
 }
 
+/** Registers `overnight gate` on the commander program. */
 export function register(program: Command): void {
   // `overnight gate git push --force`: options after the first word belong to the command being
   // checked, not to overnight (commander passThroughOptions needs positional options on the parent;

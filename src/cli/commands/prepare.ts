@@ -28,6 +28,7 @@ export function parseConcurrencyOption(value: string | undefined): number | unde
   return checkConcurrency(Number(value));
 }
 
+/** Registers `overnight prepare` on the commander program. */
 export function register(program: Command): void {
   program
     .command('prepare')

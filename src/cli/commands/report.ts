@@ -9,6 +9,7 @@ import { NO_SESSION_MESSAGE, resolveSessionId } from '../../report/session-data.
 import { renderReportMarkdown } from '../../report/render.js';
 import { writeMorningReport } from '../../report/write.js';
 
+/** Registers `overnight report` on the commander program. */
 export function register(program: Command): void {
   program
     .command('report')

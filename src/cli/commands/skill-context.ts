@@ -249,6 +249,7 @@ export async function buildSkillContext(args: readonly string[], cwd: string = p
   }
 }
 
+/** Registers `overnight skill-context` on the commander program. */
 export function register(program: Command): void {
   program
     .command('skill-context')

@@ -37,6 +37,7 @@ function show(view: StatusView | undefined, format: OutputFormat, clear: boolean
   process.stdout.write(view ? renderStatus(view, Date.now()) : `${NO_SESSION_MESSAGE}\n`);
 }
 
+/** Registers `overnight status` on the commander program. */
 export function register(program: Command): void {
   program
     .command('status')
