@@ -11,8 +11,8 @@ import type { MorningReport } from './types.js';
 
 /** Item statuses after which nothing more happens to the item tonight. */
 export const SETTLED: readonly ItemRunStatus[] = ['merged', 'failed', 'blocked', 'deferred'];
-/** Session phases in which the runner is (or should be) working. */
-export const ACTIVE_PHASES: readonly SessionPhase[] = ['launched', 'running', 'paused'];
+/** Session phases in which the night is not over: the runner is working, waiting or should be started. */
+export const ACTIVE_PHASES: readonly SessionPhase[] = ['launched', 'scheduled', 'running', 'paused'];
 
 export interface StatusItem {
   id: number;
@@ -123,7 +123,7 @@ export function buildStatus(
     };
   });
   const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
-  const active = ACTIVE_PHASES.includes(state.phase) || state.phase === 'scheduled';
+  const active = ACTIVE_PHASES.includes(state.phase);
   const startedMs = t(state.startedAt);
   const endMs = t(state.endedAt) ?? facts.now;
   let notice: string | undefined;
