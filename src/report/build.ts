@@ -3,6 +3,7 @@
  * caller reads session.json, state.json, events.jsonl, audit.jsonl, deferred/ and git.
  */
 import type { ItemState, SessionEvent, SessionManifest, SessionState, ManifestItem } from '../session/state.js';
+import { isoMs, sumAttempts } from './attempts.js';
 import { nextStepsFor } from './next-steps.js';
 import type {
   AuditSummary,
@@ -47,29 +48,9 @@ export function evidenceExcerpt(text: string): string {
   return tailLines(out, EVIDENCE_LINES, EVIDENCE_CHARS);
 }
 
-function ms(iso: string | undefined): number | undefined {
-  if (!iso) return undefined;
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? undefined : t;
-}
-
 /** A state for an item the runner never touched (state.json missing it). */
 function pendingState(slug: string): ItemState {
   return { slug, status: 'pending', attempts: [], commits: [] };
-}
-
-function sumAttempts(st: ItemState): { turns: number; costUsd: number; agentMs: number } {
-  let turns = 0;
-  let costUsd = 0;
-  let agentMs = 0;
-  for (const a of st.attempts) {
-    turns += a.turns ?? 0;
-    costUsd += a.costUsd ?? 0;
-    const s = ms(a.startedAt);
-    const e = ms(a.endedAt);
-    if (s !== undefined && e !== undefined && e >= s) agentMs += e - s;
-  }
-  return { turns, costUsd, agentMs };
 }
 
 /** The success condition of an item: its own `verify`, else the project checks. */
@@ -127,7 +108,7 @@ export function buildReport(
   for (const item of manifest.items) {
     const st = stateOf(item.slug);
     const ref = { id: item.id, slug: item.slug, title: item.title, file: item.file };
-    const sums = sumAttempts(st);
+    const sums = sumAttempts(st.attempts);
     turns += sums.turns;
     costUsd += sums.costUsd;
     attempts += st.attempts.length;
@@ -202,8 +183,8 @@ export function buildReport(
     }
   }
 
-  const startedMs = ms(state.startedAt) ?? ms(events[0]?.ts) ?? ms(manifest.created) ?? now.getTime();
-  const endedMs = ms(state.endedAt) ?? now.getTime();
+  const startedMs = isoMs(state.startedAt) ?? isoMs(events[0]?.ts) ?? isoMs(manifest.created) ?? now.getTime();
+  const endedMs = isoMs(state.endedAt) ?? now.getTime();
   const deferredCount = notRun.filter((n) => n.status === 'deferred').length;
 
   return {

@@ -6,6 +6,7 @@
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import type { ItemRunStatus, SessionEvent, SessionManifest, SessionPhase, SessionState } from '../session/state.js';
+import { isoMs, sumAttempts } from './attempts.js';
 import { formatUsd, headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
 
@@ -56,12 +57,6 @@ export interface StatusView {
   report?: { headline: string; summary: MorningReport['summary']; lines: string[]; mdPath?: string; pullRequest?: MorningReport['pullRequest'] };
 }
 
-function t(iso: string | undefined): number | undefined {
-  if (!iso) return undefined;
-  const v = Date.parse(iso);
-  return Number.isNaN(v) ? undefined : v;
-}
-
 /** The latest event about an item, described in a few words (fallback for the activity column). */
 function lastEventActivity(events: SessionEvent[], slug: string): { text: string; ts: string } | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
@@ -98,15 +93,14 @@ export function buildStatus(
   const items: StatusItem[] = manifest.items.map((m) => {
     const st = state.items[m.slug];
     const attempts = st?.attempts ?? [];
-    const started = t(st?.startedAt) ?? t(attempts[0]?.startedAt);
-    const ended = t(st?.endedAt);
+    const started = isoMs(st?.startedAt) ?? isoMs(attempts[0]?.startedAt);
+    const ended = isoMs(st?.endedAt);
     const settled = st ? SETTLED.includes(st.status) : false;
     const fallback = st?.activity ? undefined : lastEventActivity(events, m.slug);
     // A running attempt's turns and cost are written to state.json when it ends; until then the
     // latest agent_activity event of that attempt carries them.
     const live = attempts.length > 0 && !attempts[attempts.length - 1]!.endedAt ? liveUsage(events, m.slug, attempts.length) : undefined;
-    const doneTurns = attempts.reduce((n, a) => n + (a.turns ?? 0), 0);
-    const doneCost = attempts.reduce((n, a) => n + (a.costUsd ?? 0), 0);
+    const done = sumAttempts(attempts);
     return {
       id: m.id,
       slug: m.slug,
@@ -114,8 +108,8 @@ export function buildStatus(
       status: st?.status ?? 'pending',
       attempt: attempts.length,
       elapsedMs: started === undefined ? undefined : Math.max(0, (settled && ended !== undefined ? ended : facts.now) - started),
-      turns: doneTurns + (live?.turns ?? 0),
-      costUsd: doneCost + (live?.costUsd ?? 0),
+      turns: done.turns + (live?.turns ?? 0),
+      costUsd: done.costUsd + (live?.costUsd ?? 0),
       activity: st?.activity ?? fallback?.text,
       activityAt: st?.activityAt ?? fallback?.ts,
       reason: st?.reason,
@@ -124,8 +118,8 @@ export function buildStatus(
   });
   const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
   const active = ACTIVE_PHASES.includes(state.phase);
-  const startedMs = t(state.startedAt);
-  const endMs = t(state.endedAt) ?? facts.now;
+  const startedMs = isoMs(state.startedAt);
+  const endMs = isoMs(state.endedAt) ?? facts.now;
   let notice: string | undefined;
   if ((state.phase === 'running' || state.phase === 'paused') && !facts.runnerAlive) {
     notice = 'The runner is not running: `overnight resume`.';
@@ -174,7 +168,7 @@ function pad(text: string, width: number): string {
 
 /** How long ago an ISO time was, e.g. `12s ago`. */
 function ago(iso: string | undefined, now: number): string {
-  const v = t(iso);
+  const v = isoMs(iso);
   return v === undefined ? '' : ` (${formatDuration(now - v)} ago)`;
 }
 
