@@ -136,6 +136,18 @@ export function listsVisibleFiles(p: Invocation): boolean {
     case 'fd':
     case 'fdfind':
       return !vals.some((v) => /^--(hidden|no-ignore|unrestricted)|^-[^-]*[uH]/.test(v));
+    case 'grep':
+    case 'egrep':
+    case 'fgrep': {
+      // `grep -rl pat src lib`: names files below the given folders. Recursive grep also walks hidden
+      // folders, so the folders must be named, and not `.` or hidden ones (`.git` could be listed).
+      const listing = vals.some((v) => /^-[^-]*[lL]/.test(v) || v === '--files-with-matches' || v === '--files-without-match');
+      const recursive = vals.some((v) => /^-[^-]*[rR]/.test(v) || v === '--recursive' || v === '--dereference-recursive');
+      if (!listing || !recursive) return false;
+      const patternGiven = vals.some((v) => /^(-e|-f|--regexp|--file)(=|$)/.test(v));
+      const ops = vals.filter((v, i) => !v.startsWith('-') && !/^(-e|-f|--regexp|--file|--include|--exclude|--exclude-dir|-m|-A|-B|-C)$/.test(vals[i - 1] ?? '')).slice(patternGiven ? 0 : 1);
+      return ops.length > 0 && ops.every((v) => v !== '' && !/^\.\/?$/.test(v) && !/(^|\/)\./.test(v));
+    }
     default:
       return false;
   }
@@ -219,4 +231,21 @@ export function callsItselfInBackground(body: Command, name: string): boolean {
     }
   };
   return visitCmd(body);
+}
+
+/**
+ * `GIT_DIR=x GIT_WORK_TREE=y git ...` acts like `git --git-dir=x --work-tree=y ...` (git(1),
+ * ENVIRONMENT VARIABLES): the pairs become those options so the rules see the other checkout.
+ * Argv unchanged when it is not git or no such variable is set.
+ */
+export function withGitEnv(argv: Arg[], pairs: Array<[string, string | null]>): Arg[] {
+  const a0 = argv[0]?.value;
+  if (a0 == null || !/(^|\/)git$/.test(a0)) return argv;
+  const opts: Arg[] = [];
+  for (const [n, v] of pairs) {
+    const opt = n === 'GIT_DIR' ? '--git-dir' : n === 'GIT_WORK_TREE' ? '--work-tree' : undefined;
+    if (!opt) continue;
+    opts.push(v === null ? { value: null, text: `${opt}=$${n}`, quoted: false, glob: false, unknownVars: [n], vars: [n], cmdsubs: [] } : lit(`${opt}=${v}`));
+  }
+  return opts.length === 0 ? argv : [argv[0]!, ...opts, ...argv.slice(1)];
 }

@@ -13,7 +13,7 @@ import type { PolicyContext } from './types.js';
 import { COMMAND_VARS, FETCHERS, SHELL_OPTIONS } from './commands.js';
 import { parseGitArgv, splitOptions } from './git-argv.js';
 import { argsText, lit, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
-import { callsItselfInBackground, clone, literalOutput, merge, type State } from './analyze-util.js';
+import { callsItselfInBackground, clone, literalOutput, merge, withGitEnv, type State } from './analyze-util.js';
 
 /** Where a walk is: the nesting labels so far and the depth. */
 export interface Frame {
@@ -40,6 +40,8 @@ function keepFiles(from: State, to: State): void {
 /** Keys in the variable map that hold other facts: written file contents and aliases. */
 export const FILE_KEY = '\u0000file:';
 export const ALIAS_KEY = '\u0000alias:';
+/** Git aliases written by `git config alias.x ...` earlier in the same command line. */
+export const GIT_ALIAS_KEY = '\u0000gitalias:';
 /** The content recorded for a file downloaded earlier in the same command. */
 export const NETWORK_CONTENT = '\u0000network';
 
@@ -306,7 +308,8 @@ export abstract class Walker {
     }
     this.commandVars(assigned, st, fr);
     const before = this.invocations.length;
-    this.dispatch(argv, st, fr, { redirects, stdin, wrappers: [] });
+    const exported: Array<[string, string | null]> = ['GIT_DIR', 'GIT_WORK_TREE'].filter((n) => st.env.has(n)).map((n) => [n, st.env.get(n)!]);
+    this.dispatch(withGitEnv(argv, [...exported, ...assigned]), st, fr, { redirects, stdin, wrappers: [] });
     this.recordWrites(cmd, redirects, this.invocations.slice(before), st);
     this.recordDownloads(this.invocations.slice(before), st);
     this.updateState(argv, st);
@@ -449,6 +452,13 @@ export abstract class Walker {
         return;
       case 'git': {
         const g = parseGitArgv(argv);
+        if (g.sub === 'config') {
+          // `git config [--local|--worktree] alias.pf 'push --force' && git pf`: the alias is known afterwards.
+          const after = g.args.filter((a) => !/^--(local|worktree|add|replace-all)$/.test(a.value ?? ''));
+          const key = after[0]?.value;
+          if (key != null && /^alias\./i.test(key) && after.length >= 2) st.env.set(GIT_ALIAS_KEY + key.slice(6).toLowerCase(), after[1]!.value);
+          return;
+        }
         if (g.sub !== 'checkout' && g.sub !== 'switch') return;
         const { opts, operands, afterDashDash } = splitOptions(g.args);
         const createIdx = g.args.findIndex((a) => a.value !== null && ['-b', '-B', '-c', '-C', '--orphan', '--create', '--force-create'].includes(a.value));

@@ -19,9 +19,9 @@ import { GIT_COMMAND_KEYS, SHELLS, interpreterOf } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
 import { argsText, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
-import { clone, findMatchValue, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
+import { clone, findMatchValue, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
 
-import { Walker, ALIAS_KEY, type DispatchExtra, type Frame } from './analyze-walk.js';
+import { Walker, ALIAS_KEY, GIT_ALIAS_KEY, type DispatchExtra, type Frame } from './analyze-walk.js';
 
 export type { Analysis, FindInfo, Finding, Invocation, Redir, StdinInfo } from './invocation.js';
 export { FIND_MATCH } from './invocation.js';
@@ -93,6 +93,7 @@ class Analyzer extends Walker {
         return;
       }
       case 'env': {
+        const envPairs: Array<[string, string | null]> = [];
         let i = 0;
         let cwd = x.cwd;
         while (i < rest.length) {
@@ -136,12 +137,13 @@ class Analyzer extends Walker {
           if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
             const eq = v.indexOf('=');
             this.commandVars([[v.slice(0, eq), v.slice(eq + 1)]], st, fr);
+            envPairs.push([v.slice(0, eq), v.slice(eq + 1)]);
             i++;
             continue;
           }
           break;
         }
-        const inner = rest.slice(i);
+        const inner = withGitEnv(rest.slice(i), envPairs);
         if (inner.length === 0) {
           this.emit(argv, st, fr, x);
           return;
@@ -173,6 +175,25 @@ class Analyzer extends Walker {
         return wrap(rest[0]?.value === '--' ? rest.slice(1) : rest);
       case 'setsid':
         return wrap(skipOptions(rest, '', []));
+      case 'systemd-run':
+        return wrap(skipOptions(rest, 'upEMH', ['--unit', '--property', '--description', '--slice', '--setenv', '--machine', '--host', '--uid', '--gid', '--nice', '--working-directory', '--on-active', '--on-boot', '--on-startup', '--on-unit-active', '--on-unit-inactive', '--on-calendar', '--timer-property', '--path-property', '--socket-property', '--service-type']));
+      case 'at':
+      case 'batch': {
+        // at/batch read the commands to schedule from standard input (or -f file): judged as a script.
+        this.emit(argv, st, fr, x);
+        const fi = rest.findIndex((a) => a.value === '-f');
+        if (fi >= 0) {
+          const file = rest[fi + 1];
+          const content = file?.value == null ? null : this.fileContent(resolvePath(file.value, x.cwd ?? st.cwd, this.ctx.home), st);
+          if (content === undefined) this.find('shell.eval-unknown', `\`${name} -f\` schedules a script the gate cannot see`, true);
+          else if (content === null) this.find('shell.eval-unknown', `\`${name} -f\` schedules a script only known when it runs`, true);
+          else this.runWrittenScript(content, file!.value!, st, fr);
+          return;
+        }
+        if (rest.some((a) => /^-[lrdc]$/.test(a.value ?? ''))) return;
+        if (!x.stdin) return this.find('shell.eval-unknown', `\`${name}\` schedules commands typed on its input`, true);
+        return this.stdinScript(x.stdin, st, fr, name);
+      }
       case 'coproc':
         // `coproc cmd args` runs cmd in the background (bash(1), Coprocesses).
         return wrap(rest);
@@ -330,7 +351,9 @@ class Analyzer extends Walker {
           const code = k === 'credential.helper' ? (v.startsWith('!') ? v.slice(1) : '') : v;
           if (code) this.walkString(code, clone(st), fr, `git -c ${k}`);
         }
-        const alias = g.sub !== null ? g.config[`alias.${g.sub.toLowerCase()}`] : undefined;
+        const written = g.sub !== null && st.env.has(GIT_ALIAS_KEY + g.sub.toLowerCase()) ? st.env.get(GIT_ALIAS_KEY + g.sub.toLowerCase()) : undefined;
+        if (written === null) return this.find('shell.eval-unknown', `git alias \`${g.sub}\` was set earlier in this command to a value only known when it runs`, true);
+        const alias = g.sub !== null ? g.config[`alias.${g.sub.toLowerCase()}`] ?? written : undefined;
         if (alias !== undefined) {
           const f = this.deeper(fr, `git alias ${g.sub}`);
           if (!f) return;
@@ -401,6 +424,10 @@ class Analyzer extends Walker {
     }
     const scan = scanAwk(prog.value);
     for (const sh of scan.shellStrings) this.walkString(sh, clone(st), fr, `${name} system()`);
+    for (const v of scan.printedSecretVars) this.emit([lit('printenv'), lit(v)], st, fr, { redirects: [], wrappers: [] });
+    if (scan.printsEnvironment) this.emit([lit('printenv')], st, fr, { redirects: [], wrappers: [] });
+    if (scan.computedOutsideWrite) this.find('fs.write-outside-worktree', `\`${name}\` code writes a path built from the home folder or the environment`);
+    if (scan.runsFetchedCode) this.find('net.pipe-to-shell', `\`${name}\` code fetches from the network and evaluates what it got`);
     if (scan.unknownShell) this.find('interp.unknown-code', `\`${name}\` calls the shell with a command that is only known when it runs`, true);
   }
 
@@ -504,6 +531,8 @@ class Analyzer extends Walker {
       return this.unknownCode([s], `${name} -c`, st, fr);
     }
     const script = operands[0];
+    // `bash /dev/stdin args`: the script is standard input.
+    if (script && !fromStdin && script.value !== null && /^\/dev\/stdin$|^\/dev\/fd\/0$|^\/proc\/self\/fd\/0$/.test(script.value)) return this.stdinScript(x.stdin, st, fr, name);
     if (script && !fromStdin) {
       if (script.procsub && this.fetches(script.procsub)) {
         this.find('net.pipe-to-shell', `\`${name}\` runs a script fetched from the network (process substitution)`);
@@ -557,6 +586,8 @@ class Analyzer extends Walker {
     // Printing secret variables or the whole environment from code is judged like `printenv`.
     for (const v of scan.printedSecretVars) this.emit([lit('printenv'), lit(v)], st, f, { redirects: [], wrappers: [] });
     if (scan.printsEnvironment) this.emit([lit('printenv')], st, f, { redirects: [], wrappers: [] });
+    if (scan.computedOutsideWrite) this.find('fs.write-outside-worktree', `\`${name}\` code writes a path built from the home folder or the environment`);
+    if (scan.runsFetchedCode) this.find('net.pipe-to-shell', `\`${name}\` code fetches from the network and evaluates what it got`);
     if (scan.unknownShell) this.find('interp.unknown-code', `\`${name}\` code calls the shell with a command that is only known when it runs`, true);
     if (scan.unknownDelete) this.find('fs.rm-unknown-target', `\`${name}\` code deletes a path that is only known when it runs`);
   }
@@ -582,6 +613,8 @@ class Analyzer extends Walker {
     }
     const template = args.slice(i);
     const cmd = template.length > 0 ? template : [lit('echo')];
+    // xargs itself reads and writes the redirections (`xargs < /proc/self/environ`, `xargs echo > /etc/x`).
+    this.emit([argv[0]!, ...args.slice(0, i)], st, fr, { ...x, stdin: undefined });
     const f = this.deeper(fr, 'xargs');
     if (!f) return;
     const items = stdinItems(x.stdin, this.ctx);

@@ -128,6 +128,10 @@ export interface CodeScan {
   printedSecretVars: string[];
   /** The code prints the whole environment (`print(os.environ)`, `console.log(process.env)`). */
   printsEnvironment: boolean;
+  /** A write whose path is computed from the home folder or the environment (`writeFileSync(os.homedir() + '/.bashrc')`). */
+  computedOutsideWrite: boolean;
+  /** The code fetches from the network and evaluates code (`exec(urlopen(u).read())`, `fetch(u).then(r => r.text()).then(eval)`). */
+  runsFetchedCode: boolean;
 }
 
 const SHELL_CALLS: Record<Family, RegExp> = {
@@ -140,7 +144,7 @@ const SHELL_CALLS: Record<Family, RegExp> = {
   bun: /\b(?:execSync|execFileSync|spawnSync|spawn|exec)\s*\(|\bBun\.spawn(?:Sync)?\s*\(/g,
 };
 const DELETE_CALLS: Record<Family, RegExp> = {
-  python: /\b(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmtree|send2trash)\s*\(/g,
+  python: /\b(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmtree|send2trash|shutil\.move|os\.rename|os\.replace)\s*\(/g,
   node: /\b(?:rmSync|rmdirSync|unlinkSync|rimraf(?:Sync)?|removeSync|emptyDirSync|fs\.(?:promises\.)?(?:rm|rmdir|unlink))\s*\(/g,
   perl: /\b(?:unlink|rmdir|rmtree|remove_tree)\s*\(?/g,
   ruby: /\b(?:FileUtils\.(?:rm_rf|rm_r|rm_f|rm|remove_dir|remove_entry(?:_secure)?|rmtree)|File\.(?:delete|unlink)|Dir\.(?:delete|rmdir|unlink))\s*\(?/g,
@@ -162,7 +166,7 @@ const WRITE_CALLS: Record<Family, RegExp> = {
 /** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
 export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan {
   const code = normalizeNames(fam, rawCode);
-  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false };
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false, runsFetchedCode: false, computedOutsideWrite: false };
   const nodeLike = fam === 'node' || fam === 'bun';
   const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
   for (const m of code.matchAll(SHELL_CALLS[fam])) {
@@ -197,7 +201,12 @@ export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan
   for (const m of code.matchAll(/Path\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*(?:unlink|rmdir)\s*\(/g)) out.deletePaths.push(m[2]!);
   for (const m of code.matchAll(WRITE_CALLS[fam])) {
     const lit = readLiteral(code, m.index! + m[0].length);
-    if (lit.kind !== 'string') continue;
+    if (lit.kind !== 'string') {
+      // A computed path: judged only when it is built from the home folder or the environment.
+      const expr = code.slice(m.index! + m[0].length, m.index! + m[0].length + 120).split(/[;\n]/)[0] ?? '';
+      if (/homedir|expanduser|\bHOME\b|environ|process\.env|Dir\.home|getenv|\$ENV/.test(expr)) out.computedOutsideWrite = true;
+      continue;
+    }
     if (fam === 'python' && /\bopen\s*\($/.test(m[0]) && !/^\s*,\s*(?:mode\s*=\s*)?[rbuf]*['"][^'"]*[wax+]/.test(code.slice(lit.end))) continue;
     if (fam === 'ruby' && /File\.open/.test(m[0]) && !/^\s*,\s*['"][^'"]*[wa+]/.test(code.slice(lit.end))) continue;
     if (fam === 'php' && /fopen/.test(m[0]) && !/^\s*,\s*['"][^'"]*[waxc+]/.test(code.slice(lit.end))) continue;
@@ -211,8 +220,31 @@ export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan
   for (const m of code.matchAll(/Path\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*(?:write_text|write_bytes|touch|mkdir)\s*\(/g)) out.writePaths.push(m[2]!);
   for (const m of code.matchAll(/(['"`])([^'"`\s]{1,200})\1/g)) if (isSecretPath(m[2]!)) out.secretPaths.push(m[2]!);
   scanEnvPrints(fam, code, out, prints);
+  out.runsFetchedCode = FETCHES_CODE[fam].test(code) && EVALS_CODE[fam].test(code);
   return out;
 }
+
+/** Network reads, per language. */
+const FETCHES_CODE: Record<Family, RegExp> = {
+  python: /\burlopen\s*\(|\burllib\b|\brequests\.(get|post|request)\s*\(|\bhttpx\.|\bhttp\.client\b|\burlretrieve\s*\(/,
+  node: /\bfetch\s*\(|\bhttps?\.(get|request)\s*\(|\baxios\b|\bgot\s*\(|\brequire\s*\(\s*['"`](?:node:)?https?['"`]/,
+  perl: /\bLWP\b|\bHTTP::Tiny\b|\bget\s*\(\s*['"]https?:|\bqx|`\s*curl\b/,
+  ruby: /\bopen-uri\b|\bURI\.open\b|\bNet::HTTP\b|\bopen\s*\(\s*['"]https?:/,
+  php: /\bfile_get_contents\s*\(\s*['"]https?:|\bcurl_exec\s*\(|\bfopen\s*\(\s*['"]https?:/,
+  deno: /\bfetch\s*\(/,
+  bun: /\bfetch\s*\(/,
+};
+
+/** Evaluation of code held in a value, per language. */
+const EVALS_CODE: Record<Family, RegExp> = {
+  python: /\b(exec|eval|compile)\s*\(/,
+  node: /\beval\b|\bnew\s+Function\b|\bFunction\s*\(|\bvm\.(run\w*|Script|compileFunction)\b|\bimport\s*\(\s*['"`]data:/,
+  perl: /\beval\b/,
+  ruby: /\b(eval|instance_eval|class_eval|module_eval)\b/,
+  php: /\beval\s*\(|\bcreate_function\s*\(/,
+  deno: /\beval\b|\bnew\s+Function\b|\bimport\s*\(\s*['"`]data:/,
+  bun: /\beval\b|\bnew\s+Function\b/,
+};
 
 /** Calls that print their arguments, per language. */
 const PRINT_CALLS: Record<Family, RegExp> = {
@@ -390,7 +422,7 @@ function readLiteral(code: string, start: number): Lit {
 
 /** Scans an awk program for `system("...")` and pipes to or from commands (`print | "cmd"`, `"cmd" | getline`). */
 export function scanAwk(code: string): CodeScan {
-  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false };
+  const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false, runsFetchedCode: false, computedOutsideWrite: false };
   for (const m of code.matchAll(/\bsystem\s*\(/g)) {
     const lit = readLiteral(code, m.index! + m[0].length);
     if (lit.kind === 'string' && /^\s*\)/.test(code.slice(lit.end))) out.shellStrings.push(lit.value);
@@ -402,5 +434,8 @@ export function scanAwk(code: string): CodeScan {
     if (m[2] !== undefined && /^\s*(\S*\/)?(sudo\s+)?((ba|z|da|k|mk|tc|c|fi)?sh|python[0-9.]*|perl|ruby|node|php|eval|xargs)\b/.test(cmd)) out.unknownShell = true;
     out.shellStrings.push(cmd);
   }
+  // ENVIRON["GITHUB_TOKEN"] printed, or a loop over every variable of ENVIRON.
+  for (const m of code.matchAll(/\bENVIRON\s*\[\s*"(\w+)"\s*\]/g)) if (SECRET_VAR.test(m[1]!)) out.printedSecretVars.push(m[1]!);
+  if (/\bin\s+ENVIRON\b/.test(code) || /\bENVIRON\s*\[\s*[A-Za-z_]\w*\s*\]/.test(code)) out.printsEnvironment = true;
   return out;
 }

@@ -23,7 +23,7 @@ export const INFO: RuleInfo[] = [
   {
     id: 'db.drop-tool',
     domain: 'database',
-    description: 'Database drop utilities: `dropdb`, `dropuser`, `mysqladmin drop`, `bq rm`.',
+    description: 'Database drop utilities: `dropdb`, `dropuser`, `mysqladmin drop`, `bq rm`, `etcdctl del`, `influx delete`.',
     reason: 'This deletes a whole database. Instead, leave databases alone; if the task needs a fresh database, let the tests create and remove their own temporary one.',
     examples: ['dropdb production', 'mysqladmin -f drop shop', 'dropuser app'],
     settingsPatterns: [P('dropdb'), P('dropuser'), P('mysqladmin drop')],
@@ -87,7 +87,7 @@ const RESET_PATTERNS: Array<[RegExp, RegExp]> = [
 
 /** True when this rule set judges commands of this name (the others skip it). */
 export function applies(name: string): boolean {
-  return name in DB_CLIENTS || name === 'dropdb' || name === 'dropuser' || name === 'mysqladmin' || name === 'bq' || /^python[0-9.]*$/.test(name) || RESET_PATTERNS.some(([n]) => n.test(name));
+  return name in DB_CLIENTS || name === 'dropdb' || name === 'dropuser' || name === 'mysqladmin' || name === 'bq' || name === 'etcdctl' || name === 'influx' || /^python[0-9.]*$/.test(name) || RESET_PATTERNS.some(([n]) => n.test(name));
 }
 
 export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
@@ -97,6 +97,8 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
   if (n === 'dropdb' || n === 'dropuser') return { ruleId: 'db.drop-tool', detail: n };
   if (n === 'mysqladmin' && vals.some((v) => v === 'drop')) return { ruleId: 'db.drop-tool', detail: 'mysqladmin drop' };
   if (n === 'bq' && vals.some((v) => v === 'rm')) return { ruleId: 'db.drop-tool', detail: 'bq rm' };
+  if (n === 'etcdctl' && (vals.includes('del') || vals.includes('defrag') || (vals.includes('member') && vals.includes('remove')))) return { ruleId: 'db.drop-tool', detail: `etcdctl ${vals.filter((v) => !v.startsWith('-')).join(' ')}` };
+  if (n === 'influx' && (vals[0] === 'delete' || (['bucket', 'org', 'user', 'v1'].includes(vals[0] ?? '') && vals.includes('delete')))) return { ruleId: 'db.drop-tool', detail: `influx ${vals.slice(0, 2).join(' ')}` };
   const line = vals.join(' ');
   for (const [name, re] of RESET_PATTERNS) {
     if (name.test(n) && re.test(line)) return { ruleId: 'db.migrate-reset', detail: `${n} ${line}` };

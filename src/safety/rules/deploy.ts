@@ -68,11 +68,11 @@ export const INFO: RuleInfo[] = [
   },
 ];
 
-const KUBECTL_MUTATING = new Set(['apply', 'delete', 'create', 'replace', 'patch', 'edit', 'scale', 'rollout', 'drain', 'cordon', 'uncordon', 'taint', 'set', 'label', 'annotate', 'autoscale', 'expose', 'run', 'exec', 'cp', 'attach', 'debug', 'port-forward']);
+const KUBECTL_MUTATING = new Set(['apply', 'delete', 'create', 'replace', 'patch', 'edit', 'scale', 'rollout', 'drain', 'cordon', 'uncordon', 'taint', 'set', 'label', 'annotate', 'autoscale', 'expose', 'run', 'exec', 'cp', 'attach', 'debug']);
 const CLOUD_VERB = /^(delete|terminate|remove|stop|reboot|reset|update|put|create|modify|deregister|detach|revoke|attach|disassociate|deploy|start|restore|import|promote|publish|invoke|purge|resize|rollback|set-iam-policy|add-iam-policy-binding|remove-iam-policy-binding|disable|enable|cancel|replace|tag|untag|upload|restart|scale|swap|apply|destroy|rm|rb|mv|sync|send|execute-statement|batch-write-item|write)([-:].*)?$/;
 
 /** The command names this rule set judges (the others skip it, which keeps the gate's start-up short). */
-export const NAMES: ReadonlySet<string> = new Set(['amplify', 'ansible', 'ansible-playbook', 'aws', 'az', 'buildah', 'bun', 'caprover', 'cargo', 'cdk', 'cdktf', 'chalice', 'changeset', 'cap', 'copilot', 'docker', 'docker-compose', 'doctl', 'dokku', 'dotnet', 'eb', 'firebase', 'firebase-tools', 'flit', 'fly', 'flyctl', 'gcloud', 'gem', 'gh', 'git', 'goreleaser', 'gradle', 'gradlew', 'gsutil', 'hatch', 'hcloud', 'helm', 'helmfile', 'heroku', 'ibmcloud', 'just', 'k', 'kamal', 'kubectl', 'lerna', 'linode-cli', 'mage', 'make', 'mosh', 'mvn', 'mvnw', 'netlify', 'netlify-cli', 'now', 'np', 'npm', 'ntl', 'nuget', 'oc', 'oci', 'ovsx', 'pdm', 'pnpm', 'pod', 'podman', 'poetry', 'pulumi', 'railway', 'release-it', 'render', 'rsync', 'sam', 'scp', 'scw', 'semantic-release', 'serverless', 'sftp', 'skopeo', 'sls', 'ssh', 'surge', 'task', 'terraform', 'terraform-bin', 'terragrunt', 'tofu', 'twine', 'uv', 'vc', 'vercel', 'vsce', 'wrangler', 'yarn', 'zappa']);
+export const NAMES: ReadonlySet<string> = new Set(['amplify', 'ansible', 'argocd', 'ansible-playbook', 'aws', 'az', 'buildah', 'bun', 'caprover', 'cargo', 'cdk', 'cdktf', 'chalice', 'changeset', 'cap', 'copilot', 'deno', 'docker', 'docker-compose', 'doctl', 'dokku', 'dotnet', 'eas', 'eb', 'firebase', 'firebase-tools', 'flit', 'fly', 'flyctl', 'gcloud', 'gem', 'gh', 'git', 'goreleaser', 'gradle', 'gradlew', 'gsutil', 'hatch', 'hcloud', 'helm', 'helmfile', 'heroku', 'jsr', 'ibmcloud', 'just', 'k', 'kamal', 'kubectl', 'lerna', 'linode-cli', 'mage', 'make', 'mosh', 'mvn', 'mvnw', 'netlify', 'netlify-cli', 'now', 'np', 'npm', 'ntl', 'nuget', 'oc', 'oci', 'ovsx', 'pdm', 'pnpm', 'pod', 'podman', 'poetry', 'pulumi', 'railway', 'release-it', 'render', 'rsync', 'sam', 'scp', 'scw', 'semantic-release', 'serverless', 'sftp', 'skaffold', 'skopeo', 'sls', 'ssh', 'sst', 'surge', 'task', 'terraform', 'terraform-bin', 'terragrunt', 'tofu', 'twine', 'python', 'python3', 'uv', 'vc', 'vercel', 'vsce', 'wrangler', 'yarn', 'zappa']);
 
 export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
   const n = inv.name;
@@ -216,7 +216,9 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
         const i = vals.findIndex((v) => v === '-X' || v === '--method');
         const method = (i >= 0 ? vals[i + 1] : vals.find((v) => /^--method=|^-X[A-Z]/.test(v))?.replace(/^--method=|^-X/, '')) ?? '';
         if (/^(DELETE|PUT|PATCH|POST)$/i.test(method)) return { ruleId: 'deploy.github-change', detail: `gh api ${method}` };
-        if (has('-f', '-F', '--field', '--raw-field', '--input') && !/^GET$/i.test(method)) return { ruleId: 'deploy.github-change', detail: 'gh api with fields (POST)' };
+        // `gh api graphql -f query='{ ... }'` is a POST that only reads, unless the query is a mutation.
+        const graphqlRead = ops[1] === 'graphql' && !method && !vals.some((v) => /\bmutation\b/.test(v)) && !has('--input');
+        if (has('-f', '-F', '--field', '--raw-field', '--input') && !/^GET$/i.test(method) && !graphqlRead) return { ruleId: 'deploy.github-change', detail: 'gh api with fields (POST)' };
       }
       return undefined;
     }
@@ -231,6 +233,29 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
       }
       if (has('--version', '-v', '--help', '-h')) return undefined;
       return { ruleId: 'deploy.platform', detail: `vercel ${first || '(deploy)'}` };
+    case 'jsr':
+    case 'deno':
+      if (first === 'publish' && !has('--dry-run')) return { ruleId: 'deploy.publish', detail: `${n} publish` };
+      return undefined;
+    case 'python':
+    case 'python3': {
+      // `python setup.py sdist upload` (the old distutils upload command).
+      const i = vals.findIndex((v) => /(^|\/)setup\.py$/.test(v));
+      if (i >= 0 && vals.slice(i + 1).some((v) => v === 'upload' || v === 'register')) return { ruleId: 'deploy.publish', detail: 'setup.py upload' };
+      return undefined;
+    }
+    case 'argocd':
+      if ((first === 'app' && ['sync', 'delete', 'rollback', 'set', 'create', 'patch', 'terminate-op', 'actions'].includes(ops[1] ?? '')) || (['repo', 'cluster', 'proj'].includes(first) && ['add', 'rm', 'remove', 'delete', 'create'].includes(ops[1] ?? ''))) return { ruleId: 'deploy.kubernetes', detail: `argocd ${ops.slice(0, 2).join(' ')}` };
+      return undefined;
+    case 'skaffold':
+      if (['run', 'deploy', 'delete', 'apply', 'dev'].includes(first)) return { ruleId: 'deploy.kubernetes', detail: `skaffold ${first}` };
+      return undefined;
+    case 'sst':
+      if (['deploy', 'remove', 'unlock'].includes(first) || (first === 'secret' && ['set', 'remove', 'load'].includes(ops[1] ?? ''))) return { ruleId: 'deploy.platform', detail: `sst ${ops.slice(0, 2).join(' ')}` };
+      return undefined;
+    case 'eas':
+      if (first === 'submit' || first === 'update' || (first === 'build' && has('--auto-submit', '--auto-submit-with-profile')) || (first === 'channel:rollout') || (first === 'secret:create' || first === 'secret:delete')) return { ruleId: 'deploy.platform', detail: `eas ${first}` };
+      return undefined;
     case 'pod':
       if (first === 'trunk' && ['push', 'delete', 'deprecate'].includes(ops[1] ?? '')) return { ruleId: 'deploy.publish', detail: `pod trunk ${ops[1]}` };
       if (first === 'repo' && ops[1] === 'push') return { ruleId: 'deploy.publish', detail: 'pod repo push' };
@@ -249,13 +274,14 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
       return undefined;
     case 'fly':
     case 'flyctl':
+      if (first === 'ssh' && ops[1] === 'console' && has('-C', '--command')) return { ruleId: 'deploy.remote-shell', detail: 'fly ssh console -C' };
       if (['deploy', 'launch', 'destroy', 'scale', 'secrets', 'releases', 'restart', 'machine', 'machines', 'volumes', 'postgres', 'apps'].includes(first) && !['list', 'ls', 'status', 'show'].includes(ops[1] ?? '')) {
         if (first === 'releases' && !['rollback'].includes(ops[1] ?? '')) return undefined;
         return { ruleId: 'deploy.platform', detail: `fly ${ops.slice(0, 2).join(' ')}` };
       }
       return undefined;
     case 'heroku':
-      if (/^(logs|ps|apps|apps:info|config|config:get|releases|status|help|version|whoami|auth:whoami|addons|domains|regions|stack|features|labs|access|pg:info|pg:psql|auth:.*|login|logout)$/.test(first) && !['apps:destroy'].includes(first)) return undefined;
+      if (/^(logs|ps|apps|apps:info|releases|status|help|version|whoami|auth:whoami|addons|domains|regions|stack|features|labs|access|pg:info|pg:psql|auth:.*|login|logout)$/.test(first) && !['apps:destroy'].includes(first)) return undefined;
       if (first === '' || has('--version', '--help')) return undefined;
       return { ruleId: 'deploy.platform', detail: `heroku ${first}` };
     case 'firebase':

@@ -53,9 +53,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'sys.service-control',
     domain: 'disk-system',
-    description: 'Stopping, disabling or masking system services; removing the crontab.',
+    description: 'Stopping, disabling or masking system services; installing, editing or removing the crontab; changing the firewall.',
     reason: 'This changes system services or scheduled jobs the user relies on. Instead, run what you need in the foreground inside your worktree, and describe needed system changes in your commit message.',
-    examples: ['systemctl stop nginx', 'systemctl disable sshd', 'service postgresql stop', 'crontab -r', 'launchctl bootout system/x'],
+    examples: ['systemctl stop nginx', 'systemctl disable sshd', 'service postgresql stop', 'crontab -r', 'launchctl bootout system/x', 'crontab jobs.txt', 'iptables -F', 'ufw disable'],
     settingsPatterns: [P('systemctl stop'), P('systemctl disable'), P('crontab -r')],
   },
   {
@@ -85,7 +85,7 @@ export const INFO: RuleInfo[] = [
 
 const FORMAT = /^(mkfs(\..+)?|mke2fs|mkswap|mkntfs|mkdosfs|wipefs|fdisk|sfdisk|cfdisk|gdisk|sgdisk|parted|blkdiscard|hdparm|zpool|diskutil)$/;
 
-const DISK_NAMES = new Set(['dd', 'shred', 'chmod', 'chown', 'chgrp', 'chattr', 'setfacl', 'shutdown', 'reboot', 'halt', 'poweroff', 'suspend', 'hibernate', 'init', 'telinit', 'systemctl', 'loginctl', 'service', 'launchctl', 'crontab', 'killall', 'pkill', 'killall5', 'skill', 'slay', 'kill', 'docker', 'podman']);
+const DISK_NAMES = new Set(['dd', 'shred', 'chmod', 'chown', 'chgrp', 'chattr', 'setfacl', 'shutdown', 'reboot', 'halt', 'poweroff', 'suspend', 'hibernate', 'init', 'telinit', 'systemctl', 'loginctl', 'service', 'launchctl', 'crontab', 'iptables', 'ip6tables', 'nft', 'ufw', 'firewall-cmd', 'pfctl', 'brew', 'killall', 'pkill', 'killall5', 'skill', 'slay', 'kill', 'docker', 'podman']);
 
 /** True when this rule set judges commands of this name (the others skip it). */
 export function applies(name: string): boolean {
@@ -138,6 +138,14 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   if (n === 'service' && ['stop', 'restart'].includes(v[1] ?? '')) return { ruleId: 'sys.service-control' };
   if (n === 'launchctl' && ['unload', 'bootout', 'remove', 'disable', 'kill', 'reboot'].includes(v[0] ?? '')) return { ruleId: 'sys.service-control' };
   if (n === 'crontab' && v.some((x) => /^-[^-]*r/.test(x))) return { ruleId: 'sys.service-control', detail: 'crontab -r' };
+  // Installing or editing a crontab schedules commands that run later, outside the session.
+  if (n === 'crontab' && !(v.length > 0 && v.every((x) => /^-[lu]$/.test(x) || !x.startsWith('-')) && v.includes('-l'))) return { ruleId: 'sys.service-control', detail: `crontab ${v.join(' ')}`.trim() };
+  if ((n === 'iptables' || n === 'ip6tables') && !v.some((x) => /^-[^-]*[LS]|^--list/.test(x))) return { ruleId: 'sys.service-control', detail: `${n} ${v.join(' ')}` };
+  if (n === 'nft' && !['list', '-c', '--check'].includes(v.find((x) => !x.startsWith('-') || x === '-c' || x === '--check') ?? '')) return { ruleId: 'sys.service-control', detail: `nft ${v.join(' ')}` };
+  if (n === 'ufw' && !['status', 'show', 'app', 'version', '--version', '--help'].includes(v[0] ?? 'status')) return { ruleId: 'sys.service-control', detail: `ufw ${v[0]}` };
+  if (n === 'firewall-cmd' && v.some((x) => /^--(add|remove|set|reload|complete-reload|panic-on|permanent|new|delete)/.test(x))) return { ruleId: 'sys.service-control', detail: 'firewall-cmd' };
+  if (n === 'pfctl' && v.some((x) => /^-[^-]*[dFf]/.test(x))) return { ruleId: 'sys.service-control', detail: 'pfctl' };
+  if (n === 'brew' && v[0] === 'services' && ['stop', 'restart', 'kill', 'cleanup'].includes(v[1] ?? '')) return { ruleId: 'sys.service-control', detail: `brew services ${v[1]}` };
   if (n === 'killall' || n === 'pkill' || n === 'killall5' || n === 'skill' || n === 'slay') return { ruleId: 'sys.kill-all', detail: n };
   if (n === 'kill') {
     let i = 0;

@@ -108,6 +108,17 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       if (isSecretPath(p)) return { ruleId: 'secrets.read-file', detail: p };
     }
   }
+  // jq prints what its filter makes: `jq -n env`, `jq -n '$ENV.GITHUB_TOKEN'`.
+  if ((n === 'jq' || n === 'gojq' || n === 'jaq') && !vals.some((v) => /^(-f|--from-file)$/.test(v))) {
+    const filter = vals.find((v, i) => !v.startsWith('-') && !/^--(arg|argjson|slurpfile|rawfile|args|jsonargs)$/.test(vals[i - 1] ?? '') && !/^--(arg|argjson|slurpfile|rawfile)$/.test(vals[i - 2] ?? ''));
+    if (filter !== undefined) {
+      for (const m of filter.matchAll(/(?:\$ENV|\benv)\s*(?:\.\s*(\w+)|\[\s*"(\w+)"\s*\])/g)) {
+        const name = m[1] ?? m[2]!;
+        if (isSecretVarName(name)) return { ruleId: 'secrets.print-var', detail: `${n} ${name}` };
+      }
+      if (/(?:\$ENV|(?<![\w.$])env)(?!\s*(?:\.\s*\w|\[\s*"))/.test(filter)) return { ruleId: 'secrets.env-dump', detail: `${n} env` };
+    }
+  }
   // Credential stores and CLIs.
   const cred = credentialHelper(n, vals, inv);
   if (cred) return cred;
@@ -146,10 +157,21 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
 /** Commands whose first operand is a pattern or a script, not a file (unless -e/-f give it). */
 const PATTERN_FIRST = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'jq', 'yq', 'perl']);
 
+/** Programs whose `--env-file <file>` loads variables into a process without printing them. */
+const ENV_FILE_USERS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose', 'node', 'bun', 'deno']);
+
 /** Indices of arguments that are text rather than file names: the pattern of grep-like tools, `git commit -m` messages. */
 function notFileArgs(n: string, args: Invocation['argv'], g: ReturnType<typeof parseGitArgv> | undefined): Set<number> {
   const skip = new Set<number>();
   const vals = args.map((a) => a.value ?? '');
+  // `docker run --env-file .env`, `node --env-file=.env app.js`: the program uses the values without
+  // showing them (like `curl -H "Authorization: $TOKEN"`); what it is asked to print is judged on its own.
+  if (ENV_FILE_USERS.has(n)) {
+    vals.forEach((v, i) => {
+      if (v === '--env-file') skip.add(i + 1);
+      if (v.startsWith('--env-file=')) skip.add(i);
+    });
+  }
   let tool = n;
   let from = 0;
   if (g) {
@@ -215,7 +237,13 @@ function credentialHelper(n: string, vals: string[], inv: Invocation): Hit | und
       if (ops[0] === 'keyvault' && ops[1] === 'secret' && ops[2] === 'show') return hit('az keyvault secret show');
       return undefined;
     case 'heroku':
-      if (ops[0] === 'auth:token' || ops[0] === 'config' || ops[0] === 'config:get') return ops[0] === 'auth:token' ? hit('heroku auth:token') : undefined;
+      if (ops[0] === 'auth:token') return hit('heroku auth:token');
+      // `heroku config` prints every config var of the app (database URLs, API keys); `config:get` one.
+      if (ops[0] === 'config' || (ops[0] === 'config:get' && ops.slice(1).some(isSecretVarName))) return hit(`heroku ${ops.slice(0, 2).join(' ')}`);
+      return undefined;
+    case 'gpg':
+    case 'gpg2':
+      if (vals.some((v) => /^--export-secret-(sub)?keys$/.test(v))) return hit(`${n} --export-secret-keys`);
       return undefined;
     case 'npm':
     case 'pnpm':
