@@ -3,30 +3,12 @@
  * turns the approved plan into a session on disk (src/session/launch.ts). Does not start the runner.
  */
 import type { Command } from 'commander';
+import { splitIds } from '../../plan/selection.js';
 import { launchSession } from '../../session/launch.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { formatDuration } from '../../util/duration.js';
-import { OvernightError } from '../../util/errors.js';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
-
-/** Splits `--only 1,2,csv-export` into its parts. */
-export function splitIds(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** Parses `--concurrency N`; throws `cli.concurrency` (exit 2) when it is not a whole number. */
-export function parseConcurrency(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    throw new OvernightError('cli.concurrency', `--concurrency must be a whole number, not '${value}'.`, { field: '--concurrency', fix: 'Use a number from 1 to 16.', exitCode: 2 });
-  }
-  return n;
-}
+import { parseConcurrencyOption } from './prepare.js';
 
 /** Registers `overnight launch` on the commander program. */
 export function register(program: Command): void {
@@ -47,7 +29,7 @@ export function register(program: Command): void {
           timeLimit: opts.timeLimit,
           only: splitIds(opts.only),
           exclude: splitIds(opts.exclude),
-          concurrency: parseConcurrency(opts.concurrency),
+          concurrency: parseConcurrencyOption(opts.concurrency),
         });
         if (format === 'json') {
           printEnvelope('launch', result);
