@@ -15,6 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { itemFileName } from '../backlog/filename.js';
 
 /** Git identity for the sample repository and the agents' commits. */
 export const DEMO_GIT_IDENTITY = {
@@ -159,7 +160,7 @@ export function sampleFiles(opts: SampleRepoOptions): Record<string, string> {
     'overnight.config.yaml': config,
     ...(opts.extraFiles ?? {}),
   };
-  for (const item of items) files[`backlog/${String(item.id).padStart(3, '0')}-${item.slug}.md`] = backlogMarkdown(item);
+  for (const item of items) files[`backlog/${itemFileName(item.id, item.slug)}`] = backlogMarkdown(item);
   return files;
 }
 

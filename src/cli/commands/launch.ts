@@ -3,6 +3,7 @@
  * turns the approved plan into a session on disk (src/session/launch.ts). Does not start the runner.
  */
 import type { Command } from 'commander';
+import { itemRef } from '../../backlog/filename.js';
 import { splitIds } from '../../plan/selection.js';
 import { launchSession } from '../../session/launch.js';
 import { findRepoRoot } from '../../util/repo.js';
@@ -39,7 +40,7 @@ export function register(program: Command): void {
           `Session ${result.sessionId} launched: ${result.items.length} item(s), time limit ${formatDuration(result.plan.timeLimitMs)}, ${result.plan.concurrency} at once.`,
           `  folder:             ${result.sessionDir}`,
           `  integration branch: ${result.integrationBranch} (from ${result.baseBranch} ${result.baseCommit.slice(0, 10)})`,
-          ...result.items.map((i) => `  - ${String(i.id).padStart(3, '0')}-${i.slug}: ${i.title} (round ${i.round})`),
+          ...result.items.map((i) => `  - ${itemRef(i)}: ${i.title} (round ${i.round})`),
           '',
           `Start it now:      overnight start --session ${result.sessionId} --detach`,
           `or schedule it:    overnight schedule 23:00 --session ${result.sessionId}`,
