@@ -4,22 +4,19 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { runCli } from '../support/cli.js';
 import { makeRepo, GIT_ENV, type TestRepo } from '../support/repo.js';
 import { finishedState, manifest } from '../unit/report/fixtures.js';
 import { sessionFiles, integrationBranch, itemBranch } from '../../src/session/paths.js';
 
-const BIN = resolve('bin/overnight');
 const repos: TestRepo[] = [];
 afterEach(() => {
   for (const r of repos.splice(0)) r.remove();
 });
 
-function cli(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (cwd: string, ...args: string[]) => runCli(cwd, args);
 
 /** A repository with a finished session: alpha and beta merged with real merge commits. */
 function setup(): { repo: TestRepo; id: string; commits: Record<string, string> } {
