@@ -1,19 +1,11 @@
 /** `overnight add` through the built CLI in a real git repository. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { repoSnapshot, runCli } from '../support/cli.js';
-import { backlogItem, makeRepo, type TestRepo } from '../support/repo.js';
+import { backlogItem, makeRepo, tempRepos } from '../support/repo.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-function repo(files: Record<string, string> = {}): TestRepo {
-  const r = makeRepo(files);
-  repos.push(r);
-  return r;
-}
+const repo = tempRepos();
 
 describe('overnight add', () => {
   test('creates the backlog folder and 001-slug.md, prints the path; the item is valid and a draft', () => {

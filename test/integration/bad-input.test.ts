@@ -6,9 +6,9 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { repoSnapshot, runCli } from '../support/cli.js';
-import { makeRepo, type TestRepo } from '../support/repo.js';
+import { tempRepos } from '../support/repo.js';
 
 const DATA = resolve(import.meta.dirname, '../data/bad-input');
 
@@ -33,10 +33,7 @@ function readTree(dir: string): Record<string, string> {
 }
 
 const cases = readdirSync(DATA).sort();
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
+const tempRepo = tempRepos();
 
 describe('bad input: an exact, actionable error, a non-zero exit, and nothing written', () => {
   test('there are at least twelve cases', () => {
@@ -47,8 +44,7 @@ describe('bad input: an exact, actionable error, a non-zero exit, and nothing wr
     const folder = join(DATA, name);
     const spec = JSON.parse(readFileSync(join(folder, 'case.json'), 'utf8')) as Case;
     const expected = readFileSync(join(folder, 'expected-stderr.txt'), 'utf8');
-    const repo = makeRepo(readTree(join(folder, 'repo')));
-    repos.push(repo);
+    const repo = tempRepo(readTree(join(folder, 'repo')));
     const before = repoSnapshot(repo.root);
 
     const result = runCli(repo.root, spec.args);

@@ -2,18 +2,15 @@
  * `overnight prepare` through the built CLI on a sample backlog in a real git repository: the plan
  * in text and JSON, --only/--exclude/--time-limit, and proof that it writes nothing.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { repoSnapshot, runCli } from '../support/cli.js';
-import { backlogItem, makeRepo, type TestRepo } from '../support/repo.js';
+import { backlogItem, tempRepos, type TestRepo } from '../support/repo.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
+const tempRepo = tempRepos();
 
 /** Eight items: done, ready, ready with an in-night dependency, epic, draft, failed, blocked by failed, no criteria. */
 function sampleRepo(): TestRepo {
-  const repo = makeRepo({
+  const repo = tempRepo({
     'overnight.config.yaml': 'concurrency: 2\nchecks:\n  - npm test\nagent:\n  estimate: 40m\n',
     'backlog/README.md': '# Backlog\nOne file per item.\n',
     'backlog/001-project-setup.md': backlogItem({ title: 'Project setup', status: 'done' }),
@@ -26,7 +23,6 @@ function sampleRepo(): TestRepo {
     'backlog/008-typo-fixes.md': backlogItem({ title: 'Typo fixes', status: 'ready', type: 'docs', priority: 'low' }, '## Goal\nFix typos.\n'),
     'backlog/009-readme.md': backlogItem({ title: 'README badges', status: 'ready', type: 'docs', priority: 'low', verify: ['test -f README.md'] }),
   });
-  repos.push(repo);
   return repo;
 }
 

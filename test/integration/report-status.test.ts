@@ -2,26 +2,22 @@
  * `overnight report` and `overnight status` on a session written by hand into a real git
  * repository, with a real integration branch and merge commits: the report's commits come from git.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runCli } from '../support/cli.js';
-import { makeRepo, GIT_ENV, type TestRepo } from '../support/repo.js';
+import { GIT_ENV, tempRepos, type TestRepo } from '../support/repo.js';
 import { finishedState, manifest } from '../unit/report/fixtures.js';
 import { sessionFiles, integrationBranch, itemBranch } from '../../src/session/paths.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
+const tempRepo = tempRepos();
 
 const cli = (cwd: string, ...args: string[]) => runCli(cwd, args);
 
 /** A repository with a finished session: alpha and beta merged with real merge commits. */
 function setup(): { repo: TestRepo; id: string; commits: Record<string, string> } {
-  const repo = makeRepo({ 'src/a.txt': 'a\n' });
-  repos.push(repo);
+  const repo = tempRepo({ 'src/a.txt': 'a\n' });
   const m = manifest();
   const id = m.id;
   m.repoRoot = repo.root;
@@ -82,8 +78,7 @@ describe('overnight report', () => {
   });
 
   it('says there is no session, with exit code 0', () => {
-    const repo = makeRepo();
-    repos.push(repo);
+    const repo = tempRepo();
     const r = cli(repo.root, 'report');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No overnight session in this repository.');
@@ -99,8 +94,7 @@ describe('overnight report', () => {
 
 describe('overnight status', () => {
   it('prints the no-session message', () => {
-    const repo = makeRepo();
-    repos.push(repo);
+    const repo = tempRepo();
     const r = cli(repo.root, 'status');
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('No overnight session in this repository. Start one with /overnight (or `overnight prepare` then `overnight launch`).');

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { afterEach } from 'vitest';
 
 /** Environment that gives git (and anything it runs) a fixed identity and no user/system config. */
 export const GIT_ENV = {
@@ -62,6 +63,22 @@ export function makeRepo(files: Record<string, string> = {}, options: { prefix?:
     remove() {
       rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For one test file: registers a vitest afterEach hook and returns `repo(files)`, which makes a
+ * repository with makeRepo and has it removed after the current test.
+ */
+export function tempRepos(): (files?: Record<string, string>) => TestRepo {
+  const made: TestRepo[] = [];
+  afterEach(() => {
+    for (const r of made.splice(0)) r.remove();
+  });
+  return (files = {}) => {
+    const r = makeRepo(files);
+    made.push(r);
+    return r;
   };
 }
 

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { preparePlan } from '../../../src/plan/prepare.js';
 import { renderPlanMarkdown, successCondition } from '../../../src/plan/render.js';
 import { OvernightError } from '../../../src/util/errors.js';
-import { backlogItem, makeRepo, type TestRepo } from '../../support/repo.js';
+import { backlogItem, tempRepos } from '../../support/repo.js';
 import { item } from '../backlog/fixtures.js';
 
-const repos: TestRepo[] = [];
-function repo(files: Record<string, string>): TestRepo {
-  const r = makeRepo(files);
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
+const repo = tempRepos();
 
 const NOW = new Date('2026-11-21T20:00:00Z');
 
