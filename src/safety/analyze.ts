@@ -13,12 +13,12 @@ import { posix } from 'node:path';
 import { parseShell } from './shell/parser.js';
 import type { Script } from './shell/ast.js';
 import type { Arg } from './shell/expand.js';
-import { resolvePath } from './paths.js';
+import { isSecretPath, resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
 import { GIT_COMMAND_KEYS, SHELLS, interpreterOf } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
-import { argsText, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
+import { argsText, FIND_MATCH, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
 import { clone, findMatchValue, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
 
 import { Walker, ALIAS_KEY, GIT_ALIAS_KEY, type DispatchExtra, type Frame } from './analyze-walk.js';
@@ -649,6 +649,7 @@ class Analyzer extends Walker {
     let pendingNot = false;
     let canHitGit = false;
     let deletes = false;
+    const namePatterns: string[] = [];
     const execs: Array<{ kind: string; words: Arg[] }> = [];
     for (let k = 0; k < expr.length; k++) {
       const v = expr[k]!.value;
@@ -663,6 +664,7 @@ class Analyzer extends Walker {
         continue;
       }
       if (['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-lname', '-ilname'].includes(v)) {
+        if (!pendingNot && (v === '-name' || v === '-iname') && expr[k + 1]?.value) namePatterns.push(expr[k + 1]!.value!);
         if (!pendingNot) {
           narrowing = true;
           const pat = expr[k + 1]?.value ?? null;
@@ -690,7 +692,10 @@ class Analyzer extends Walker {
       const f = this.deeper(fr, `find ${e.kind}`);
       if (!f) return;
       for (const b of bases.slice(0, 8)) {
-        const match = findMatchValue(b, info);
+        let match = findMatchValue(b, info);
+        // `find . -name '.env*' -exec cat {} \;` reads secret files: `{}` stands for the secret-looking name.
+        const secretName = namePatterns.find((n) => isSecretPath(n));
+        if (match !== null && secretName !== undefined && match.endsWith(`/${FIND_MATCH}`)) match = match.slice(0, -FIND_MATCH.length) + secretName;
         const words = e.words.map((a) => (a.value !== null && a.value.includes('{}') ? (match === null ? { ...a, value: null, text: a.value } : lit(a.value.split('{}').join(match))) : a));
         this.dispatch(words, clone(st), f, { redirects: [], wrappers: [] });
       }

@@ -299,12 +299,17 @@ function scanEnvPrints(fam: Family, code: string, out: CodeScan, prints: boolean
       if (/^\s*(?:\?(?![.?])|[!=]==?|\bis\b|\.length\b|\belse\b|\bnil\?|\.nil\?|\.empty\?|\bis_a)/.test(after)) continue;
       out.printedSecretVars.push(name);
     }
-    if (WHOLE_ENV[fam].test(span)) out.printsEnvironment = true;
+    // The whole environment, unless only its size or names are taken (`Object.keys(process.env)`, `len(os.environ)`).
+    for (const m of span.matchAll(new RegExp(WHOLE_ENV[fam].source, 'g'))) {
+      const before = span.slice(Math.max(0, m.index! - 30), m.index!);
+      if (/(?:Object\.(?:keys|getOwnPropertyNames)|\blen|\bsorted|\bkeys|\bcount|\bsize)\s*\(\s*(?:os\.|process\.|Deno\.|Bun\.)?$/.test(before)) continue;
+      out.printsEnvironment = true;
+    }
   }
 }
 
 /** The same test as the secrets rules' `isSecretVarName` (kept here so this file stays free of rule imports). */
-const SECRET_VAR = /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH(?!OR)|SESSION_?KEY|CLIENT_?SECRET|COOKIE|(^|_)PAT($|_)|(^|_)DSN$|DATABASE_URL|CONN(ECTION)?_?STR/i;
+const SECRET_VAR = /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH(?!OR|_SOCK)|SESSION_?KEY|CLIENT_?SECRET|COOKIE|(^|_)PAT($|_)|(^|_)DSN$|DATABASE_URL|CONN(ECTION)?_?STR/i;
 
 /** The text of a print call's arguments: to the matching `)` after an opening one, else to the end of the statement. */
 function printedSpan(code: string, start: number, opened: boolean): string {

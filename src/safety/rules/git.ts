@@ -206,7 +206,7 @@ const WATCHED_LONG: Record<string, string[]> = {
   reset: ['--hard'],
   clean: ['--force', '--dry-run'],
   checkout: ['--force'],
-  switch: ['--discard-changes', '--force'],
+  switch: ['--discard-changes', '--force', '--force-create'],
   restore: ['--worktree', '--staged', '--source'],
   branch: ['--delete', '--force', '--move'],
   gc: ['--prune'],
@@ -233,6 +233,17 @@ function expandAbbreviations(sub: string | null, args: Arg[]): Arg[] {
     const value = full + (eq < 0 ? '' : v.slice(eq));
     return { ...a, value };
   });
+}
+
+/** `git checkout -B main`, `git switch -C main`, `--force-create=main`: resets an existing protected branch to another commit. */
+function forceCreate(args: Arg[], ctx: PolicyContext): Hit | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]!.value;
+    if (v === null) continue;
+    const name = v === '-B' || v === '-C' || v === '--force-create' ? args[i + 1]?.value : v.startsWith('--force-create=') ? v.slice(15) : undefined;
+    if (name != null && isProtectedBranch(name, ctx.protectedBranches)) return { ruleId: 'git.protected-ref', detail: `${v} ${name}` };
+  }
+  return undefined;
 }
 
 /** Checks one git invocation. */
@@ -273,13 +284,15 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       return undefined;
     case 'checkout': {
       if (hasOpt(opts.filter((o) => !o.startsWith('--')), 'f') || opts.includes('--force')) return { ruleId: 'git.checkout-discard', detail: 'checkout --force' };
+      const fc = forceCreate(args, ctx);
+      if (fc) return fc;
       const paths = dd >= 0 ? args.slice(dd + 1) : operands.length >= 2 || (operands.length === 1 && operands[0]!.value === '.') ? operands : [];
       if (paths.some((a) => isBulkPathspec(a, cwd, ctx))) return { ruleId: 'git.checkout-discard' };
       return undefined;
     }
     case 'switch':
       if (opts.some((o) => o === '--discard-changes' || o === '-f' || o === '--force')) return { ruleId: 'git.checkout-discard', detail: 'switch --discard-changes' };
-      return undefined;
+      return forceCreate(args, ctx);
     case 'restore': {
       const staged = opts.some((o) => o === '--staged' || o === '-S' || /^-[^-]*S/.test(o));
       const worktree = opts.some((o) => o === '--worktree' || o === '-W' || /^-[^-]*W/.test(o));

@@ -56,7 +56,8 @@ export const INFO: RuleInfo[] = [
 
 /** A variable name that looks like it holds a secret. */
 export function isSecretVarName(name: string): boolean {
-  return /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH(?!OR)|SESSION_?KEY|CLIENT_?SECRET|COOKIE|(^|_)PAT($|_)|(^|_)DSN$|DATABASE_URL|CONN(ECTION)?_?STR/i.test(name);
+  // SSH_AUTH_SOCK is the agent's socket path, not a secret.
+  return /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH(?!OR|_SOCK)|SESSION_?KEY|CLIENT_?SECRET|COOKIE|(^|_)PAT($|_)|(^|_)DSN$|DATABASE_URL|CONN(ECTION)?_?STR/i.test(name);
 }
 
 /** Programs that read a secret on standard input without printing it (`docker login --password-stdin`, `gh auth login --with-token`). */
@@ -126,7 +127,9 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   if (MENTION_ONLY.has(n)) return undefined;
   if (n === 'git') {
     const g = parseGitArgv(inv.argv);
-    if (g.sub !== 'add' && g.sub !== 'stage' && g.sub !== 'show' && g.sub !== 'cat-file' && g.sub !== 'blame' && g.sub !== 'archive' && g.sub !== 'commit') return undefined;
+    // `git diff -- .env` and `git log -p -- .env` print the file's content (as a patch).
+    const patches = g.sub === 'diff' || ((g.sub === 'log' || g.sub === 'whatchanged') && g.args.some((a) => /^(-p|-u|--patch|--patch-with-stat|--patch-with-raw)$/.test(a.value ?? '')));
+    if (g.sub !== 'add' && g.sub !== 'stage' && g.sub !== 'show' && g.sub !== 'cat-file' && g.sub !== 'blame' && g.sub !== 'archive' && g.sub !== 'commit' && !patches) return undefined;
     if (g.sub === 'add' && g.args.some((a) => a.value !== null && ['.', '-A', '--all', ':/'].includes(a.value))) return undefined;
   }
   if (n === 'ssh' || n === 'ssh-add' || n === 'ssh-keygen' || n === 'scp' || n === 'sftp') {
