@@ -9,6 +9,7 @@
  * `subtype: "success"`, `is_error: true`, `terminal_reason: "api_error"`, `api_error_status` and the
  * error text in `result`; max turns `subtype: "error_max_turns"`; budget `"error_max_budget_usd"`.
  */
+import { formatUsd } from '../util/usd.js';
 import { parseRetryAt } from './reset-time.js';
 import type { StreamState } from './stream.js';
 import type { AgentFailure, ResultLine } from './types.js';
@@ -136,7 +137,7 @@ export function classifyOutcome(input: ClassifyInput): AgentFailure | undefined 
       return { kind: 'task', cause: 'max-turns', message: `error_max_turns: the agent used all its turns (${r.num_turns}) without finishing${errors ? ` (${errors})` : ''}.` };
     }
     if (r.subtype === 'error_max_budget_usd') {
-      return { kind: 'task', cause: 'max-budget', message: `error_max_budget_usd: the agent spent its budget ($${r.total_cost_usd.toFixed(2)}) without finishing${errors ? ` (${errors})` : ''}.` };
+      return { kind: 'task', cause: 'max-budget', message: `error_max_budget_usd: the agent spent its budget (${formatUsd(r.total_cost_usd)}) without finishing${errors ? ` (${errors})` : ''}.` };
     }
     const text = [typeof r.result === 'string' ? r.result : '', errors, input.apiError?.text ?? ''].filter(Boolean).join(' · ');
     const api = classifyApiError({

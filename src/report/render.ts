@@ -4,14 +4,8 @@
  */
 import { formatId, itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
+import { formatUsd } from '../util/usd.js';
 import type { MorningReport } from './types.js';
-
-/** USD with cents, or more digits for small amounts (`$0.0042`). */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0.00';
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(2)}`;
-}
 
 function short(hash: string): string {
   return hash.slice(0, 8);

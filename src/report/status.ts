@@ -5,9 +5,10 @@
  */
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
+import { formatUsd } from '../util/usd.js';
 import type { ItemRunStatus, SessionEvent, SessionManifest, SessionPhase, SessionState } from '../session/state.js';
 import { isoMs, sumAttempts } from './attempts.js';
-import { formatUsd, headline, summaryLines } from './render.js';
+import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
 
 /** Item statuses after which nothing more happens to the item tonight. */
