@@ -4,7 +4,7 @@
  * real hooks: Bash writes files, runs the tests, `git add` + `git commit`; the last message ends
  * with a `## Learnings` section and TASK_COMPLETE or TASK_BLOCKED, as the mission brief asks.
  */
-import type { ModelRequest, Script, Turn } from '../standin/script.js';
+import { contentText, type ModelRequest, type Script, type Turn } from '../standin/script.js';
 import { demoMarker } from './sample.js';
 
 function bash(command: string, description: string): Turn {
@@ -58,7 +58,8 @@ export function greetingScript(o: SampleScriptOptions = {}): Script {
 
 /**
  * Every tool_result of a request's conversation (all user messages, not only the last one: hooks
- * may add context in a message of their own after a tool result), content flattened to text.
+ * may add context in a message of their own after a tool result), content flattened to text
+ * (standin/script.ts contentText).
  */
 export function toolResults(req: Pick<ModelRequest, 'messages'>): Array<{ content: string; is_error: boolean }> {
   const out: Array<{ content: string; is_error: boolean }> = [];
@@ -66,13 +67,7 @@ export function toolResults(req: Pick<ModelRequest, 'messages'>): Array<{ conten
     if (m?.role !== 'user' || !Array.isArray(m.content)) continue;
     for (const b of m.content) {
       if (b?.type !== 'tool_result') continue;
-      const content =
-        typeof b.content === 'string'
-          ? b.content
-          : Array.isArray(b.content)
-            ? b.content.filter((x: any) => x?.type === 'text').map((x: any) => String(x.text)).join('\n')
-            : '';
-      out.push({ content, is_error: b.is_error === true });
+      out.push({ content: contentText(b.content), is_error: b.is_error === true });
     }
   }
   return out;
