@@ -47,11 +47,11 @@ export function register(program: Command): void {
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
-        const previous = await updateState(repoRoot, sessionId, (s) => {
+        const written = await updateState(repoRoot, sessionId, (s) => {
           s.phase = 'scheduled';
           s.scheduledFor = at.toISOString();
         });
-        appendEvent(repoRoot, sessionId, 'session_scheduled', { scheduledFor: previous.scheduledFor });
+        appendEvent(repoRoot, sessionId, 'session_scheduled', { scheduledFor: written.scheduledFor });
         try {
           const { pid, log } = await spawnDetached(repoRoot, sessionId, 'start');
           process.stdout.write(
