@@ -222,7 +222,9 @@ class Analyzer extends Walker {
         return void this.emit(argv, st, fr, x);
       }
       case 'command': {
-        const opts = rest.filter((a) => a.value?.startsWith('-'));
+        // Only the options before the command name are command's own (`command mongosh --eval x`).
+        const firstOperand = rest.findIndex((a) => !a.value?.startsWith('-'));
+        const opts = (firstOperand < 0 ? rest : rest.slice(0, firstOperand)).filter((a) => a.value?.startsWith('-'));
         if (opts.some((a) => /[vV]/.test(a.value!))) return void this.emit(argv, st, fr, x);
         return wrap(skipOptions(rest, '', []));
       }
@@ -263,9 +265,10 @@ class Analyzer extends Walker {
       case 'npx':
       case 'bunx':
       case 'pnpx': {
-        const ci = rest.findIndex((a) => a.value === '-c' || a.value === '--call');
+        // `npx -c 'cmd'` runs a shell command line; a `-c` after the package name is the package's own option.
+        const r = skipOptions(rest, 'pc', ['--package', '--call']);
+        const ci = rest.slice(0, rest.length - r.length).findIndex((a) => a.value === '-c' || a.value === '--call');
         if (ci >= 0 && rest[ci + 1]?.value) return this.walkString(rest[ci + 1]!.value!, clone(st), fr, `${name} -c`);
-        const r = skipOptions(rest, 'p', ['--package']);
         return wrap(stripVersion(r));
       }
       case 'npm':

@@ -72,6 +72,9 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
   // Environment dumps.
   if (n === 'env') return { ruleId: 'secrets.env-dump', detail: 'env without a command prints every variable' };
   if (n === 'printenv') {
+    // A name only known at run time (`printenv "$V"`, `xargs printenv`) could be any secret, or none (a dump).
+    const unknown = args.find((a) => a.value === null);
+    if (unknown) return { ruleId: 'secrets.print-var', detail: `printenv ${unknown.text}` };
     const names = vals.filter((v) => !v.startsWith('-'));
     if (names.length === 0) return { ruleId: 'secrets.env-dump' };
     const s = names.find(isSecretVarName);
