@@ -7,7 +7,8 @@
  * - ratio = the night's wall time (session_started -> session_end) / ideal;
  * - runner time per item = before the agent starts (from the moment its slot was free: worktree,
  *   branch, backups, brief) + after it ends (leftovers, success condition, merge queue, state)
- *   up to the item's merge.
+ *   up to the item's merge; beside it the runner's own per-phase account (item_timing events).
+ * A baseline (a plain `git worktree add` of the same repository) is measured after the night.
  * Targets: ratio <= 1.15 and runner time per item < 0.5 s. Exits 1 when a target is missed.
  * Run: `npm run bench` (or `node scripts/bench.mjs runner`).
  */
@@ -95,7 +96,18 @@ async function main(): Promise<number> {
   const model = await startStandinModel({ scripts: slugs.map((s) => simpleItemScript(s, DELAY_MS)) });
   try {
     await createSampleRepo(repo, { claudePath: claude, concurrency: CONCURRENCY, items, extraFiles, checks: [], idleTimeout: '60s' });
-    // Baseline on this machine: one plain `git worktree add` (and remove) of this repository.
+    const env = standinEnv(model.url, home);
+    const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repo, env, extendEnv: false, reject: false });
+    const id = JSON.parse(String(launched.stdout).trim().split('\n').pop() ?? '{}')?.data?.sessionId as string | undefined;
+    if (launched.exitCode !== 0 || !id) throw new Error(`launch failed: ${launched.stderr}\n${launched.stdout}`);
+    const t0 = Date.now();
+    const run = await execa(process.execPath, [cli, 'start', '--session', id], { cwd: repo, env, extendEnv: false, reject: false });
+    const wall = Date.now() - t0;
+    if (run.exitCode !== 0) throw new Error(`start failed (${run.exitCode}): ${run.stderr}\n${String(run.stdout).slice(-2000)}`);
+    // Baseline on this machine: one plain `git worktree add` (and remove) of this repository —
+    // AFTER the night: on ext4, files created within a minute or so of many deletions are slow
+    // (the inode allocator skips recently deleted inodes), so a baseline run before the night
+    // would slow the night's own first checkouts.
     const baseline: number[] = [];
     for (let i = 0; i < 3; i++) {
       const wt = join(repo, '..', `${repo.split('/').pop()}-baseline-${i}`);
@@ -105,14 +117,6 @@ async function main(): Promise<number> {
       await execa('git', ['worktree', 'remove', '--force', wt], { cwd: repo });
     }
     baseline.sort((a, b) => a - b);
-    const env = standinEnv(model.url, home);
-    const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repo, env, extendEnv: false, reject: false });
-    const id = JSON.parse(String(launched.stdout).trim().split('\n').pop() ?? '{}')?.data?.sessionId as string | undefined;
-    if (launched.exitCode !== 0 || !id) throw new Error(`launch failed: ${launched.stderr}\n${launched.stdout}`);
-    const t0 = Date.now();
-    const run = await execa(process.execPath, [cli, 'start', '--session', id], { cwd: repo, env, extendEnv: false, reject: false });
-    const wall = Date.now() - t0;
-    if (run.exitCode !== 0) throw new Error(`start failed (${run.exitCode}): ${run.stderr}\n${String(run.stdout).slice(-2000)}`);
     const events = parseEvents(readFileSync(sessionFiles(repo, id).events, 'utf8'));
     const mergedCount = events.filter((e) => e.type === 'merged').length;
     const started = events.find((e) => e.type === 'session_started')!;
@@ -140,6 +144,16 @@ async function main(): Promise<number> {
     console.log(`${pad('    slot free -> item_started (worktree...)')}${wt.toFixed(0)} ms`);
     console.log(`${pad('    item_started -> claude spawned')}${(pre - wt).toFixed(0)} ms`);
     console.log(`${pad('  agent end -> merged (mean)')}${post.toFixed(0)} ms`);
+    // The runner's own account (item_timing events): mean ms per phase, by how the worktree was made.
+    const timings = events.filter((e) => e.type === 'item_timing');
+    for (const source of ['fresh', 'recycled', 'reused']) {
+      const of = timings.filter((e) => e.worktree === source);
+      if (of.length === 0) continue;
+      const sums: Record<string, number> = {};
+      for (const e of of) for (const [k, v] of Object.entries((e.ms ?? {}) as Record<string, number>)) if (k !== 'agent') sums[k] = (sums[k] ?? 0) + v;
+      const parts = Object.entries(sums).map(([k, v]) => `${k} ${(v / of.length).toFixed(0)}`);
+      console.log(`${pad(`  item_timing, ${source} worktree (${of.length} items)`)}${parts.join(', ')} ms`);
+    }
     console.log(`${pad('baseline: plain git worktree add (median of 3)')}${baseline[1]} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
     const ok = mergedCount === ITEMS && ratio <= TARGET_RATIO && mean < TARGET_RUNNER_MS;
     if (!ok) console.log('RESULT: a target was missed');
