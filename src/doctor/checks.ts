@@ -28,7 +28,11 @@ export interface CheckResult {
 /** The minimum Node.js version (package.json `engines`). */
 export const MIN_NODE = '20.17.0';
 
-/** The hook scripts the plugin's hooks.json runs, built by `npm run build` into dist/hooks/. */
+/**
+ * The hook scripts the plugin's hooks.json runs, built by `npm run build` into dist/hooks/. Each is
+ * a small loader that runs dist/hooks/core/<name> (scripts/build.mjs); without its core a gate
+ * denies every tool call (src/hooks/loader/run-cached.ts fails closed).
+ */
 export const HOOK_SCRIPTS = ['bash-gate.js', 'file-gate.js', 'ask-gate.js', 'audit.js'] as const;
 
 function versionAtLeast(version: string, minimum: string): boolean {
@@ -123,8 +127,8 @@ export async function checkGh(): Promise<CheckResult> {
 }
 
 /**
- * The hook binaries: every `dist/hooks/<name>.js` the plugin needs exists under the plugin root,
- * and every path a command in `hooks/hooks.json` refers to (with `${CLAUDE_PLUGIN_ROOT}` replaced
+ * The hook binaries: every `dist/hooks/<name>.js` the plugin needs and the core it loads
+ * (`dist/hooks/core/<name>.js`) exist under the plugin root, and every path a command in `hooks/hooks.json` refers to (with `${CLAUDE_PLUGIN_ROOT}` replaced
  * by the plugin root) exists.
  */
 export function checkHooks(root: string | undefined): CheckResult {
@@ -133,8 +137,7 @@ export function checkHooks(root: string | undefined): CheckResult {
   }
   const missing = new Set<string>();
   for (const script of HOOK_SCRIPTS) {
-    const path = join(root, 'dist', 'hooks', script);
-    if (!existsSync(path)) missing.add(`dist/hooks/${script}`);
+    for (const rel of [`dist/hooks/${script}`, `dist/hooks/core/${script}`]) if (!existsSync(join(root, rel))) missing.add(rel);
   }
   const hooksJson = join(root, 'hooks', 'hooks.json');
   let commands = 0;

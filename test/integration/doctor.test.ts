@@ -16,16 +16,17 @@ afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });
 
-/** A plugin folder with a manifest, hooks.json and (unless left out) the four built hook scripts. */
-function fakePlugin(options: { leaveOut?: string[]; extraCommand?: string } = {}): string {
+/** A plugin folder with a manifest, hooks.json, (unless left out) the four built hook scripts and (unless `leaveOutCores`) their cores. */
+function fakePlugin(options: { leaveOut?: string[]; leaveOutCores?: string[]; extraCommand?: string } = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'overnight-plugin-'));
   cleanup.push(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, '.claude-plugin'));
   writeFileSync(join(root, '.claude-plugin/plugin.json'), '{"name":"overnight"}');
   mkdirSync(join(root, 'hooks'));
-  mkdirSync(join(root, 'dist/hooks'), { recursive: true });
+  mkdirSync(join(root, 'dist/hooks/core'), { recursive: true });
   const scripts = ['bash-gate.js', 'file-gate.js', 'ask-gate.js', 'audit.js'];
   for (const s of scripts) if (!options.leaveOut?.includes(s)) writeFileSync(join(root, 'dist/hooks', s), '');
+  for (const s of scripts) if (!options.leaveOutCores?.includes(s)) writeFileSync(join(root, 'dist/hooks/core', s), '');
   const commands = scripts.map((s) => `node "\${CLAUDE_PLUGIN_ROOT}/dist/hooks/${s}"`);
   if (options.extraCommand) commands.push(options.extraCommand);
   writeFileSync(
@@ -90,6 +91,13 @@ describe('overnight doctor', () => {
     // The config is invalid, so its claude_path is not used: the fallback search runs.
     expect(result.stdout).toMatch(/\n(ok|fail) +claude +/);
     expect(result.stdout).toMatch(/\n\d check\(s\) failed, \d warning\(s\)\.\n$/);
+  });
+
+  test('a hook loader without its core fails the hooks check (the gate would deny every tool call)', () => {
+    const r = repo({ 'overnight.config.yaml': `agent:\n  claude_path: ${JSON.stringify(CLAUDE)}\n` });
+    const { code, checks } = doctor(r.root, fakePlugin({ leaveOutCores: ['file-gate.js'] }));
+    expect(checks.hooks).toMatchObject({ status: 'fail', detail: 'hook binaries missing: dist/hooks/core/file-gate.js' });
+    expect(code).toBe(1);
   });
 
   test('a claude_path that does not exist fails the claude check', () => {
