@@ -144,7 +144,7 @@ describe('independent safety corpus through the built bash-gate hook', () => {
       .filter((r) => r.decision !== 'deny')
       .map((r) => `deny.txt:${r.line}: ${r.decision}${r.reason ? ` (${r.reason})` : ''}: ${JSON.stringify(r.command)}`);
     expect(misses, `${misses.length} destructive command(s) not denied:\n${misses.join('\n')}`).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it('allows every harmless command', async () => {
     const corpus = readCorpus('allow.txt');
@@ -154,5 +154,5 @@ describe('independent safety corpus through the built bash-gate hook', () => {
       .filter((r) => r.decision !== 'allow')
       .map((r) => `allow.txt:${r.line}: ${r.decision} [${ruleOf(r.reason)}]: ${JSON.stringify(r.command)}`);
     expect(misses, `${misses.length} harmless command(s) not allowed:\n${misses.join('\n')}`).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
