@@ -4,6 +4,7 @@
  * ignore it; the hooks and CLI limits are the hard ones), so it says plainly what to do, what not
  * to do, how to prove success and how to signal the end.
  */
+import { successCommands } from '../backlog/success-condition.js';
 import type { ManifestItem } from '../session/state.js';
 
 export interface BriefInput {
@@ -67,7 +68,7 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(`Acceptance criteria:\n${item.acceptanceCriteria.map((c) => `- ${c}`).join('\n')}`);
   }
 
-  const commands = item.verify.length ? item.verify : input.checks;
+  const commands = successCommands(item, input.checks);
   out.push('## Success condition');
   if (commands.length) {
     out.push(

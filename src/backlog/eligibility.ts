@@ -7,6 +7,7 @@
 import type { OvernightConfig } from '../config/schema.js';
 import { itemRef } from './filename.js';
 import { dependencyOrder } from './graph.js';
+import { successCommands } from './success-condition.js';
 import type { BacklogItem, ItemStatus } from './types.js';
 
 /** Why an item is not eligible; `text` is the sentence shown in the plan. */
@@ -47,7 +48,7 @@ export function ownIneligibility(item: BacklogItem, checks: readonly string[]): 
   if (item.type === 'epic') return { kind: 'epic', text: REASONS.epic };
   if (item.status !== 'ready') return { kind: 'status', text: REASONS.status(item.status) };
   if (item.acceptanceCriteria.length === 0) return { kind: 'no-acceptance-criteria', text: REASONS.noAcceptanceCriteria };
-  if (item.verify.length === 0 && checks.length === 0) return { kind: 'no-success-condition', text: REASONS.noSuccessCondition };
+  if (successCommands(item, checks).length === 0) return { kind: 'no-success-condition', text: REASONS.noSuccessCondition };
   return undefined;
 }
 

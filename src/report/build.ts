@@ -2,7 +2,8 @@
  * Building the morning report from a session's facts (DESIGN.md, "Morning report"). Pure: the
  * caller reads session.json, state.json, events.jsonl, audit.jsonl, deferred/ and git.
  */
-import type { ItemState, SessionEvent, SessionManifest, SessionState, ManifestItem } from '../session/state.js';
+import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
+import { successCommands } from '../backlog/success-condition.js';
 import { isoMs, sumAttempts } from './attempts.js';
 import { nextStepsFor } from './next-steps.js';
 import type {
@@ -51,11 +52,6 @@ export function evidenceExcerpt(text: string): string {
 /** A state for an item the runner never touched (state.json missing it). */
 function pendingState(slug: string): ItemState {
   return { slug, status: 'pending', attempts: [], commits: [] };
-}
-
-/** The success condition of an item: its own `verify`, else the project checks. */
-function successCondition(item: ManifestItem, manifest: SessionManifest): string[] {
-  return item.verify.length > 0 ? item.verify : manifest.checks;
 }
 
 function isAgentBlocked(st: ItemState): boolean {
@@ -125,7 +121,7 @@ export function buildReport(
       case 'merged': {
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
-        const checks = [...new Set([...successCondition(item, manifest), ...manifest.checks])];
+        const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];
         shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: st.attempts.length });
         break;
       }
