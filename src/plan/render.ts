@@ -29,7 +29,7 @@ export function successCondition(item: BacklogItem, checks: readonly string[]): 
 }
 
 function excludedList(items: readonly ExcludedItem[]): string[] {
-  return items.map((e) => `- **${formatId(e.id)}-${e.slug}** (${e.title}): ${e.reason}`);
+  return items.map((e) => `- **${itemRef(e)}** (${e.title}): ${e.reason}`);
 }
 
 /**
