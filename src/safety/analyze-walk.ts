@@ -250,6 +250,11 @@ export abstract class Walker {
       return st.cwd !== null && (st.cwd === this.ctx.worktreeRoot || st.cwd.startsWith(this.ctx.worktreeRoot + '/')) ? this.ctx.worktreeRoot : null;
     }
     if (v[0] === 'echo' && !v.slice(1).some((x) => x.startsWith('-'))) return v.slice(1).join(' ');
+    // Outputs that are one plain word (no `/`, no `..`, no spaces): `log-$(date +%F).txt` stays a file in
+    // the same folder. A stand-in word of the same kind is enough for every rule.
+    if (v[0] === 'date' && (v.length === 1 || (v.length === 2 && /^\+[^/.\s]*$/.test(v[1]!)) || (v.length === 3 && v[1] === '-u' && /^\+[^/.\s]*$/.test(v[2]!)))) return '19700101';
+    if ((v[0] === 'whoami' || v[0] === 'nproc' || v[0] === 'hostname' || (v[0] === 'id' && v[1] === '-u')) && v.length <= (v[0] === 'id' ? 2 : 1)) return 'word';
+    if (v[0] === 'git' && v[1] === 'rev-parse' && v.length === 4 && v[2] === '--short' && v[3] === 'HEAD') return '0000000';
     const line = v.join(' ');
     if (line === 'git branch --show-current' || line === 'git rev-parse --abbrev-ref HEAD' || line === 'git symbolic-ref --short HEAD') {
       return st.branch !== undefined ? st.branch : this.ctx.currentBranch ?? null;

@@ -297,6 +297,9 @@ function scanEnvPrints(fam: Family, code: string, out: CodeScan, prints: boolean
       const after = span.slice(m.index! + m[0].length).replace(/^\s*['"`]?\s*[)\]}]?/, '');
       if (/(?:\bif|\bnot|!|\bbool\(|\bBoolean\(|\blen\(|\btypeof|\bdefined)\s*(?:os\.|process\.|\$)?$/.test(before)) continue;
       if (/^\s*(?:\?(?![.?])|[!=]==?|\bis\b|\.length\b|\belse\b|\bnil\?|\.nil\?|\.empty\?|\bis_a)/.test(after)) continue;
+      // Passed to another call inside the printed expression (`print(requests.get(u, headers={'A': os.environ['API_KEY']}).status_code)`):
+      // used, not shown; string conversions and formatting pass the value through.
+      if (enclosingCalls(span, m.index!).some((c) => !TRANSPARENT_CALLS.test(c))) continue;
       out.printedSecretVars.push(name);
     }
     // The whole environment, unless only its size or names are taken (`Object.keys(process.env)`, `len(os.environ)`).
@@ -306,6 +309,28 @@ function scanEnvPrints(fam: Family, code: string, out: CodeScan, prints: boolean
       out.printsEnvironment = true;
     }
   }
+}
+
+/** Calls that show their argument (conversions, formatting, encodings). */
+const TRANSPARENT_CALLS = /^(str|repr|format|f|String|toString|stringify|JSON\.stringify|upper|lower|strip|trim|encode|decode|b64encode|base64|encodeURIComponent|escape|inspect|dumps|dump|to_s|inspect|join|concat|sprintf|printf|print|puts|p|pp|log|info|warn|error|debug|write|echo)$/;
+
+/** Names of the calls whose parentheses enclose position `at` of `span` (outside quotes). */
+function enclosingCalls(span: string, at: number): string[] {
+  const stack: Array<string | null> = [];
+  let quote = '';
+  for (let i = 0; i < at; i++) {
+    const c = span[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') stack.push(/([A-Za-z_][\w.]*)\s*$/.exec(span.slice(Math.max(0, i - 40), i))?.[1] ?? '');
+    else if (c === '[' || c === '{') stack.push(null);
+    else if (c === ')' || c === ']' || c === '}') stack.pop();
+  }
+  return stack.filter((x): x is string => x !== null && x !== '').map((x) => x.split('.').pop()!);
 }
 
 /** The same test as the secrets rules' `isSecretVarName` (kept here so this file stays free of rule imports). */
