@@ -5,6 +5,7 @@
  * to do, how to prove success and how to signal the end.
  */
 import { successCommands } from '../backlog/success-condition.js';
+import { fencedBlock } from '../util/markdown.js';
 import type { ManifestItem } from '../session/state.js';
 
 export interface BriefInput {
@@ -38,11 +39,6 @@ function clipEnd(text: string, max: number): string {
   return t.length > max ? `(… cut)\n${t.slice(-(max - 10)).trimStart()}` : t;
 }
 
-function fence(text: string): string {
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return `${f}\n${text}\n${f}`;
-}
 
 /**
  * Builds the mission brief for one attempt of one item: the item (title, id, type, body with its
@@ -73,7 +69,7 @@ export function buildMissionBrief(input: BriefInput): string {
   if (commands.length) {
     out.push(
       `The runner will run these in your worktree after you finish; they must pass${item.verify.length ? '' : ' (the project checks)'}:\n` +
-        fence(commands.join('\n')) +
+        fencedBlock(commands.join('\n')) +
         '\nRun them yourself before you finish. Every acceptance criterion must hold. Saying TASK_COMPLETE does not count: only passing commands and commits on your branch do.',
     );
   } else {
@@ -113,7 +109,7 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(`## Attempt ${p.n} of this item failed`);
     out.push(
       `What it ran into: ${p.failure.trim()}` +
-        (p.evidence?.trim() ? `\nLast evidence:\n${fence(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
+        (p.evidence?.trim() ? `\nLast evidence:\n${fencedBlock(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
         '\nThis is a fresh session in the same worktree: its commits (if any) are still on the branch. Do not repeat what failed.',
     );
   }

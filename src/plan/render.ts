@@ -4,12 +4,8 @@
 import { itemRef, formatId } from '../backlog/filename.js';
 import type { BacklogItem } from '../backlog/types.js';
 import { shortDuration } from '../util/duration.js';
+import { tableCell as cell } from '../util/markdown.js';
 import type { ExcludedItem, SessionPlan } from './types.js';
-
-/** Text safe inside a markdown table cell: pipes escaped, line breaks flattened. */
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
 
 /** A code span that survives backticks in the text. */
 function code(text: string): string {

@@ -4,23 +4,12 @@
  */
 import { formatId, itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
+import { fencedBlock, tableCell as cell } from '../util/markdown.js';
 import { formatUsd } from '../util/usd.js';
 import type { MorningReport } from './types.js';
 
 function short(hash: string): string {
   return hash.slice(0, 8);
-}
-
-/** Escapes a table cell (pipes and newlines). */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** Indents a block as a fenced code block, with a fence longer than any backtick run inside. */
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}text\n${text}\n${fence}`;
 }
 
 /** The one-line headline: "3 shipped, 1 failed, 1 blocked". */
@@ -52,7 +41,7 @@ function pullRequestLines(r: MorningReport): string[] {
   const out: string[] = [];
   if (pr.url) out.push(`Pull request: ${pr.url}`);
   if (pr.note) out.push(pr.note);
-  if (!pr.url && pr.commands.length > 0) out.push('', fenced(pr.commands.join('\n')));
+  if (!pr.url && pr.commands.length > 0) out.push('', fencedBlock(pr.commands.join('\n'), 'text'));
   return out;
 }
 
@@ -85,7 +74,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
     if (it.files.length > 0) out.push(`- Logs: ${it.files.map((f) => `\`${f}\``).join(', ')}`);
     out.push('');
-    if (it.evidence) out.push('Last lines of evidence:', '', fenced(it.evidence), '');
+    if (it.evidence) out.push('Last lines of evidence:', '', fencedBlock(it.evidence, 'text'), '');
     out.push('What to do next:', '', ...it.nextSteps.map((s, i) => `${i + 1}. ${s}`), '');
   }
 
