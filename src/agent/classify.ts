@@ -9,6 +9,7 @@
  * `subtype: "success"`, `is_error: true`, `terminal_reason: "api_error"`, `api_error_status` and the
  * error text in `result`; max turns `subtype: "error_max_turns"`; budget `"error_max_budget_usd"`.
  */
+import { oneLine } from '../util/text.js';
 import { formatUsd } from '../util/usd.js';
 import { parseRetryAt } from './reset-time.js';
 import type { StreamState } from './stream.js';
@@ -45,9 +46,9 @@ function lastLine(text: string | undefined): string {
   return lines[lines.length - 1] ?? '';
 }
 
+/** One line of at most `max` characters (oneLine; 300 by default: messages carry more than summaries). */
 function cut(text: string, max = 300): string {
-  const s = text.replace(/\s+/g, ' ').trim();
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return oneLine(text, max);
 }
 
 function seconds(ms: number | undefined): string {

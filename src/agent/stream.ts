@@ -12,6 +12,7 @@
  * - last `{"type":"result","subtype","is_error","num_turns","total_cost_usd","result",
  *   "terminal_reason","api_error_status","errors","permission_denials",...}`.
  */
+import { oneLine } from '../util/text.js';
 import type { AgentActivity, ResultLine } from './types.js';
 
 /** What the stream told so far. */
@@ -62,14 +63,6 @@ export function parseStreamLine(line: string): Record<string, any> | undefined {
   } catch {
     return undefined;
   }
-}
-
-const MAX_SUMMARY = 160;
-
-/** Collapses whitespace to one line and cuts it to `max` characters with an ellipsis. */
-export function oneLine(text: string, max = MAX_SUMMARY): string {
-  const s = text.replace(/\s+/g, ' ').trim();
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 /**

@@ -2,6 +2,7 @@
  * Gate denials for the morning report, from audit.jsonl (DESIGN.md, "Safety gates": every tool
  * call and every gate decision is appended there, one JSON object a line).
  */
+import { oneLine } from '../util/text.js';
 import type { AuditSummary, GateDenial } from './types.js';
 
 /** Examples kept per rule id. */
@@ -9,12 +10,6 @@ export const EXAMPLES_PER_RULE = 3;
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** One line of a command or path, at most 160 characters. */
-export function oneLine(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** The command or path a tool call aimed at, from its tool input. */

@@ -1,7 +1,8 @@
 /** stream-json reading, against lines captured from Claude Code 2.1.330 runs (fixtures/). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyStreamLine, newStreamState, oneLine, parseStreamLine, summariseToolUse } from '../../../src/agent/stream.js';
+import { applyStreamLine, newStreamState, parseStreamLine, summariseToolUse } from '../../../src/agent/stream.js';
+import { oneLine } from '../../../src/util/text.js';
 import type { AgentActivity } from '../../../src/agent/types.js';
 
 function feed(name: string) {
