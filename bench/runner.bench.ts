@@ -146,6 +146,11 @@ async function main(): Promise<number> {
     console.log(`${pad('  agent end -> merged (mean)')}${post.toFixed(0)} ms`);
     // The runner's own account (item_timing events): mean ms per phase, by how the worktree was made.
     const timings = events.filter((e) => e.type === 'item_timing');
+    const sourceOf = new Map(timings.map((e) => [String(e.slug), String(e.worktree)]));
+    for (const source of ['fresh', 'recycled']) {
+      const of = times.filter((t) => sourceOf.get(t.slug) === source);
+      if (of.length > 0) console.log(`${pad(`  runner time per item, ${source} worktree (mean)`)}${(of.reduce((n, t) => n + t.preMs + t.postMs, 0) / of.length).toFixed(0)} ms (${of.length} items)`);
+    }
     for (const source of ['fresh', 'recycled', 'reused']) {
       const of = timings.filter((e) => e.worktree === source);
       if (of.length === 0) continue;
