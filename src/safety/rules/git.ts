@@ -71,7 +71,7 @@ export const INFO: RuleInfo[] = [
   {
     id: 'git.checkout-discard',
     domain: 'git',
-    description: 'Discarding changes in bulk: `git checkout -- .`, `git checkout .`, `git restore .`, `git checkout -f`, `git switch --discard-changes`.',
+    description: 'Discarding changes in bulk: `git checkout -- .`, `git checkout .`, `git restore .`, `git checkout -f`, `git switch --discard-changes`, `git rm -f .`, `git read-tree -u --reset`, `git checkout-index -a -f`.',
     reason: 'This discards uncommitted changes to every file at once. Instead, restore single files by name (`git restore path/to/file`), or commit first.',
     examples: ['git checkout -- .', 'git checkout .', 'git restore .', 'git restore --staged --worktree .', 'git checkout -f main'],
     settingsPatterns: [P('git checkout -- .'), P('git checkout .'), P('git restore .')],
@@ -205,6 +205,8 @@ const WATCHED_LONG: Record<string, string[]> = {
   push: ['--force', '--force-with-lease', '--force-if-includes', '--delete', '--mirror', '--all', '--branches', '--tags', '--follow-tags', '--prune', '--set-upstream', '--repo'],
   reset: ['--hard'],
   clean: ['--force', '--dry-run'],
+  rm: ['--force', '--cached'],
+  'checkout-index': ['--all', '--force'],
   checkout: ['--force'],
   switch: ['--discard-changes', '--force', '--force-create'],
   restore: ['--worktree', '--staged', '--source'],
@@ -301,6 +303,19 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       if (paths.some((a) => isBulkPathspec(a, cwd, ctx))) return { ruleId: 'git.checkout-discard', detail: 'restore of everything' };
       return undefined;
     }
+    case 'rm': {
+      // `git rm -rf .` deletes every tracked file, local changes included; `git rm -r --cached .` only unstages.
+      if (opts.includes('--cached') || !hasOpt(opts, 'f', ['--force'])) return undefined;
+      const paths = dd >= 0 ? args.slice(dd + 1) : operands;
+      if (paths.some((a) => isBulkPathspec(a, cwd, ctx))) return { ruleId: 'git.checkout-discard', detail: 'git rm -f of everything' };
+      return undefined;
+    }
+    case 'read-tree':
+      if (opts.includes('--reset') && opts.some((o) => o === '-u' || /^-[^-]*u/.test(o))) return { ruleId: 'git.checkout-discard', detail: 'read-tree -u --reset' };
+      return undefined;
+    case 'checkout-index':
+      if (hasOpt(opts, 'a', ['--all']) && hasOpt(opts, 'f', ['--force'])) return { ruleId: 'git.checkout-discard', detail: 'checkout-index --all --force' };
+      return undefined;
     case 'clean':
       if (hasOpt(opts, 'n', ['--dry-run'])) return undefined;
       if (hasOpt(opts, 'f', ['--force'])) return { ruleId: 'git.clean-force' };
