@@ -71,4 +71,6 @@ export interface NightContext {
    * Optional: without it every new item gets a fresh `git worktree add`.
    */
   spareWorktrees?: string[];
+  /** A spare's `git clean -ffdx` started when its item merged (resolves true when it ran). */
+  spareCleaning?: Map<string, Promise<boolean>>;
 }

@@ -327,9 +327,10 @@ export async function linkedWorktreeGitDir(repoRoot: string, path: string): Prom
  * cherry-pick, bisect, a stale `index.lock`), or index entries flagged assume-unchanged or
  * skip-worktree (sparse checkout), which `reset --hard` would not restore. The caller then
  * recreates the worktree. Throws the git error when a command fails half-way. `checked`: the
- * caller already made sure the index is plain (worktreeIndexIsPlain).
+ * caller already made sure the index is plain (worktreeIndexIsPlain); `cleaned`: the caller ran
+ * cleanWorktree on it since anything last ran there.
  */
-export async function resetItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string, opts: { checked?: boolean } = {}): Promise<boolean> {
+export async function resetItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string, opts: { checked?: boolean; cleaned?: boolean } = {}): Promise<boolean> {
   const admin = await linkedWorktreeGitDir(repoRoot, path);
   if (!admin) return false;
   if (!opts.checked && !(await worktreeIndexIsPlain(repoRoot, admin))) return false;
@@ -337,7 +338,21 @@ export async function resetItemWorktree(repoRoot: string, path: string, branch: 
   const g = (args: string[]) => gitRaw(path, ['--git-dir', admin, '--work-tree', path, ...args]);
   // -B checks that no other worktree has the branch checked out (it reads the worktree list): alone, like worktree add.
   await exclusive(repoRoot, () => g(['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', branch, startPoint]));
-  await g(['clean', '-ffdxq']);
+  // A forced checkout creates no untracked file, so a clean before it (cleanWorktree) is as good as one after.
+  if (!opts.cleaned) await g(['clean', '-ffdxq']);
+  return true;
+}
+
+/**
+ * `git clean -ffdx` (untracked and ignored files, nested repositories) in the runner's worktree at
+ * `path`, with explicit `--git-dir`/`--work-tree`; false, having done nothing, when `path` is not a
+ * sound linked worktree of this repository (see linkedWorktreeGitDir). Used on a merged item's
+ * worktree while it waits to be recycled.
+ */
+export async function cleanWorktree(repoRoot: string, path: string): Promise<boolean> {
+  const admin = await linkedWorktreeGitDir(repoRoot, path);
+  if (!admin) return false;
+  await gitRaw(path, ['--git-dir', admin, '--work-tree', path, 'clean', '-ffdxq']);
   return true;
 }
 

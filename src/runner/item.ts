@@ -18,7 +18,7 @@ import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
-import { addItemWorktree, backupSessionBranchTips, commitLeftovers, commitsBetween, currentBranch, linkedWorktreeGitDir, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit, worktreeIndexIsPlain } from './git.js';
+import { addItemWorktree, backupSessionBranchTips, cleanWorktree, commitLeftovers, commitsBetween, currentBranch, linkedWorktreeGitDir, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit, worktreeIndexIsPlain } from './git.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -72,10 +72,14 @@ export async function prepareWorktree(ctx: NightContext, worktree: string, branc
   } else {
     const spare = ctx.spareWorktrees?.pop();
     if (spare) {
+      // Its clean started when its item merged; it must be over before the folder moves.
+      const cleaning = ctx.spareCleaning?.get(spare);
+      ctx.spareCleaning?.delete(spare);
+      const cleaned = cleaning ? await cleaning.catch(() => false) : false;
       // The index check reads only the admin dir, which a move leaves in place: both at once.
       const admin = await linkedWorktreeGitDir(repoRoot, spare);
       const [plain, moved] = admin ? await Promise.all([worktreeIndexIsPlain(repoRoot, admin), moveWorktree(repoRoot, spare, worktree)]) : [false, false];
-      if (moved && plain && (await resetItemWorktree(repoRoot, worktree, branch, startCommit, { checked: true }))) return 'recycled';
+      if (moved && plain && (await resetItemWorktree(repoRoot, worktree, branch, startCommit, { checked: true, cleaned }))) return 'recycled';
     }
   }
   await addItemWorktree(repoRoot, worktree, branch, startCommit);
@@ -287,8 +291,10 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       const merged = await mergeItem(ctx, item, startCommit, n, { commits });
       lap('merge');
       if (merged.ok) {
+        // Its worktree is done with: cleaned from now on (beside the state write), then the next
+        // item may recycle it.
+        if (ctx.spareWorktrees) ctx.spareCleaning?.set(worktree, cleanWorktree(repoRoot, worktree).catch(() => false));
         await ctx.update((s) => markMerged(s, slug, { now: nowIso(), mergeCommit: merged.mergeCommit, commits: merged.commits }));
-        // Its worktree is done with: the next item may recycle it.
         ctx.spareWorktrees?.push(worktree);
         deps.log(`item ${slug}: merged (${merged.mergeCommit.slice(0, 10)})`);
         timing('merged');

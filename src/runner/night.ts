@@ -134,6 +134,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     event,
     mergeQueue: serialQueue(),
     spareWorktrees: [],
+    spareCleaning: new Map(),
     pause: async (until, reason) => {
       const s = await update((st) => {
         // Keep the later reset time when several items hit the limit.
@@ -275,6 +276,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
  */
 async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
+  // No spare's clean may still run in a folder about to be removed.
+  await Promise.allSettled([...(ctx.spareCleaning?.values() ?? [])]);
   const now = new Date(deps.now()).toISOString();
   let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
 

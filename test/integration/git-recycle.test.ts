@@ -7,6 +7,7 @@ import {
   addItemWorktree,
   backupRefName,
   backupSessionBranches,
+  cleanWorktree,
   createBranch,
   ensureExcluded,
   linkedWorktreeGitDir,
@@ -66,6 +67,25 @@ describe('recycled worktrees', () => {
     expect(readFileSync(join(r.root, 'user-untracked.txt'), 'utf8')).toBe('user work in progress\n');
     expect(readFileSync(join(r.root, 'build/user.o'), 'utf8')).toBe('ignored user file\n');
     expect((await listWorktrees(r.root)).map((w) => w.path)).toContain(two);
+  });
+
+  it('a spare cleaned before it is moved and checked out ends as clean as one cleaned after', async () => {
+    const r = repo({ 'a.txt': 'base\n' });
+    await createBranch(r.root, 'overnight/s', 'main');
+    const start = git(r.root, 'rev-parse', 'overnight/s');
+    const wt = join(r.root, '.overnight/worktrees/s/one');
+    await addItemWorktree(r.root, wt, 'overnight/s--one', start);
+    commitIn(wt, { 'one.txt': 'one\n' });
+    mkdirSync(join(wt, 'build'));
+    writeFileSync(join(wt, 'build/out.o'), 'ignored\n');
+    writeFileSync(join(wt, 'untracked.txt'), 'x\n');
+    expect(await cleanWorktree(r.root, wt)).toBe(true);
+    const two = join(r.root, '.overnight/worktrees/s/two');
+    expect(await moveWorktree(r.root, wt, two)).toBe(true);
+    expect(await resetItemWorktree(r.root, two, 'overnight/s--two', start, { cleaned: true })).toBe(true);
+    expect(git(two, 'status', '--porcelain', '--ignored', '--untracked-files=all')).toBe('');
+    expect(existsSync(join(two, 'one.txt'))).toBe(false);
+    expect(await cleanWorktree(r.root, join(r.root, 'nowhere'))).toBe(false);
   });
 
   it('resets the same branch for a retry (the failed attempt stays in the backup ref)', async () => {
