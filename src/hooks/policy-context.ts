@@ -191,18 +191,7 @@ export function loadHookContext(env: HookEnv, cwd: string): HookContext {
       auditFile: join(sessionDir, 'audit.jsonl'),
       deferredDir: join(sessionDir, 'deferred'),
       item: env.item,
-      ctx: {
-        worktreeRoot: resolve(env.worktree),
-        protectedBranches: policy.protectedBranches,
-        ownBranch: env.ownBranch,
-        allowPaths: policy.allowPaths,
-        denyPaths: policy.denyPaths,
-        allowCommands: policy.allowCommands,
-        denyCommands: policy.denyCommands,
-        home: env.home,
-        currentBranch: readCurrentBranch(resolve(env.worktree)),
-        interactive: false,
-      },
+      ctx: policyContext(policy, { worktreeRoot: resolve(env.worktree), ownBranch: env.ownBranch, home: env.home, interactive: false }),
     };
   }
 
@@ -228,17 +217,45 @@ export function loadHookContext(env: HookEnv, cwd: string): HookContext {
     mode: 'interactive',
     repoRoot,
     configNote,
-    ctx: {
-      worktreeRoot: repoRoot,
-      protectedBranches: s.protected_branches ?? DEFAULT_PROTECTED_BRANCHES,
-      allowPaths: resolveAll(s.allow_paths ?? [], repoRoot),
-      denyPaths: resolveAll(s.deny_paths ?? [], repoRoot),
-      allowCommands: validRegexes(s.allow_commands ?? []),
-      denyCommands: s.deny_commands ?? [],
-      home: env.home,
-      currentBranch: readCurrentBranch(repoRoot),
-      interactive: true,
-    },
+    ctx: policyContext(
+      {
+        protectedBranches: s.protected_branches ?? DEFAULT_PROTECTED_BRANCHES,
+        allowPaths: resolveAll(s.allow_paths ?? [], repoRoot),
+        denyPaths: resolveAll(s.deny_paths ?? [], repoRoot),
+        allowCommands: s.allow_commands ?? [],
+        denyCommands: s.deny_commands ?? [],
+      },
+      { worktreeRoot: repoRoot, home: env.home, interactive: true },
+    ),
+  };
+}
+
+/** The rules of a policy (policy.json, or the config's `safety` section) that a PolicyContext carries. */
+export type PolicyRules = Pick<SessionPolicyFile, 'protectedBranches' | 'allowPaths' | 'denyPaths' | 'allowCommands' | 'denyCommands'>;
+
+/**
+ * The one place a PolicyContext is assembled, for the hooks (session and interactive mode) and
+ * `overnight gate`: the policy's rules (paths already absolute), plus where the agent works.
+ * In: `rules`; `where.worktreeRoot` (absolute boundary), `ownBranch` (the item branch, or undefined
+ * in interactive use), `home`, `interactive`. Out: a PolicyContext whose `currentBranch` is read
+ * from the worktree's HEAD and whose allow-regexes that do not compile are dropped (an invalid
+ * allow must never widen anything). Reads one small file (HEAD); never throws.
+ */
+export function policyContext(
+  rules: PolicyRules,
+  where: { worktreeRoot: string; ownBranch?: string; home: string; interactive: boolean },
+): PolicyContext {
+  return {
+    worktreeRoot: where.worktreeRoot,
+    protectedBranches: rules.protectedBranches,
+    ownBranch: where.ownBranch,
+    allowPaths: rules.allowPaths,
+    denyPaths: rules.denyPaths,
+    allowCommands: validRegexes(rules.allowCommands),
+    denyCommands: rules.denyCommands,
+    home: where.home,
+    currentBranch: readCurrentBranch(where.worktreeRoot),
+    interactive: where.interactive,
   };
 }
 

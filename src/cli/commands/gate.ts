@@ -20,7 +20,7 @@ import pc from 'picocolors';
 import { loadConfig } from '../../config/load.js';
 import { defaultConfig, type OvernightConfig } from '../../config/schema.js';
 import { decideFileCall, PATH_FIELDS } from '../../hooks/file-policy.js';
-import { policyFileFromConfig, readCurrentBranch } from '../../hooks/policy-context.js';
+import { policyContext, policyFileFromConfig } from '../../hooks/policy-context.js';
 import { explain, type Explained } from '../../safety/explain.js';
 import { RULES, type RuleInfo } from '../../safety/rules/index.js';
 import type { Decision, PolicyContext, ToolCall } from '../../safety/types.js';
@@ -125,20 +125,12 @@ export async function gateContext(flags: GateFlags, cwd: string): Promise<Policy
   }
   const config: OvernightConfig = repoRoot ? await loadConfig(repoRoot) : defaultConfig();
   const base = repoRoot ?? cwd;
-  const policy = policyFileFromConfig(config.safety, base);
-  const worktreeRoot = resolve(flags.worktree ?? base);
-  return {
-    worktreeRoot,
-    protectedBranches: policy.protectedBranches,
+  return policyContext(policyFileFromConfig(config.safety, base), {
+    worktreeRoot: resolve(flags.worktree ?? base),
     ownBranch: flags.branch,
-    allowPaths: policy.allowPaths,
-    denyPaths: policy.denyPaths,
-    allowCommands: policy.allowCommands,
-    denyCommands: policy.denyCommands,
     home: homedir(),
-    currentBranch: readCurrentBranch(worktreeRoot),
     interactive: flags.interactive === true,
-  };
+  });
 }
 
 /** The ToolCall the flags and words describe. Throws OvernightError on a usage mistake. */
