@@ -1,20 +1,10 @@
 /** What one night's components share: the session, its files, its dependencies and its controls. */
 import type { OvernightConfig } from '../config/schema.js';
 import type { sessionFiles } from '../session/paths.js';
-import type { ManifestItem, SessionManifest, SessionState } from '../session/state.js';
+import type { SessionManifest, SessionState } from '../session/state.js';
 import type { RetryPolicy } from './judge.js';
 import type { RunAgentFn } from './types.js';
-
-/** Input of the mission brief builder (same shape as buildMissionBrief's in src/agent/brief.ts). */
-export interface BriefInput {
-  sessionId: string;
-  item: ManifestItem;
-  branch: string;
-  checks: string[];
-  learnings: Array<{ slug: string; title: string; text: string }>;
-  previousAttempt?: { n: number; failure: string; evidence?: string };
-  deadline?: string;
-}
+import type { BriefInput } from '../agent/brief.js';
 
 /** The night's replaceable dependencies (tests inject a fake agent; the CLI uses the real adapter). */
 export interface NightDeps {

@@ -23,6 +23,7 @@ import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyE
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
 import { runChecks } from './verify.js';
+import { successCommands } from '../backlog/success-condition.js';
 
 /** Why an item's abort signal fired. */
 export type AbortReason = 'deadline' | 'stop' | 'permanent';
@@ -116,7 +117,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
   const worktree = worktreePath(repoRoot, sessionId, slug);
   const dir = featureDir(repoRoot, sessionId, slug);
   mkdirSync(dir, { recursive: true });
-  const checks = item.verify.length > 0 ? item.verify : manifest.checks;
+  const checks = [...successCommands(item, manifest.checks)];
   const idleTimeoutMs = parseDuration(config.agent.idle_timeout) ?? 10 * 60_000;
   let previousAttempt: { n: number; failure: string; evidence?: string } | undefined;
   const nowIso = () => new Date(deps.now()).toISOString();

@@ -8,6 +8,7 @@
  * evidence is what counts, the signal is a courtesy) and the verdict says so.
  */
 import type { AgentOutcomeLike } from './types.js';
+import { formatUsd } from '../util/usd.js';
 
 export interface VerifyEvidence {
   passed: boolean;
@@ -45,7 +46,7 @@ function tail(text: string | undefined, lines = 20): string | undefined {
 function resultProblem(outcome: AgentOutcomeLike): string {
   const sub = outcome.result?.subtype;
   if (sub === 'error_max_turns') return `the agent reached its turn limit (${outcome.turns} turns) before finishing`;
-  if (sub === 'error_max_budget_usd') return `the agent reached its budget ($${outcome.costUsd.toFixed(2)}) before finishing`;
+  if (sub === 'error_max_budget_usd') return `the agent reached its budget (${formatUsd(outcome.costUsd)}) before finishing`;
   return `claude reported an error (${sub ?? 'no subtype'})`;
 }
 

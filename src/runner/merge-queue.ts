@@ -11,6 +11,7 @@ import type { ManifestItem } from '../session/state.js';
 import type { NightContext } from './context.js';
 import { backupRefName, commitsBetween, ensureBranchWorktree, mergeNoFfByTree, resetHard, resolveCommits } from './git.js';
 import { runChecks } from './verify.js';
+import { itemRef } from '../backlog/filename.js';
 
 /** A queue that runs one task at a time, in arrival order. A failing task does not stop the queue. */
 export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -24,7 +25,7 @@ export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
 
 /** The merge commit message: `overnight: merge <id>-<slug>: <title>` (id zero-padded like the backlog file name). */
 export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>): string {
-  return `overnight: merge ${String(item.id).padStart(3, '0')}-${item.slug}: ${item.title}`;
+  return `overnight: merge ${itemRef(item)}: ${item.title}`;
 }
 
 export type MergeOutcome =

@@ -1,3 +1,5 @@
+import type { AgentRunOptions } from '../agent/types.js';
+
 /**
  * The part of an agent attempt's outcome the runner reads. It is structurally a subset of
  * `AgentOutcome` from src/agent/run.ts (the claude -p adapter), so the adapter's result can be
@@ -35,26 +37,8 @@ export interface AgentOutcomeLike {
   durationMs?: number;
 }
 
-/** What the runner passes to the agent adapter (same shape as runAgent's options in src/agent/run.ts). */
-export interface RunAgentOptions {
-  claudePath: string;
-  cwd: string;
-  brief: string;
-  pluginDir: string;
-  settingsFile: string;
-  allowedTools: string[];
-  maxTurns: number;
-  budgetUsd: number;
-  model?: string;
-  claudeSessionId: string;
-  transcriptFile: string;
-  stderrFile?: string;
-  idleTimeoutMs: number;
-  absoluteTimeoutMs: number;
-  env?: Record<string, string>;
-  onActivity?: (a: { at: string; kind: string; summary: string; turns: number; costUsd: number }) => void;
-  signal?: AbortSignal;
-}
+/** What the runner passes to the agent adapter: runAgent's own options (src/agent/types.ts). */
+export type RunAgentOptions = AgentRunOptions;
 
 /** The agent function the night loop calls (the real one is runAgent from src/agent/run.ts; tests inject a fake). */
 export type RunAgentFn = (opts: RunAgentOptions) => Promise<AgentOutcomeLike>;
