@@ -12,7 +12,7 @@
  * Targets: ratio <= 1.15 and runner time per item < 0.5 s. Exits 1 when a target is missed.
  * Run: `npm run bench` (or `node scripts/bench.mjs runner`).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -21,8 +21,7 @@ import { createSampleRepo, type SampleItem } from '../src/demo/sample.js';
 import { simpleItemScript } from '../src/demo/scripts.js';
 import { standinEnv } from '../src/demo/env.js';
 import { findClaude } from '../src/demo/run.js';
-import { sessionFiles } from '../src/session/paths.js';
-import { parseEvents } from '../src/report/session-data.js';
+import { readEvents } from '../src/session/store.js';
 import type { SessionEvent } from '../src/session/state.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 12);
@@ -117,7 +116,7 @@ async function main(): Promise<number> {
       await execa('git', ['worktree', 'remove', '--force', wt], { cwd: repo });
     }
     baseline.sort((a, b) => a - b);
-    const events = parseEvents(readFileSync(sessionFiles(repo, id).events, 'utf8'));
+    const events = readEvents(repo, id);
     const mergedCount = events.filter((e) => e.type === 'merged').length;
     const started = events.find((e) => e.type === 'session_started')!;
     const ended = [...events].reverse().find((e) => e.type === 'session_end')!;

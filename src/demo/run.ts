@@ -4,7 +4,7 @@
  * plugin's real hooks, real git and real checks. Without `--real` the model is the project's
  * scripted stand-in (src/standin/server.ts) with one script per backlog item.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, readFileSync, realpathSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, realpathSync, createWriteStream } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -14,7 +14,8 @@ import { OvernightError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
 import { sessionFiles } from '../session/paths.js';
 import { startStandinModel, type StandinModel } from '../standin/server.js';
-import { parseEvents, readSavedReport } from '../report/session-data.js';
+import { readSavedReport } from '../report/session-data.js';
+import { readEventsFile } from '../session/store.js';
 import { writeMorningReport } from '../report/write.js';
 import { headline, summaryLines } from '../report/render.js';
 import type { MorningReport } from '../report/types.js';
@@ -128,13 +129,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     let seen = 0;
     const t0 = Date.now();
     const poll = (): void => {
-      let text = '';
-      try {
-        text = readFileSync(files.events, 'utf8');
-      } catch {
-        return;
-      }
-      const events = parseEvents(text);
+      const events = readEventsFile(files.events);
       for (const e of events.slice(seen)) {
         const line = describeEvent(e);
         if (line) print(`  [${formatDuration(Date.now() - t0).padStart(7)}] ${line}`);

@@ -6,8 +6,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionFiles } from '../session/paths.js';
 import { latestSessionId, resolveSessionId as resolveNamedSession } from '../session/find.js';
-import { eventSchema, type SessionEvent, type SessionManifest, type SessionState } from '../session/state.js';
-import { readManifest, readState } from '../session/store.js';
+import { type SessionEvent, type SessionManifest, type SessionState } from '../session/state.js';
+import { readEvents, readManifest, readState } from '../session/store.js';
 import type { MorningReport } from './types.js';
 
 /** The message of every command that needs a session when there is none. */
@@ -32,37 +32,16 @@ export async function resolveSessionId(repoRoot: string, requested?: string): Pr
   return latestSessionId(repoRoot);
 }
 
-/** Parses events.jsonl text; lines that are not valid events (a torn last line) are skipped. */
-export function parseEvents(text: string): SessionEvent[] {
-  const out: SessionEvent[] = [];
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (!t) continue;
-    try {
-      const parsed = eventSchema.safeParse(JSON.parse(t));
-      if (parsed.success) out.push(parsed.data);
-    } catch {
-      /* a line being written right now */
-    }
-  }
-  return out;
-}
-
 /**
  * Reads session.json and state.json of one session (validated, with session/store's readers) and
- * its events.jsonl (parseEvents; no events yet is an empty list).
+ * its events.jsonl (session/store's readEvents: validated, torn lines skipped, no events yet is an empty list).
  * Throws OvernightError `session.missing-file`, `session.corrupt` or `session.invalid` (naming the
  * file and the field) when the manifest or the state cannot be read or does not match its schema.
  */
 export async function loadSessionData(repoRoot: string, sessionId: string): Promise<SessionData> {
   const manifest = readManifest(repoRoot, sessionId);
   const state = readState(repoRoot, sessionId);
-  let events: SessionEvent[] = [];
-  try {
-    events = parseEvents(await readFile(sessionFiles(repoRoot, sessionId).events, 'utf8'));
-  } catch {
-    /* no events yet */
-  }
+  const events = readEvents(repoRoot, sessionId);
   return { sessionId, manifest, state, events };
 }
 

@@ -10,11 +10,12 @@
  * Across processes only one runner writes a session at a time (the lock, src/session/lock.ts);
  * `overnight abandon` and `resume` write only when no live runner holds it.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { writeTextAtomic } from '../util/atomic-write.js';
 import { OvernightError } from '../util/errors.js';
 import { sessionFiles } from './paths.js';
 import {
+  eventSchema,
   manifestSchema,
   sessionStateSchema,
   type SessionEvent,
@@ -119,18 +120,39 @@ export function appendEvent(repoRoot: string, sessionId: string, type: string, d
   return appendEventFile(sessionFiles(repoRoot, sessionId).events, type, data);
 }
 
-/** Reads every event of a session (lines that do not parse are skipped: a crash can cut the last line). */
-export function readEvents(repoRoot: string, sessionId: string): SessionEvent[] {
-  const file = sessionFiles(repoRoot, sessionId).events;
-  if (!existsSync(file)) return [];
+/**
+ * Parses events.jsonl text into events, each validated with `eventSchema` (src/session/state.ts).
+ * Blank lines and lines that are not a valid event are skipped: the runner may be writing the last
+ * line right now, and a crash can leave it torn. Never throws.
+ */
+export function parseEvents(text: string): SessionEvent[] {
   const events: SessionEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
     try {
-      events.push(JSON.parse(line) as SessionEvent);
+      const parsed = eventSchema.safeParse(JSON.parse(trimmed));
+      if (parsed.success) events.push(parsed.data);
     } catch {
       /* a torn last line */
     }
   }
   return events;
+}
+
+/** Reads and parses one events.jsonl file (parseEvents); a file that does not exist (yet) is an empty list. */
+export function readEventsFile(file: string): SessionEvent[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return parseEvents(text);
+}
+
+/** Reads every event of a session's events.jsonl (readEventsFile: validated, torn lines skipped, none yet = []). */
+export function readEvents(repoRoot: string, sessionId: string): SessionEvent[] {
+  return readEventsFile(sessionFiles(repoRoot, sessionId).events);
 }

@@ -11,6 +11,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import { createSampleRepo, type SampleRepoOptions } from '../../src/demo/sample.js';
 import { sessionFiles } from '../../src/session/paths.js';
+import { readEvents } from '../../src/session/store.js';
 import type { SessionEvent, SessionManifest, SessionState } from '../../src/session/state.js';
 import type { MorningReport } from '../../src/report/types.js';
 import { claudeBin, claudeEnv, makeClaudeHome, PROJECT_ROOT } from './claude.js';
@@ -154,10 +155,7 @@ export interface SessionSnapshot {
 /** Reads a session's manifest, state, events and report.json (when written). */
 export function readSession(root: string, id: string): SessionSnapshot {
   const f = sessionFiles(root, id);
-  const events = readFileSync(f.events, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as SessionEvent);
+  const events = readEvents(root, id);
   return {
     manifest: JSON.parse(readFileSync(f.manifest, 'utf8')),
     state: JSON.parse(readFileSync(f.state, 'utf8')),

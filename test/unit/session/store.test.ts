@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sessionFiles } from '../../../src/session/paths.js';
-import { appendEvent, readEvents, readState, updateState, writeState } from '../../../src/session/store.js';
+import { appendEvent, parseEvents, readEvents, readState, updateState, writeState } from '../../../src/session/store.js';
 import type { SessionState } from '../../../src/session/state.js';
 import { parseStartTime } from '../../../src/cli/commands/schedule.js';
 import { newSessionId } from '../../../src/session/launch.js';
@@ -48,6 +48,16 @@ describe('session store', () => {
     const events = readEvents(root, id);
     expect(events.map((e) => e.type)).toEqual(['one', 'two']);
     expect(events[0]).toMatchObject({ slug: 'a', ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+  });
+
+  it('skips lines that are JSON but not an event, and reads a missing events.jsonl as no events', () => {
+    const { root, id } = session();
+    expect(readEvents(root, id)).toEqual([]);
+    appendEvent(root, id, 'one');
+    writeFileSync(sessionFiles(root, id).events, readFileSync(sessionFiles(root, id).events, 'utf8') + '{"type":"no-ts"}\n[1,2]\n\n');
+    appendEvent(root, id, 'two');
+    expect(readEvents(root, id).map((e) => e.type)).toEqual(['one', 'two']);
+    expect(parseEvents('{"ts":"t","type":"a"}\n{"ts":"t","ty')).toEqual([{ ts: 't', type: 'a' }]);
   });
 });
 
