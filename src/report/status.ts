@@ -6,13 +6,11 @@
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
-import type { ItemRunStatus, SessionEvent, SessionManifest, SessionPhase, SessionState } from '../session/state.js';
+import { ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState } from '../session/state.js';
 import { isoMs, sumAttempts } from './attempts.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
 
-/** Item statuses after which nothing more happens to the item tonight. */
-export const SETTLED: readonly ItemRunStatus[] = ['merged', 'failed', 'blocked', 'deferred'];
 /** Session phases in which the night is not over: the runner is working, waiting or should be started. */
 export const ACTIVE_PHASES: readonly SessionPhase[] = ['launched', 'scheduled', 'running', 'paused'];
 
@@ -96,7 +94,8 @@ export function buildStatus(
     const attempts = st?.attempts ?? [];
     const started = isoMs(st?.startedAt) ?? isoMs(attempts[0]?.startedAt);
     const ended = isoMs(st?.endedAt);
-    const settled = st ? SETTLED.includes(st.status) : false;
+    // An item whose run is over tonight (interrupted too) stops its clock at endedAt.
+    const over = st ? ITEM_STATUSES_ENDED_TONIGHT.includes(st.status) : false;
     const fallback = st?.activity ? undefined : lastEventActivity(events, m.slug);
     // A running attempt's turns and cost are written to state.json when it ends; until then the
     // latest agent_activity event of that attempt carries them.
@@ -108,7 +107,7 @@ export function buildStatus(
       title: m.title,
       status: st?.status ?? 'pending',
       attempt: attempts.length,
-      elapsedMs: started === undefined ? undefined : Math.max(0, (settled && ended !== undefined ? ended : facts.now) - started),
+      elapsedMs: started === undefined ? undefined : Math.max(0, (over && ended !== undefined ? ended : facts.now) - started),
       turns: done.turns + (live?.turns ?? 0),
       costUsd: done.costUsd + (live?.costUsd ?? 0),
       activity: st?.activity ?? fallback?.text,
@@ -141,7 +140,7 @@ export function buildStatus(
     runner: { pid: state.runnerPid, alive: facts.runnerAlive },
     notice,
     progress: {
-      settled: items.filter((i) => SETTLED.includes(i.status)).length,
+      settled: items.filter((i) => ITEM_STATUSES_SETTLED.includes(i.status)).length,
       total: items.length,
       running: items.filter((i) => i.status === 'running' || i.status === 'verifying' || i.status === 'merging').length,
       shipped: count('merged'),

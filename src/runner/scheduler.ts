@@ -4,13 +4,11 @@
  * `concurrency` items are in flight; an item whose dependency failed or was blocked is blocked
  * (kind dependency); an item whose estimate does not fit before the session deadline is deferred.
  */
-import type { ItemRunStatus, ItemState, ManifestItem } from '../session/state.js';
+import { ITEM_STATUSES_ENDED_TONIGHT, type ItemRunStatus, type ItemState, type ManifestItem } from '../session/state.js';
 import { formatDuration } from '../util/duration.js';
 
 /** Statuses that occupy a concurrency slot. */
 export const IN_FLIGHT: readonly ItemRunStatus[] = ['running', 'verifying', 'merging'];
-/** Statuses after which nothing more happens to an item in this run. */
-export const SETTLED: readonly ItemRunStatus[] = ['merged', 'failed', 'blocked', 'deferred', 'interrupted'];
 
 export interface ScheduleInput {
   /** Manifest items in plan order. */
@@ -122,7 +120,7 @@ export function schedule(input: ScheduleInput): ScheduleDecision {
     }
   }
 
-  decision.finished = [...status.values()].every((s) => SETTLED.includes(s));
+  decision.finished = [...status.values()].every((s) => ITEM_STATUSES_ENDED_TONIGHT.includes(s));
   return decision;
 }
 

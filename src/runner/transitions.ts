@@ -2,7 +2,7 @@
  * Pure updates of the session state (state.json). Every function takes a state and returns a new
  * one; none does I/O. The runner applies them through `updateState` (src/session/store.ts).
  */
-import type { AttemptRecord, FailureKind, ItemRunStatus, ItemState, ManifestItem, SessionManifest, SessionState } from '../session/state.js';
+import { ITEM_STATUSES_ENDED_TONIGHT, type AttemptRecord, type FailureKind, type ItemRunStatus, type ItemState, type ManifestItem, type SessionManifest, type SessionState } from '../session/state.js';
 import type { ScheduleDecision } from './scheduler.js';
 
 function clone(state: SessionState): SessionState {
@@ -109,7 +109,7 @@ export function setItemStatus(
   if (opts.failureKind !== undefined) item.failureKind = opts.failureKind;
   if (opts.evidence !== undefined) item.evidence = opts.evidence;
   if (opts.note !== undefined) item.note = opts.note;
-  if (['merged', 'failed', 'blocked', 'deferred', 'interrupted'].includes(status)) item.endedAt = opts.now;
+  if (ITEM_STATUSES_ENDED_TONIGHT.includes(status)) item.endedAt = opts.now;
   if (status === 'pending') delete item.endedAt;
   return next;
 }

@@ -63,6 +63,20 @@ export const ITEM_RUN_STATUSES = [
 ] as const;
 export type ItemRunStatus = (typeof ITEM_RUN_STATUSES)[number];
 
+/**
+ * Statuses in which an item's run is over for this run of the runner (tonight): nothing more
+ * happens to it until `overnight resume`, which starts deferred and interrupted items over. The
+ * runner's scheduler is finished when every item is in one of these; entering one stamps `endedAt`.
+ */
+export const ITEM_STATUSES_ENDED_TONIGHT: readonly ItemRunStatus[] = ['merged', 'failed', 'blocked', 'deferred', 'interrupted'];
+
+/**
+ * Statuses in which an item is settled for the session: it has an outcome (shipped, given up,
+ * blocked, or deferred for lack of time). `interrupted` is not among them: the item was cut short
+ * at the time limit or by a runner stop, and is not done. Used by `overnight status`'s progress.
+ */
+export const ITEM_STATUSES_SETTLED: readonly ItemRunStatus[] = ['merged', 'failed', 'blocked', 'deferred'];
+
 /** Failure kinds decide what happens next (DESIGN.md, "Failures, retries, limits"). */
 export const FAILURE_KINDS = [
   'transient', // API error, rate/usage limit, crash, hang: retried or waited out

@@ -31,6 +31,15 @@ describe('buildStatus', () => {
     expect(v.costUsd).toBeCloseTo(0.25 + 0.5 + 0.05 + 0.3, 6);
   });
 
+  it('does not count an interrupted item as settled, but stops its clock at endedAt', () => {
+    const st = runningState();
+    st.phase = 'stopped';
+    st.items.beta = { ...st.items.beta!, status: 'interrupted', endedAt: '2026-11-21T23:27:00.000Z' };
+    const v = buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false });
+    expect(v.progress).toMatchObject({ settled: 3, total: 5, running: 0 });
+    expect(v.items.find((i) => i.slug === 'beta')).toMatchObject({ status: 'interrupted', elapsedMs: 2 * 60_000 });
+  });
+
   it('says to resume when the runner pid is dead while the phase is running', () => {
     const v = buildStatus(manifest(), runningState(), [], { now: NOW, runnerAlive: false });
     expect(v.notice).toBe('The runner is not running: `overnight resume`.');
