@@ -32,10 +32,20 @@ function section(body: string, names: string[]): string | undefined {
   return undefined;
 }
 
+/** A blockquote (every non-empty line starts with `>`) without its quote marks; other text unchanged. */
+function unquote(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const lines = text.split('\n');
+  if (!lines.every((l) => l.trim() === '' || l.startsWith('>'))) return text;
+  const out = lines.map((l) => l.replace(/^> ?/, '')).join('\n').trim();
+  return out === '' ? undefined : out;
+}
+
 /**
  * Parses one deferred-question file (frontmatter optional). The question is the frontmatter's
  * `question`, else a `## Question` section, else the first heading or paragraph; the decision is
- * `decision` or a `## Decision` section. Pure.
+ * `decision` or a `## Decision` section (as the runner appends it when the attempt ends,
+ * src/runner/deferred-decision.ts: a blockquote of the agent's final message, returned unquoted). Pure.
  */
 export function parseDeferredQuestion(file: string, text: string): DeferredQuestion {
   let data: Record<string, unknown> = {};
@@ -56,7 +66,7 @@ export function parseDeferredQuestion(file: string, text: string): DeferredQuest
     file,
     item: str(data.item) ?? str(data.slug),
     question,
-    decision: str(data.decision) ?? section(body, ['decision', 'what the agent did', 'assumption']),
+    decision: str(data.decision) ?? unquote(section(body, ['decision', 'what the agent did', 'assumption'])),
     ts: str(data.ts) ?? str(data.time) ?? str(data.created),
   };
 }

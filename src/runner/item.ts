@@ -19,6 +19,7 @@ import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
 import { addItemWorktree, backupSessionBranchTips, cleanWorktree, commitLeftovers, commitsBetween, currentBranch, linkedWorktreeGitDir, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit, worktreeIndexIsPlain } from './git.js';
+import { recordDeferredDecisions } from './deferred-decision.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -212,6 +213,10 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       },
     });
     lap('agent');
+    // The agent's decision on the questions it asked this attempt (deferred/, session folder only).
+    await recordDeferredDecisions(ctx.files.deferred, slug, outcome.lastText, n).catch((error: unknown) => {
+      ctx.event('deferred_decision_failed', { slug, attempt: n, error: String(error) });
+    });
     const learned = outcome.learnings?.trim();
     const endedAt = nowIso();
     // The attempt's record (turns, cost, exit, learnings); written with the next status in one write.
