@@ -12,8 +12,9 @@
  * stdout alone; that is logged nowhere and harmless (the idle timeout then means "no output").
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readGitDirFile } from '../util/git-dir.js';
 
 /** Folder names never watched: dependencies, build output, caches, VCS internals. */
 export const IGNORED_DIRS = new Set([
@@ -111,9 +112,8 @@ export function watchWorktree(root: string, onChange: () => void, maxDirs = 2000
     try {
       const s = await stat(dotGit);
       if (s.isDirectory()) return add(dotGit, false);
-      const text = await readFile(dotGit, 'utf8');
-      const m = /^gitdir:\s*(.+)$/m.exec(text);
-      if (m) add(isAbsolute(m[1]!.trim()) ? m[1]!.trim() : resolve(root, m[1]!.trim()), false);
+      const gitDir = readGitDirFile(root);
+      if (gitDir) add(gitDir, false);
     } catch {
       /* not a git worktree: nothing to add */
     }

@@ -17,6 +17,7 @@ import type { PolicyContext } from '../safety/types.js';
 import type { OvernightConfig } from '../config/schema.js';
 import { readSafetyLite, type SafetyLite } from './config-lite.js';
 import type { HookEnv } from './env.js';
+import { readGitDirFile } from '../util/git-dir.js';
 
 /**
  * The session's `policy.json`: the session-wide part of every agent's PolicyContext (the per-agent
@@ -48,9 +49,9 @@ export function readCurrentBranch(root: string): string | undefined {
     if (!st) return undefined;
     let gitDir = dotGit;
     if (st.isFile()) {
-      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-      if (!m) return undefined;
-      gitDir = resolve(root, m[1]!.trim());
+      const named = readGitDirFile(root);
+      if (!named) return undefined;
+      gitDir = named;
     }
     const head = /^ref:\s*refs\/heads\/(.+)$/m.exec(readFileSync(join(gitDir, 'HEAD'), 'utf8'));
     return head ? head[1]!.trim() : undefined;

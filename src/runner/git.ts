@@ -13,6 +13,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { readGitDirFile } from '../util/git-dir.js';
 
 /**
  * simple-git's default error detection only fails a command that exits non-zero AND writes to
@@ -301,9 +302,9 @@ export async function linkedWorktreeGitDir(repoRoot: string, path: string): Prom
   try {
     const dotGit = join(path, '.git');
     if (!lstatSync(dotGit).isFile()) return undefined;
-    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-    if (!m) return undefined;
-    const admin = realpathSync(resolve(path, m[1]!.trim()));
+    const named = readGitDirFile(path);
+    if (!named) return undefined;
+    const admin = realpathSync(named);
     const worktrees = join(await cachedCommonGitDir(repoRoot), 'worktrees');
     if (dirname(admin) !== worktrees) return undefined;
     const back = readFileSync(join(admin, 'gitdir'), 'utf8').trim();
