@@ -2,7 +2,7 @@
 // batch removal. Real git repositories.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addItemWorktree,
   backupRefName,
@@ -17,18 +17,10 @@ import {
   removeWorktrees,
   resetItemWorktree,
 } from '../../src/runner/git.js';
-import { makeRepo, type TestRepo } from '../support/repo.js';
+import { makeRepo, removedAfterEach } from '../support/repo.js';
 import { commitIn, git } from './runner-support.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-function repo(files: Record<string, string> = {}): TestRepo {
-  const r = makeRepo({ '.gitignore': 'build/\n', ...files });
-  repos.push(r);
-  return r;
-}
+const repo = removedAfterEach((files: Record<string, string> = {}) => makeRepo({ '.gitignore': 'build/\n', ...files }));
 
 describe('recycled worktrees', () => {
   it('resets a used worktree in place to a new branch: nothing of the previous item leaks, its branch is kept', async () => {

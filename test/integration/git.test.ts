@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addItemWorktree,
   backupRefName,
@@ -18,18 +18,10 @@ import {
   removeWorktree,
   resetHard,
 } from '../../src/runner/git.js';
-import { makeRepo, type TestRepo } from '../support/repo.js';
+import { tempRepos } from '../support/repo.js';
 import { commitIn, git } from './runner-support.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-function repo(files: Record<string, string> = {}): TestRepo {
-  const r = makeRepo(files);
-  repos.push(r);
-  return r;
-}
+const repo = tempRepos();
 
 describe('runner git operations', () => {
   it('creates an item worktree from the integration branch without touching the user checkout', async () => {

@@ -1,22 +1,14 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchSession } from '../../src/session/launch.js';
 import { sessionFiles, sessionsDir, latestLink } from '../../src/session/paths.js';
 import { readManifest, readState, writeState } from '../../src/session/store.js';
 import { acquireLock, releaseLock } from '../../src/session/lock.js';
-import type { TestRepo } from '../support/repo.js';
+import { removedAfterEach } from '../support/repo.js';
 import { git, item, repoWith } from './runner-support.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-function repo(files: Record<string, string>, config?: string): TestRepo {
-  const r = repoWith(files, config);
-  repos.push(r);
-  return r;
-}
+const repo = removedAfterEach(repoWith);
 
 describe('overnight launch (launchSession)', () => {
   it('creates the session folder, the integration branch, the exclude line and the latest link', async () => {

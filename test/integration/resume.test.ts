@@ -1,25 +1,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abandonSession } from '../../src/runner/abandon.js';
 import { runSession } from '../../src/runner/process.js';
 import { lockFile, itemBranch, worktreePath, worktreesDir } from '../../src/session/paths.js';
 import { readLock } from '../../src/session/lock.js';
 import { readEvents, readState, updateState } from '../../src/session/store.js';
-import { GIT_ENV, type TestRepo } from '../support/repo.js';
+import { GIT_ENV, removedAfterEach } from '../support/repo.js';
 import { PROJECT_ROOT } from '../support/claude.js';
 import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-function repo(files: Record<string, string>, config?: string): TestRepo {
-  const r = repoWith(files, config);
-  repos.push(r);
-  return r;
-}
+const repo = removedAfterEach(repoWith);
 function deadPid(): number {
   return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 }

@@ -1,22 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSession } from '../../src/runner/process.js';
 import { readLock } from '../../src/session/lock.js';
 import { featureDir, itemBranch, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
 import { readEvents, readState } from '../../src/session/store.js';
-import type { TestRepo } from '../support/repo.js';
+import { removedAfterEach } from '../support/repo.js';
 import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-function repo(files: Record<string, string>, config?: string): TestRepo {
-  const r = repoWith(files, config);
-  repos.push(r);
-  return r;
-}
+const repo = removedAfterEach(repoWith);
 
 describe('the night loop (fake agent, real git)', () => {
   it('runs dependent items in order, merges them --no-ff, passes learnings on, and cleans up', async () => {

@@ -71,12 +71,21 @@ export function makeRepo(files: Record<string, string> = {}, options: { prefix?:
  * repository with makeRepo and has it removed after the current test.
  */
 export function tempRepos(): (files?: Record<string, string>) => TestRepo {
+  return removedAfterEach((files: Record<string, string> = {}) => makeRepo(files));
+}
+
+/**
+ * Wraps a repository maker (makeRepo, or a test file's own, e.g. runner-support's repoWith) so
+ * that every repository it makes is removed after each test (vitest afterEach). Call it at the top
+ * level of a test file.
+ */
+export function removedAfterEach<Args extends unknown[]>(make: (...args: Args) => TestRepo): (...args: Args) => TestRepo {
   const made: TestRepo[] = [];
   afterEach(() => {
     for (const r of made.splice(0)) r.remove();
   });
-  return (files = {}) => {
-    const r = makeRepo(files);
+  return (...args) => {
+    const r = make(...args);
     made.push(r);
     return r;
   };
