@@ -95,7 +95,7 @@ async function main(): Promise<number> {
   const model = await startStandinModel({ scripts: slugs.map((s) => simpleItemScript(s, DELAY_MS)) });
   try {
     await createSampleRepo(repo, { claudePath: claude, concurrency: CONCURRENCY, items, extraFiles, checks: [], idleTimeout: '60s' });
-    const env = standinEnv(model.url, home);
+    const env = { ...standinEnv(model.url, home), ...(process.env.BENCH_TRACE ? { GIT_TRACE2_EVENT: process.env.BENCH_TRACE } : {}) };
     const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repo, env, extendEnv: false, reject: false });
     const id = JSON.parse(String(launched.stdout).trim().split('\n').pop() ?? '{}')?.data?.sessionId as string | undefined;
     if (launched.exitCode !== 0 || !id) throw new Error(`launch failed: ${launched.stderr}\n${launched.stdout}`);

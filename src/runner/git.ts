@@ -56,10 +56,14 @@ function exclusive<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** The commit shas of several refs in one `git rev-parse` (undefined for a ref that does not exist). */
+/**
+ * The commit shas of several refs in one `git rev-parse` (undefined for a ref that does not
+ * exist). The trailing `--` keeps git from reading a ref as a path; rev-parse echoes it as a last
+ * output line (git-rev-parse(1)), which is dropped.
+ */
 export async function resolveCommits(cwd: string, refs: string[]): Promise<Array<string | undefined>> {
   try {
-    const out = (await gitRaw(cwd, ['rev-parse', ...refs.map((r) => `${r}^{commit}`), '--'])).split('\n');
+    const out = (await gitRaw(cwd, ['rev-parse', ...refs.map((r) => `${r}^{commit}`), '--'])).split('\n').filter((l) => l.trim() !== '--');
     if (out.length === refs.length && out.every((l) => /^[0-9a-f]{40,64}$/.test(l.trim()))) return out.map((l) => l.trim());
   } catch {
     /* one of them does not exist: ask one by one */
@@ -264,18 +268,30 @@ export async function removeWorktrees(repoRoot: string, paths: string[]): Promis
  * Creates a fresh worktree at `path` on branch `branch` starting at `startPoint`
  * (`git worktree add --no-checkout -B <branch> <path> <startPoint>`; -B resets the branch when it
  * exists, which the caller does only for its own branches after backing them up), then fills it
- * with `git reset --hard` inside it. An existing worktree at that path is removed first, so the
- * result is always clean. Only the registration runs alone (see `exclusive`): the checkout of the
+ * with `git reset --hard` inside it, with parallel checkout workers. An existing worktree at that
+ * path is removed first, so the result is always clean; a stale record of one whose folder is gone
+ * is pruned when git refuses because of it. Only the registration runs alone (see `exclusive`): the checkout of the
  * files, the slow part in a large repository, runs alongside other items' git work (one full
  * checkout at a time).
  */
 export async function addItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string): Promise<void> {
   await exclusive(repoRoot, async () => {
-    await removeWorktreeUnlocked(repoRoot, path);
+    if (existsSync(path)) await removeWorktreeUnlocked(repoRoot, path);
     mkdirSync(dirname(path), { recursive: true });
-    await gitRaw(repoRoot, ['worktree', 'add', '--quiet', '--no-checkout', '-B', branch, path, startPoint]);
+    const add = () => gitRaw(repoRoot, ['worktree', 'add', '--quiet', '--no-checkout', '-B', branch, path, startPoint]);
+    try {
+      await add();
+    } catch (error) {
+      // A record left by a worktree whose folder is gone ("missing but already registered", or
+      // the branch "already checked out" there) is what `git worktree prune` clears; anything
+      // else fails the same way again and is thrown.
+      if (existsSync(path)) throw error;
+      await gitRaw(repoRoot, ['worktree', 'prune']);
+      await add();
+    }
   });
-  await oneCheckoutAtATime(repoRoot, () => gitRaw(path, ['reset', '--hard', '--quiet']));
+  // checkout.workers=0: as many parallel checkout workers as there are cores (git-config(1)).
+  await oneCheckoutAtATime(repoRoot, () => gitRaw(path, ['-c', 'checkout.workers=0', 'reset', '--hard', '--quiet']));
 }
 
 /** Files git leaves in a worktree's admin dir while an operation is in progress (git-merge(1), git-rebase(1), git-cherry-pick(1), git-revert(1), git-bisect(1); `index.lock` from a killed git). */

@@ -74,14 +74,15 @@ export async function prepareWorktree(ctx: NightContext, worktree: string, branc
   } else {
     const spare = ctx.spareWorktrees?.pop();
     if (spare) {
-      // Its clean started when its item merged; it must be over before the folder moves.
+      // Its clean started when its item merged; it must be over before the folder moves. The
+      // index check reads only the admin dir (git clean does not write the index, and a move
+      // leaves the admin dir in place): it runs while the clean finishes.
       const cleaning = ctx.spareCleaning?.get(spare);
       ctx.spareCleaning?.delete(spare);
-      const cleaned = cleaning ? await cleaning.catch(() => false) : false;
-      // The index check reads only the admin dir, which a move leaves in place: both at once.
       const admin = await linkedWorktreeGitDir(repoRoot, spare);
-      const [plain, moved] = admin ? await Promise.all([worktreeIndexIsPlain(repoRoot, admin), moveWorktree(repoRoot, spare, worktree)]) : [false, false];
-      if (moved && plain && (await resetItemWorktree(repoRoot, worktree, branch, startCommit, { checked: true, cleaned }))) return 'recycled';
+      const [cleaned, plain] = await Promise.all([cleaning ? cleaning.catch(() => false) : false, admin ? worktreeIndexIsPlain(repoRoot, admin) : false]);
+      const moved = admin !== undefined && plain && (await moveWorktree(repoRoot, spare, worktree));
+      if (moved && (await resetItemWorktree(repoRoot, worktree, branch, startCommit, { checked: true, cleaned }))) return 'recycled';
     }
   }
   await addItemWorktree(repoRoot, worktree, branch, startCommit);
@@ -262,12 +263,15 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       return verifyLog ? updateAttempt(next, slug, { verifyLog }) : next;
     };
     if (!verdict) {
-      await ctx.update((s) => setItemStatus(agentEnd(s), slug, 'verifying', { now: nowIso() }));
+      // Written while the checks run: state writes stay in order on their chain, and nothing
+      // depends on this one being on disk first (resume starts a verifying item over either way).
+      const verifying = ctx.update((s) => setItemStatus(agentEnd(s), slug, 'verifying', { now: nowIso() }));
+      verifying.catch(() => undefined);
       recorded = true;
-      lap('state');
       const logFile = join(dir, `verify-${n}.log`);
       ctx.event('verify_started', { slug, attempt: n, commands: checks });
       const result = await runChecks({ commands: checks, cwd: worktree, logFile, timeoutMs: deps.checkTimeoutMs, signal });
+      await verifying;
       if (result.aborted || signal.aborted) return interrupted();
       verify = result;
       // Written with the attempt's outcome below (one state write instead of two).
@@ -291,10 +295,13 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     }
     if (verdict.verdict === 'success') {
       const note = verdict.note;
-      await ctx.update((s) => setItemStatus(updateAttempt(withLog(s), slug, { outcome: 'complete' }), slug, 'merging', { now: nowIso(), note }));
+      // Written while the item waits for and goes through the merge queue (see `verifying`:
+      // resume asks git, not the state, whether an item was merged).
+      const merging = ctx.update((s) => setItemStatus(updateAttempt(withLog(s), slug, { outcome: 'complete' }), slug, 'merging', { now: nowIso(), note }));
+      merging.catch(() => undefined);
       if (note) ctx.event('accepted_without_signal', { slug, attempt: n, note });
-      lap('state');
       const merged = await mergeItem(ctx, item, startCommit, n, { commits });
+      await merging;
       lap('merge');
       if (merged.ok) {
         // Its worktree is done with: cleaned from now on (beside the state write), then the next

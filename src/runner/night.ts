@@ -21,6 +21,7 @@ import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from './merge-queue.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
+import { prepareWorktreesFolder } from './worktrees-folder.js';
 import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
 
 export interface RunNightOptions {
@@ -108,6 +109,10 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   state = await update((s) => markRunning(s, { pid: process.pid, now: new Date(nowMs).toISOString(), deadline: deadlineIso }));
   event('session_started', { pid: process.pid, deadline: deadlineIso, resumed: Boolean(state.startedAt && state.startedAt !== new Date(nowMs).toISOString()) });
   deps.log(`session ${sessionId}: running until ${deadlineIso} (pid ${process.pid})`);
+
+  // The worktrees' folder, placed for quick checkouts (worktrees-folder.ts) before any is made.
+  const folder = await prepareWorktreesFolder(repoRoot, sessionId);
+  if (folder.created) event('worktrees_folder', { path: folder.path, topDirHint: folder.topDirHint });
 
   // Created by the merge queue when the project checks first need it (merges need no work tree).
   const integrationWorktree = integrationWorktreePath(repoRoot, sessionId);

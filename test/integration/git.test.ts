@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
   mergeNoFf,
   removeWorktree,
   resetHard,
+  resolveCommits,
 } from '../../src/runner/git.js';
 import { tempRepos } from '../support/repo.js';
 import { commitIn, git } from './runner-support.js';
@@ -46,6 +47,37 @@ describe('runner git operations', () => {
     await removeWorktree(r.root, wt);
     expect(existsSync(wt)).toBe(false);
     expect(git(r.root, 'worktree', 'list')).not.toContain('item');
+  });
+
+  it('creates an item worktree where a worktree record outlived its folder (git worktree prune)', async () => {
+    const r = repo({ 'a.txt': 'base\n' });
+    await createBranch(r.root, 'overnight/s', 'main');
+    const wt = join(r.root, '.overnight/worktrees/s/item');
+    await addItemWorktree(r.root, wt, 'overnight/s--item', 'overnight/s');
+    // The folder goes, git's record of it stays ("missing but already registered"; the branch is "checked out" there).
+    rmSync(wt, { recursive: true, force: true });
+    expect(git(r.root, 'worktree', 'list', '--porcelain')).toContain('item');
+    await addItemWorktree(r.root, wt, 'overnight/s--item', 'overnight/s');
+    expect(readFileSync(join(wt, 'a.txt'), 'utf8')).toBe('base\n');
+    expect(git(wt, 'status', '--porcelain')).toBe('');
+  });
+
+  it('resolves several refs in one git rev-parse, undefined for one that does not exist', async () => {
+    const r = repo({ 'a.txt': 'base\n' });
+    await createBranch(r.root, 'overnight/s', 'main');
+    const main = git(r.root, 'rev-parse', 'main');
+    expect(await resolveCommits(r.root, ['refs/heads/main', 'refs/heads/overnight/s'])).toEqual([main, main]);
+    expect(await resolveCommits(r.root, ['refs/heads/main', 'refs/heads/nope'])).toEqual([main, undefined]);
+    // One process when every ref exists (git's trace of the processes it starts).
+    const trace = join(mkdtempSync(join(tmpdir(), 'overnight-trace-')), 'trace.json');
+    process.env.GIT_TRACE2_EVENT = trace;
+    try {
+      await resolveCommits(r.root, ['refs/heads/main', 'refs/heads/overnight/s']);
+    } finally {
+      delete process.env.GIT_TRACE2_EVENT;
+    }
+    const starts = readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes('"event":"start"'));
+    expect(starts).toHaveLength(1);
   });
 
   it('commits leftovers with the runner message and counts commits ahead', async () => {
