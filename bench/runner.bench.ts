@@ -8,9 +8,11 @@
  * - runner time per item = before the agent starts (from the moment its slot was free: worktree,
  *   branch, backups, brief) + after it ends (leftovers, success condition, merge queue, state)
  *   up to the item's merge; beside it the runner's own per-phase account (item_timing events).
- * A baseline (a plain `git worktree add` of the same repository) is measured after the night.
+ * A baseline (a plain `git worktree add` of the same repository into a folder beside it, without
+ * the runner's worktrees-folder placement) is measured after the night.
  * Targets: ratio <= 1.15 and runner time per item < 0.5 s. Exits 1 when a target is missed.
- * Run: `npm run bench` (or `node scripts/bench.mjs runner`).
+ * Run: `npm run bench` (or `node scripts/bench.mjs runner`). `BENCH_TRACE=<file>` writes git's
+ * trace2 events of the night (every git process the runner and the agents start) to <file>.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -158,7 +160,7 @@ async function main(): Promise<number> {
       const parts = Object.entries(sums).map(([k, v]) => `${k} ${(v / of.length).toFixed(0)}`);
       console.log(`${pad(`  item_timing, ${source} worktree (${of.length} items)`)}${parts.join(', ')} ms`);
     }
-    console.log(`${pad('baseline: plain git worktree add (median of 3)')}${baseline[1]} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+    console.log(`${pad('baseline: git worktree add beside the repo, median 3')}${baseline[1]} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
     const ok = mergedCount === ITEMS && ratio <= TARGET_RATIO && mean < TARGET_RUNNER_MS;
     if (!ok) console.log('RESULT: a target was missed');
     else console.log('RESULT: all targets met');
