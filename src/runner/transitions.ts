@@ -141,6 +141,22 @@ export function setLearnings(state: SessionState, slug: string, learnings: strin
   return next;
 }
 
+/** `overnight schedule`: the session waits for `at` (ISO); a detached runner starts it then. */
+export function scheduleSession(state: SessionState, at: string): SessionState {
+  const next = clone(state);
+  next.phase = 'scheduled';
+  next.scheduledFor = at;
+  return next;
+}
+
+/** A schedule that could not be set up (its runner did not start) is taken back: launched again. */
+export function unscheduleSession(state: SessionState): SessionState {
+  const next = clone(state);
+  if (next.phase === 'scheduled') next.phase = 'launched';
+  delete next.scheduledFor;
+  return next;
+}
+
 /** Session-wide pause until an ISO time (rate or usage limit). */
 export function pauseSession(state: SessionState, until: string, reason: string): SessionState {
   const next = clone(state);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { resolveSessionId } from '../../session/find.js';
 import { appendEvent, updateState } from '../../session/store.js';
 import { assertStartable, spawnDetached } from '../../runner/process.js';
+import { scheduleSession, unscheduleSession } from '../../runner/transitions.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
@@ -47,10 +48,7 @@ export function register(program: Command): void {
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
-        const written = await updateState(repoRoot, sessionId, (s) => {
-          s.phase = 'scheduled';
-          s.scheduledFor = at.toISOString();
-        });
+        const written = await updateState(repoRoot, sessionId, (s) => scheduleSession(s, at.toISOString()));
         appendEvent(repoRoot, sessionId, 'session_scheduled', { scheduledFor: written.scheduledFor });
         try {
           const { pid, log } = await spawnDetached(repoRoot, sessionId, 'start');
@@ -59,10 +57,7 @@ export function register(program: Command): void {
               `  a background runner (pid ${pid}) waits for it; closing the terminal does not stop it\n  log: ${log}\n  cancel: overnight abandon --session ${sessionId}\n`,
           );
         } catch (error) {
-          await updateState(repoRoot, sessionId, (s) => {
-            s.phase = 'launched';
-            delete s.scheduledFor;
-          });
+          await updateState(repoRoot, sessionId, unscheduleSession);
           throw error;
         }
       });

@@ -9,8 +9,10 @@ import {
   markRunning,
   pauseSession,
   prepareResume,
+  scheduleSession,
   startAttempt,
   unpauseSession,
+  unscheduleSession,
   updateAttempt,
 } from '../../../src/runner/transitions.js';
 import { sessionStateSchema, type SessionManifest } from '../../../src/session/state.js';
@@ -85,6 +87,17 @@ describe('transitions', () => {
     expect(s.pausedUntil).toBeUndefined();
     s = endSession(s, { now: T, phase: 'complete' });
     expect(s).toMatchObject({ phase: 'complete', endedAt: T });
+  });
+
+  it('schedules a launched session and takes the schedule back', () => {
+    const launched = initialState(manifest(), T);
+    const s = scheduleSession(launched, '2026-11-22T01:00:00.000Z');
+    expect(s).toMatchObject({ phase: 'scheduled', scheduledFor: '2026-11-22T01:00:00.000Z' });
+    expect(launched.scheduledFor).toBeUndefined();
+    expect(sessionStateSchema.parse(s).phase).toBe('scheduled');
+    const back = unscheduleSession(s);
+    expect(back.phase).toBe(launched.phase);
+    expect(back.scheduledFor).toBeUndefined();
   });
 
   it('prepareResume restarts in-flight, interrupted and deferred items, keeps settled ones, and never re-merges', () => {
