@@ -21,6 +21,8 @@ export interface BriefInput {
   previousAttempt?: { n: number; failure: string; evidence?: string };
   /** ISO time the session ends. */
   deadline?: string;
+  /** The agent's scratch folder (absolute; its TMPDIR), outside the worktree and never committed. */
+  scratchDir?: string;
 }
 
 /** Caps so the brief stays one argv string (see args.ts MAX_BRIEF_BYTES) and readable. */
@@ -79,7 +81,12 @@ export function buildMissionBrief(input: BriefInput): string {
   out.push('## Rules');
   out.push(
     [
-      `- Work only in this worktree (your current directory). Do not change files outside it.`,
+      `- Work only in this worktree (your current directory). Do not change files outside it${input.scratchDir ? ' (but see the scratch folder below)' : ''}.`,
+      ...(input.scratchDir
+        ? [
+            `- Scratch files (notes, experiments, downloads, logs) go in your scratch folder \`${input.scratchDir}\`, which is also \`$TMPDIR\`: it is outside the repository, never committed, and emptied before each attempt. Write its path out in full in shell commands (the safety gate cannot read variables). Do not leave scratch files in the worktree: whatever is left there is committed.`,
+          ]
+        : []),
       `- Commit your work on branch \`${input.branch}\` with clear messages. Do not push or merge to any other branch, and never switch branches.`,
       `- No questions: nobody is there to answer. Decide, write down your reasoning (in the commit message or your final message), and go on.`,
       `- No deploys, no publishing (npm publish, docker push, releases), no destructive commands (rm -rf outside build output, git reset --hard, git clean, dropping data), no force pushes, no reading or printing secrets.`,

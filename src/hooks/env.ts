@@ -16,6 +16,8 @@ export interface HookEnv {
   ownBranch?: string;
   /** OVERNIGHT_REPO_ROOT: the main checkout of the repository. */
   repoRoot?: string;
+  /** OVERNIGHT_SCRATCH: the item's scratch folder (outside the worktree, writable; its TMPDIR). */
+  scratch?: string;
   /** CLAUDE_PROJECT_DIR: where Claude Code was started. */
   projectDir?: string;
   /** The user's home folder ($HOME). */
@@ -34,6 +36,7 @@ export function readHookEnv(env: NodeJS.ProcessEnv = process.env): HookEnv {
     item: nonEmpty(env[ENV.itemSlug]),
     ownBranch: nonEmpty(env[ENV.ownBranch]),
     repoRoot: nonEmpty(env[ENV.repoRoot]),
+    scratch: nonEmpty(env[ENV.scratch]),
     projectDir: nonEmpty(env.CLAUDE_PROJECT_DIR),
     // HOME, not os.homedir(): loading the os module costs start-up time on every call.
     home: nonEmpty(env.HOME) ?? nonEmpty(env.USERPROFILE) ?? '/',

@@ -192,7 +192,13 @@ export function loadHookContext(env: HookEnv, cwd: string): HookContext {
       auditFile: join(sessionDir, 'audit.jsonl'),
       deferredDir: join(sessionDir, 'deferred'),
       item: env.item,
-      ctx: policyContext(policy, { worktreeRoot: resolve(env.worktree), ownBranch: env.ownBranch, home: env.home, interactive: false }),
+      ctx: policyContext(policy, {
+        worktreeRoot: resolve(env.worktree),
+        ownBranch: env.ownBranch,
+        home: env.home,
+        interactive: false,
+        scratchDir: env.scratch && isAbsolute(env.scratch) ? resolve(env.scratch) : undefined,
+      }),
     };
   }
 
@@ -238,19 +244,21 @@ export type PolicyRules = Pick<SessionPolicyFile, 'protectedBranches' | 'allowPa
  * The one place a PolicyContext is assembled, for the hooks (session and interactive mode) and
  * `overnight gate`: the policy's rules (paths already absolute), plus where the agent works.
  * In: `rules`; `where.worktreeRoot` (absolute boundary), `ownBranch` (the item branch, or undefined
- * in interactive use), `home`, `interactive`. Out: a PolicyContext whose `currentBranch` is read
- * from the worktree's HEAD and whose allow-regexes that do not compile are dropped (an invalid
- * allow must never widen anything). Reads one small file (HEAD); never throws.
+ * in interactive use), `home`, `interactive`, `scratchDir` (the agent's absolute scratch folder,
+ * OVERNIGHT_SCRATCH, added to the allowed paths). Out: a PolicyContext whose `currentBranch` is
+ * read from the worktree's HEAD and whose allow-regexes that do not compile are dropped (an
+ * invalid allow must never widen anything). Reads one small file (HEAD); never throws.
  */
 export function policyContext(
   rules: PolicyRules,
-  where: { worktreeRoot: string; ownBranch?: string; home: string; interactive: boolean },
+  where: { worktreeRoot: string; ownBranch?: string; home: string; interactive: boolean; scratchDir?: string },
 ): PolicyContext {
   return {
     worktreeRoot: where.worktreeRoot,
     protectedBranches: rules.protectedBranches,
     ownBranch: where.ownBranch,
-    allowPaths: rules.allowPaths,
+    allowPaths: where.scratchDir ? [...rules.allowPaths, where.scratchDir] : rules.allowPaths,
+    scratchDir: where.scratchDir,
     denyPaths: rules.denyPaths,
     allowCommands: validRegexes(rules.allowCommands),
     denyCommands: rules.denyCommands,

@@ -13,8 +13,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ENV, featureDir, itemBranch, worktreePath } from '../session/paths.js';
+import { ENV, featureDir, itemBranch, scratchPath, worktreePath } from '../session/paths.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
@@ -117,6 +118,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
   const slug = item.slug;
   const branch = itemBranch(sessionId, slug);
   const worktree = worktreePath(repoRoot, sessionId, slug);
+  const scratch = scratchPath(repoRoot, sessionId, slug);
   const dir = featureDir(repoRoot, sessionId, slug);
   mkdirSync(dir, { recursive: true });
   const checks = [...successCommands(item, manifest.checks)];
@@ -155,6 +157,9 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     if (!startCommit) throw new Error(`the integration branch ${manifest.integrationBranch} does not exist`);
     lap('backup');
     source = await prepareWorktree(ctx, worktree, branch, startCommit);
+    // The attempt's scratch folder (its TMPDIR, writable by its gates), empty like its worktree.
+    await rm(scratch, { recursive: true, force: true });
+    mkdirSync(scratch, { recursive: true });
     lap('worktree');
 
     const claudeSessionId = randomUUID();
@@ -178,6 +183,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       learnings: learningsFor(state, manifest.items, slug),
       previousAttempt,
       deadline: state.deadline,
+      scratchDir: scratch,
     });
     lap('state');
     let lastActivity = 0;
@@ -203,6 +209,8 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
         [ENV.itemSlug]: slug,
         [ENV.ownBranch]: branch,
         [ENV.repoRoot]: repoRoot,
+        [ENV.scratch]: scratch,
+        TMPDIR: scratch,
       },
       signal,
       onActivity: (a) => {

@@ -10,9 +10,10 @@
  * interrupted, the state is written and the session is left `stopped` for `overnight resume`.
  */
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { sessionFiles, worktreePath, worktreesDir, itemBranch } from '../session/paths.js';
+import { sessionFiles, worktreePath, worktreesDir, itemBranch, SCRATCH_FOLDER } from '../session/paths.js';
 import type { SessionState } from '../session/state.js';
 import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
 import type { NightContext, NightDeps } from './context.js';
@@ -274,8 +275,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
 }
 
 /**
- * Ends the night: the phase (complete, or stopped with its reason), worktrees of merged items and
- * the integration worktree removed, EMPTY item branches (no commits beyond their start) deleted,
+ * Ends the night: the phase (complete, or stopped with its reason), worktrees of merged items,
+ * the integration worktree and every scratch folder removed, EMPTY item branches (no commits beyond their start) deleted,
  * failed items' branches and worktrees kept for inspection; the morning report and the pull request
  * step; event session_end. The lock is released by the caller.
  */
@@ -311,7 +312,11 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       }
     }
     if (existsSync(ctx.integrationWorktree)) remove.push(ctx.integrationWorktree);
-    await removeWorktrees(repoRoot, remove).catch((error: Error) => deps.log(`worktree cleanup failed: ${error.message}`));
+    await Promise.all([
+      removeWorktrees(repoRoot, remove).catch((error: Error) => deps.log(`worktree cleanup failed: ${error.message}`)),
+      // The agents' scratch folders: temporary by definition, failed items' included.
+      rm(join(worktreesDir(repoRoot, sessionId), SCRATCH_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`scratch cleanup failed: ${error.message}`)),
+    ]);
     // After their worktrees are gone (git refuses to delete a branch checked out in a worktree).
     for (const { slug, branch } of emptyBranches) {
       try {

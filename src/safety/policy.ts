@@ -43,10 +43,27 @@ export function evaluate(call: ToolCall, ctx: PolicyContext): Decision {
   return evaluateDetailed(call, ctx).decision;
 }
 
+/** Denials that a scratch folder answers: writes outside the worktree. */
+const SCRATCH_HINT_RULES = new Set(['fs.write-outside-worktree', 'file.outside-worktree']);
+
+/**
+ * A deny of a write outside the worktree, in a session with a scratch folder (ctx.scratchDir),
+ * names that folder as the place for scratch files. Other decisions are returned unchanged.
+ */
+export function withScratchHint(decision: Decision, ctx: Pick<PolicyContext, 'scratchDir'>): Decision {
+  if (decision.decision !== 'deny' || !ctx.scratchDir || !SCRATCH_HINT_RULES.has(decision.ruleId)) return decision;
+  const hint = `Scratch files that should not be committed go in your scratch folder ${ctx.scratchDir} (also $TMPDIR); write its path out in full, as the gate cannot read variables.`;
+  // Before the bracketed "[overnight safety gate, rule ...]" that ends every deny reason.
+  const at = decision.reason.indexOf(' [overnight safety gate');
+  const reason = at < 0 ? `${decision.reason} ${hint}` : `${decision.reason.slice(0, at)} ${hint}${decision.reason.slice(at)}`;
+  return { ...decision, reason };
+}
+
 /** evaluate() with the analysis it made (used by explain()). Never throws. */
 export function evaluateDetailed(call: ToolCall, ctx: PolicyContext): Evaluation {
   try {
-    return evaluateInner(call, withDefaults(ctx));
+    const result = evaluateInner(call, withDefaults(ctx));
+    return { ...result, decision: withScratchHint(result.decision, ctx) };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return { decision: { decision: 'deny', ruleId: 'internal.error', reason: `${safeReason('internal.error')} [overnight safety gate, rule internal.error: ${msg}]` }, error: msg };

@@ -23,6 +23,12 @@ export interface PolicyContext {
   ownBranch?: string;
   /** Extra absolute paths writes may go to. */
   allowPaths: string[];
+  /**
+   * The agent's scratch folder (absolute), outside the worktree: one of `allowPaths` as well (the
+   * context builder puts it there); denials of writes outside the worktree name it as the place
+   * for scratch files. Undefined in interactive use.
+   */
+  scratchDir?: string;
   /** Extra absolute paths that may never be written or deleted. */
   denyPaths: string[];
   /** Regular expressions (source text) of simple commands always allowed / always denied. */

@@ -35,6 +35,16 @@ export function worktreesDir(repoRoot: string, sessionId: string): string {
 export function worktreePath(repoRoot: string, sessionId: string, slug: string): string {
   return join(worktreesDir(repoRoot, sessionId), slug);
 }
+/** Name of the folder of the agents' scratch folders inside the session's worktrees folder. */
+export const SCRATCH_FOLDER = '_scratch';
+/**
+ * An item's scratch folder, `.overnight/worktrees/<id>/_scratch/<slug>`: outside its worktree (so
+ * nothing there is ever committed), writable by its agent (an allowed path of its gates), and its
+ * TMPDIR. Slugs are `[a-z0-9-]`, so `_scratch` never collides with an item's worktree.
+ */
+export function scratchPath(repoRoot: string, sessionId: string, slug: string): string {
+  return join(worktreesDir(repoRoot, sessionId), SCRATCH_FOLDER, slug);
+}
 
 /** The files of one session folder. */
 export function sessionFiles(repoRoot: string, sessionId: string) {
@@ -80,4 +90,5 @@ export const ENV = {
   itemSlug: 'OVERNIGHT_ITEM',
   ownBranch: 'OVERNIGHT_BRANCH',
   repoRoot: 'OVERNIGHT_REPO_ROOT',
+  scratch: 'OVERNIGHT_SCRATCH',
 } as const;

@@ -2,13 +2,13 @@
  * A runner killed with SIGKILL in the middle of an item, then `overnight resume`: the night
  * finishes, and no item is merged twice. Real CLI, real claude, real git, scripted model.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
 import { greetingScript, farewellScript, simpleItemScript } from '../../src/demo/scripts.js';
 import { SAMPLE_ITEMS, type SampleItem } from '../../src/demo/sample.js';
 import { integrationBranch, sessionFiles } from '../../src/session/paths.js';
-import { launch, makeNightRepo, nightEnv, overnight, readSession, removeNightHomes, type NightRepo } from '../support/night.js';
+import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, type NightRepo } from '../support/night.js';
 
 const NOTES: SampleItem = { id: 3, slug: 'notes', title: 'Write release notes', verify: 'test -f done/notes.txt', goal: 'Write done/notes.txt.', criteria: ['done/notes.txt exists'] };
 
@@ -25,16 +25,12 @@ async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs: numb
 describe('kill -9 of the runner mid-item, then overnight resume', () => {
   let model: StandinModel;
   let repo: NightRepo;
-  afterAll(async () => {
-    await model?.close();
-    removeNightHomes();
-    if (repo && process.env.OVERNIGHT_KEEP_E2E !== '1') repo.remove();
-  });
+  const fixture = nightFixture();
 
   it('finishes the night with every item merged exactly once', async () => {
     // Slow turns, so the runner is surely inside an item when it is killed.
-    model = await startStandinModel({ scripts: [greetingScript({ delayMs: 400 }), farewellScript({ delayMs: 1500 }), simpleItemScript('notes', 400)] });
-    repo = await makeNightRepo({ items: [SAMPLE_ITEMS[0]!, SAMPLE_ITEMS[1]!, NOTES], concurrency: 1, idleTimeout: '20s', retries: 0 });
+    model = fixture.model = await startStandinModel({ scripts: [greetingScript({ delayMs: 400 }), farewellScript({ delayMs: 1500 }), simpleItemScript('notes', 400)] });
+    repo = fixture.repo = await makeNightRepo({ items: [SAMPLE_ITEMS[0]!, SAMPLE_ITEMS[1]!, NOTES], concurrency: 1, idleTimeout: '20s', retries: 0 });
     const env = nightEnv(model.url);
     const id = await launch(repo.root, env);
     const files = sessionFiles(repo.root, id);

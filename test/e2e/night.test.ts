@@ -4,7 +4,7 @@
  * model. The sample repository's user checkout has uncommitted work and a stash entry, which the
  * night must leave byte-for-byte as it was.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
 import { sampleScripts, toolResults, GREETING_SIGNATURE, FORBIDDEN_PUSH, PAYMENTS_QUESTION } from '../../src/demo/scripts.js';
 import { demoMarker, SAMPLE_ITEMS, type SampleItem } from '../../src/demo/sample.js';
@@ -18,8 +18,8 @@ import {
   makeNightRepo,
   nightEnv,
   overnight,
+  nightFixture,
   readSession,
-  removeNightHomes,
   snapshotCheckout,
   type CheckoutSnapshot,
   type NightRepo,
@@ -38,6 +38,7 @@ const STALLED: SampleItem = {
 const stalledScript: Script = { marker: demoMarker('stalled'), turns: [{ hang: true }] };
 
 describe('a night of six items (concurrency 2)', () => {
+  const fixture = nightFixture();
   let model: StandinModel;
   let repo: NightRepo;
   let before: CheckoutSnapshot;
@@ -47,8 +48,8 @@ describe('a night of six items (concurrency 2)', () => {
   let startOutput = '';
 
   beforeAll(async () => {
-    model = await startStandinModel({ scripts: [...sampleScripts({ delayMs: 700 }), stalledScript] });
-    repo = await makeNightRepo({ items: [...SAMPLE_ITEMS, STALLED], concurrency: 2, idleTimeout: '8s', retries: 0 });
+    model = fixture.model = await startStandinModel({ scripts: [...sampleScripts({ delayMs: 700 }), stalledScript] });
+    repo = fixture.repo = await makeNightRepo({ items: [...SAMPLE_ITEMS, STALLED], concurrency: 2, idleTimeout: '8s', retries: 0 });
     before = snapshotCheckout(repo);
     env = nightEnv(model.url);
     id = await launch(repo.root, env);
@@ -58,11 +59,6 @@ describe('a night of six items (concurrency 2)', () => {
     s = readSession(repo.root, id);
   }, 240_000);
 
-  afterAll(async () => {
-    await model?.close();
-    removeNightHomes();
-    if (repo && process.env.OVERNIGHT_KEEP_E2E !== '1') repo.remove();
-  });
 
   it('settles every item as expected', () => {
     const status = Object.fromEntries(Object.entries(s.state.items).map(([k, v]) => [k, v.status]));

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSession } from '../../src/runner/process.js';
 import { readLock } from '../../src/session/lock.js';
-import { featureDir, itemBranch, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
+import { featureDir, itemBranch, scratchPath, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
 import { readEvents, readState } from '../../src/session/store.js';
 import { removedAfterEach } from '../support/repo.js';
 import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
@@ -67,8 +67,13 @@ describe('the night loop (fake agent, real git)', () => {
       ...item(4, 'stuck'),
     }, 'concurrency: 3\n');
     const id = await launch(r);
+    const scratchSeen: Array<{ n: number; env: string | undefined; tmp: string | undefined; before: string[] }> = [];
     const agent = fakeAgent({
       flaky: (opts, n) => {
+        // Its scratch folder: given as OVERNIGHT_SCRATCH and TMPDIR, there and empty at every attempt.
+        const scratch = opts.env?.OVERNIGHT_SCRATCH;
+        scratchSeen.push({ n, env: scratch, tmp: opts.env?.TMPDIR, before: scratch ? readdirSync(scratch) : ['(missing)'] });
+        if (scratch) writeFileSync(join(scratch, `notes-${n}.txt`), 'scratch');
         commitIn(opts.cwd, n === 1 ? { 'half.txt': 'x' } : { 'done.txt': 'x' });
         return ok();
       },
@@ -87,6 +92,15 @@ describe('the night loop (fake agent, real git)', () => {
     expect(second.previousAttempt).toMatchObject({ n: 1, failure: expect.stringContaining('test -f done.txt') });
     // The retry ran in a clean worktree: the first attempt's half.txt is not on the merged branch.
     expect(git(r.root, 'ls-tree', '--name-only', `overnight/${id}`)).not.toContain('half.txt');
+    const scratch = scratchPath(r.root, id, 'flaky');
+    expect(scratchSeen).toEqual([
+      { n: 1, env: scratch, tmp: scratch, before: [] },
+      { n: 2, env: scratch, tmp: scratch, before: [] },
+    ]);
+    expect(briefs.find((b) => b.item.slug === 'flaky').scratchDir).toBe(scratch);
+    // Nothing of it is committed, and it is gone after the night.
+    expect(git(r.root, 'ls-tree', '-r', '--name-only', `overnight/${id}`)).not.toContain('notes');
+    expect(existsSync(scratch)).toBe(false);
 
     expect(s.items.lazy).toMatchObject({ status: 'failed', failureKind: 'task', reason: expect.stringMatching(/^no changes/) });
     expect(s.items.lazy!.attempts).toHaveLength(2);

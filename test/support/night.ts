@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
+import { afterAll } from 'vitest';
+import type { StandinModel } from '../../src/standin/server.js';
 import { createSampleRepo, type SampleRepoOptions } from '../../src/demo/sample.js';
 import { sessionFiles } from '../../src/session/paths.js';
 import { readEvents } from '../../src/session/store.js';
@@ -120,6 +122,21 @@ export function nightEnv(modelUrl: string, extra: Record<string, string> = {}): 
 /** Removes the private HOME folders nightEnv made. */
 export function removeNightHomes(): void {
   for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true });
+}
+
+/**
+ * The stand-in model and sample repository of a whole-night test file, closed and removed after
+ * all its tests (with the private HOMEs); OVERNIGHT_KEEP_E2E=1 keeps the repository. Call at the
+ * top of a describe block and set `model` and `repo` in the tests.
+ */
+export function nightFixture(): { model?: StandinModel; repo?: NightRepo } {
+  const fixture: { model?: StandinModel; repo?: NightRepo } = {};
+  afterAll(async () => {
+    await fixture.model?.close();
+    removeNightHomes();
+    if (fixture.repo && process.env.OVERNIGHT_KEEP_E2E !== '1') fixture.repo.remove();
+  });
+  return fixture;
 }
 
 /** `overnight launch --format json` and the new session's id; throws with the CLI's output when it fails. */

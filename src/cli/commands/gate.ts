@@ -32,6 +32,7 @@ interface GateFlags {
   cwd?: string;
   worktree?: string;
   branch?: string;
+  scratch?: string;
   tool?: string;
   path?: string;
   rules?: boolean;
@@ -130,6 +131,7 @@ export async function gateContext(flags: GateFlags, cwd: string): Promise<Policy
     ownBranch: flags.branch,
     home: homedir(),
     interactive: flags.interactive === true,
+    scratchDir: flags.scratch ? resolve(flags.scratch) : undefined,
   });
 }
 
@@ -176,6 +178,7 @@ export function register(program: Command): void {
     .option('--cwd <dir>', 'working directory of the call (default: the current directory)')
     .option('--worktree <dir>', "the agent's worktree, its boundary (default: the repository root)")
     .option('--branch <name>', "the agent's own branch (the only one it may push)")
+    .option('--scratch <dir>', "the agent's scratch folder (writable, outside the worktree; OVERNIGHT_SCRATCH in a session)")
     .option('--tool <name>', 'Bash (default), Write, Edit, MultiEdit, NotebookEdit, Read, Grep, AskUserQuestion')
     .option('--path <file>', 'the file path, with --tool')
     .option('--interactive', 'decide as the hooks do in interactive Claude Code (a person is there)')

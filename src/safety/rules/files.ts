@@ -49,7 +49,7 @@ export const INFO: RuleInfo[] = [
     id: 'fs.write-outside-worktree',
     domain: 'files',
     description: 'Writing files outside the worktree from the shell (redirections, `tee`, `cp`/`mv`/`ln` destinations, `touch`, `mkdir`, `sed -i`...).',
-    reason: 'This writes outside your worktree (for example a shell start-up file, a system file or another checkout). Instead, keep every file you create or change inside your worktree (use ./tmp/ for scratch files).',
+    reason: 'This writes outside your worktree (for example a shell start-up file, a system file or another checkout). Instead, keep every file you create or change inside your worktree.',
     examples: ['echo x > /etc/passwd', 'echo "alias ls=rm" >> ~/.bashrc', 'cp build/app /usr/local/bin/', 'tee ~/.profile', 'sed -i s/a/b/ /etc/hosts'],
   },
   {

@@ -67,6 +67,13 @@ describe('buildMissionBrief', () => {
     expect(b).toContain('`## Learnings`');
   });
 
+  it('names the scratch folder, as TMPDIR and never committed, when given', () => {
+    const b = buildMissionBrief({ ...input, scratchDir: '/r/.overnight/worktrees/s/_scratch/csv-export' });
+    expect(b).toContain('your scratch folder `/r/.overnight/worktrees/s/_scratch/csv-export`, which is also `$TMPDIR`');
+    expect(b).toContain('never committed');
+    expect(buildMissionBrief(input)).not.toContain('scratch folder');
+  });
+
   it('has no learnings, previous attempt or deadline parts unless given', () => {
     const b = buildMissionBrief(input);
     expect(b).not.toContain('earlier items of this night learned');

@@ -69,6 +69,20 @@ describe('loadHookContext', () => {
     expect(c.deferredDir).toBe(join(session, 'deferred'));
   });
 
+  it('in a session: the scratch folder (OVERNIGHT_SCRATCH) is an allowed path; a relative one is ignored', () => {
+    const session = tree();
+    writeFileSync(join(session, 'policy.json'), JSON.stringify(policyFileFromConfig({ ...defaultConfig().safety, allow_paths: ['/opt/cache'] }, '/repo')));
+    const where = { sessionDir: session, worktree: '/repo/.overnight/worktrees/s/x', home: '/home/u' };
+    const c = loadHookContext({ ...where, scratch: '/repo/.overnight/worktrees/s/_scratch/x' }, '/anywhere');
+    if (c.mode !== 'session') throw new Error('not a session context');
+    expect(c.ctx.scratchDir).toBe('/repo/.overnight/worktrees/s/_scratch/x');
+    expect(c.ctx.allowPaths).toEqual(['/opt/cache', '/repo/.overnight/worktrees/s/_scratch/x']);
+    const relative = loadHookContext({ ...where, scratch: 'tmp' }, '/anywhere');
+    if (relative.mode !== 'session') throw new Error('not a session context');
+    expect(relative.ctx.scratchDir).toBeUndefined();
+    expect(relative.ctx.allowPaths).toEqual(['/opt/cache']);
+  });
+
   it('in a session: throws when the worktree variable or policy.json is missing', () => {
     const session = tree();
     expect(() => loadHookContext({ sessionDir: session, worktree: '/w', home: '/h' }, '/w')).toThrow(/policy\.json: cannot read/);

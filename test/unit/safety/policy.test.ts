@@ -6,6 +6,32 @@ import { corpusContext, WORKTREE } from './corpus-data.js';
 const ctx = corpusContext();
 const bash = (command: unknown, c = ctx) => evaluate({ toolName: 'Bash', toolInput: { command }, cwd: WORKTREE }, c);
 
+describe('the scratch folder', () => {
+  const scratch = '/repo/.overnight/worktrees/s1/_scratch/item';
+  const withScratch = corpusContext({ allowPaths: [scratch], scratchDir: scratch });
+  it('lets writes into it through, by the shell and the file tools', () => {
+    expect(bash(`echo notes > ${scratch}/notes.txt`, withScratch)).toEqual({ decision: 'allow' });
+    expect(bash(`rm -rf ${scratch}/old`, withScratch)).toEqual({ decision: 'allow' });
+    expect(evaluate({ toolName: 'Write', toolInput: { file_path: `${scratch}/a.txt`, content: '' }, cwd: WORKTREE }, withScratch)).toEqual({ decision: 'allow' });
+  });
+  it('is named, before the bracketed rule, when a write outside the worktree is denied', () => {
+    const d = bash('echo x > /tmp/x', withScratch);
+    expect(d).toMatchObject({ decision: 'deny', ruleId: 'fs.write-outside-worktree' });
+    if (d.decision !== 'deny') return;
+    expect(d.reason).toMatch(new RegExp(`your scratch folder ${scratch} \\(also \\$TMPDIR\\).* \\[overnight safety gate, rule fs\\.write-outside-worktree: `));
+    const w = evaluate({ toolName: 'Write', toolInput: { file_path: '/etc/x', content: '' }, cwd: WORKTREE }, withScratch);
+    expect(w).toMatchObject({ decision: 'deny', ruleId: 'file.outside-worktree' });
+    if (w.decision === 'deny') expect(w.reason).toContain(scratch);
+  });
+  it('is not named for other denials, nor where there is none', () => {
+    const force = bash('git push --force origin main', withScratch);
+    if (force.decision === 'deny') expect(force.reason).not.toContain('scratch');
+    const plain = bash('echo x > /tmp/x');
+    expect(plain).toMatchObject({ decision: 'deny', ruleId: 'fs.write-outside-worktree' });
+    if (plain.decision === 'deny') expect(plain.reason).not.toContain('scratch');
+  });
+});
+
 describe('evaluate', () => {
   it('allows tools it does not gate', () => {
     for (const t of ['WebFetch', 'WebSearch', 'TodoWrite', 'Task', 'Glob', 'LS', 'mcp__x__y']) {
