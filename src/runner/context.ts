@@ -63,4 +63,6 @@ export interface NightContext {
   spareWorktrees?: string[];
   /** A spare's `git clean -ffdx` started when its item merged (resolves true when it ran). */
   spareCleaning?: Map<string, Promise<boolean>>;
+  /** Removals of spares no item will take (night.ts retireSpares); the end of the night awaits them. */
+  spareRemovals?: Array<Promise<void>>;
 }

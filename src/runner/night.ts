@@ -141,6 +141,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     mergeQueue: serialQueue(),
     spareWorktrees: [],
     spareCleaning: new Map(),
+    spareRemovals: [],
     pause: async (until, reason) => {
       const s = await update((st) => {
         // Keep the later reset time when several items hit the limit.
@@ -249,6 +250,9 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
           });
         running.set(slug, p);
       }
+      // No item is waiting to start: the spares have no taker, so they go now, while the last
+      // agents work, rather than at the end of the night.
+      if (decision.start.length === 0 && !Object.values(states).some((i) => i.status === 'pending')) retireSpares(ctx);
       if (running.size === 0 && (decision.finished || stopping)) break;
       if (running.size === 0 && !state.pausedUntil && decision.start.length === 0) {
         // Nothing runs and nothing can start: should not happen (the scheduler settles what cannot run); avoid a busy loop.
@@ -275,6 +279,26 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
 }
 
 /**
+ * Removes the spare worktrees (worktrees of merged items kept for recycling) in the background,
+ * each after its clean is over, and records the removal in ctx.spareRemovals. Called when no item
+ * is pending, so none would take them. Never throws (a failure is logged; the end of the night
+ * removes whatever is left).
+ */
+function retireSpares(ctx: NightContext): void {
+  const spares = ctx.spareWorktrees?.splice(0) ?? [];
+  if (spares.length === 0) return;
+  const cleanings = spares.map((p) => {
+    const c = ctx.spareCleaning?.get(p);
+    ctx.spareCleaning?.delete(p);
+    return c?.catch(() => false);
+  });
+  const removal = Promise.all(cleanings)
+    .then(() => removeWorktrees(ctx.repoRoot, spares))
+    .catch((error: Error) => ctx.deps.log(`spare worktree removal failed: ${error.message}`));
+  ctx.spareRemovals?.push(removal);
+}
+
+/**
  * Ends the night: the phase (complete, or stopped with its reason), worktrees of merged items,
  * the integration worktree and every scratch folder removed, EMPTY item branches (no commits beyond their start) deleted,
  * failed items' branches and worktrees kept for inspection; the morning report and the pull request
@@ -282,8 +306,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
  */
 async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
-  // No spare's clean may still run in a folder about to be removed.
-  await Promise.allSettled([...(ctx.spareCleaning?.values() ?? [])]);
+  // No spare's clean or removal may still run in a folder about to be removed.
+  await Promise.allSettled([...(ctx.spareCleaning?.values() ?? []), ...(ctx.spareRemovals ?? [])]);
   const now = new Date(deps.now()).toISOString();
   let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
 

@@ -272,4 +272,28 @@ describe('the night loop (fake agent, real git)', () => {
     expect(summary.counts, why).toEqual({ merged: 5 });
     for (const sl of slugs) expect(agent.calls.filter((c) => c.slug === sl), sl).toHaveLength(1);
   });
+
+  it('removes a merged worktree no item will take while the last agent still works', async () => {
+    const r = repo({ ...item(1, 'quick'), ...item(2, 'slow') }, 'concurrency: 2\n');
+    const id = await launch(r);
+    const quickTree = worktreePath(r.root, id, 'quick');
+    let goneWhileSlowRan = false;
+    const agent = fakeAgent({
+      quick: writesAndCommits({ 'quick.txt': 'q' }),
+      slow: async (opts) => {
+        // Nothing is pending once quick merges: its worktree is no spare anyone takes.
+        const until = Date.now() + 10_000;
+        while (Date.now() < until && !goneWhileSlowRan) {
+          goneWhileSlowRan = readState(r.root, id).items.quick?.status === 'merged' && !existsSync(quickTree);
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        commitIn(opts.cwd, { 'slow.txt': 's' });
+        return ok();
+      },
+    });
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps: testDeps(agent.run).deps });
+    expect(summary.counts).toEqual({ merged: 2 });
+    expect(goneWhileSlowRan).toBe(true);
+    expect(git(r.root, 'worktree', 'list')).not.toContain('/quick');
+  });
 });
