@@ -269,10 +269,10 @@ export async function removeWorktrees(repoRoot: string, paths: string[]): Promis
  * (`git worktree add --no-checkout -B <branch> <path> <startPoint>`; -B resets the branch when it
  * exists, which the caller does only for its own branches after backing them up), then fills it
  * with `git reset --hard` inside it, with parallel checkout workers. An existing worktree at that
- * path is removed first, so the result is always clean; a stale record of one whose folder is gone
- * is pruned when git refuses because of it. Only the registration runs alone (see `exclusive`): the checkout of the
- * files, the slow part in a large repository, runs alongside other items' git work (one full
- * checkout at a time).
+ * path is removed first, so the result is always clean; a stale record of one whose folder is
+ * gone is pruned when git refuses because of it. Only the registration runs alone (see
+ * `exclusive`): the checkout of the files, the slow part in a large repository, runs alongside
+ * other items' git work (one full checkout at a time). Throws the git error when a step fails.
  */
 export async function addItemWorktree(repoRoot: string, path: string, branch: string, startPoint: string): Promise<void> {
   await exclusive(repoRoot, async () => {

@@ -299,10 +299,11 @@ function retireSpares(ctx: NightContext): void {
 }
 
 /**
- * Ends the night: the phase (complete, or stopped with its reason), worktrees of merged items,
- * the integration worktree and every scratch folder removed, EMPTY item branches (no commits beyond their start) deleted,
- * failed items' branches and worktrees kept for inspection; the morning report and the pull request
- * step; event session_end. The lock is released by the caller.
+ * Ends the night: the phase (complete, or stopped with its reason); worktrees of merged items,
+ * the integration worktree and every scratch folder removed; EMPTY item branches (no commits
+ * beyond their start) deleted; failed items' branches and worktrees kept for inspection; the
+ * morning report and the pull request step; event session_end. After a stop by a signal nothing
+ * is removed (resume goes on from there). The lock is released by the caller.
  */
 async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
