@@ -160,7 +160,7 @@ async function main(): Promise<number> {
       const parts = Object.entries(sums).map(([k, v]) => `${k} ${(v / of.length).toFixed(0)}`);
       console.log(`${pad(`  item_timing, ${source} worktree (${of.length} items)`)}${parts.join(', ')} ms`);
     }
-    console.log(`${pad('baseline: git worktree add beside the repo, median 3')}${baseline[1]} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+    console.log(`${pad('baseline: git worktree add beside the repo')}median of 3: ${baseline[1]} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
     const ok = mergedCount === ITEMS && ratio <= TARGET_RATIO && mean < TARGET_RUNNER_MS;
     if (!ok) console.log('RESULT: a target was missed');
     else console.log('RESULT: all targets met');
