@@ -642,20 +642,10 @@ class Parser {
         parts.push(...inner);
         continue;
       }
-      if (c === '`') {
+      const expansion = this.readExpansion(false);
+      if (expansion) {
         flush();
-        parts.push(this.readBacktick(false));
-        continue;
-      }
-      if (c === '$') {
-        const p = this.readDollar(false);
-        if (p) {
-          flush();
-          parts.push(p);
-          continue;
-        }
-        buf += '$';
-        this.i++;
+        parts.push(expansion);
         continue;
       }
       buf += c;
@@ -726,20 +716,10 @@ class Parser {
         this.i++;
         continue;
       }
-      if (c === '$') {
-        const p = this.readDollar(true);
-        if (p) {
-          flush();
-          parts.push(p);
-          continue;
-        }
-        buf += '$';
-        this.i++;
-        continue;
-      }
-      if (c === '`') {
+      const expansion = this.readExpansion(true);
+      if (expansion) {
         flush();
-        parts.push(this.readBacktick(true));
+        parts.push(expansion);
         continue;
       }
       buf += c;
@@ -747,6 +727,18 @@ class Parser {
     }
     flush();
     return parts;
+  }
+
+  /**
+   * The expansion at the cursor, read and consumed: a `$...` expansion or a backquoted command
+   * substitution, unquoted or inside double quotes (`quoted`). Undefined, with nothing consumed,
+   * when the cursor is on anything else, or on a `$` that is a literal dollar sign.
+   */
+  private readExpansion(quoted: boolean): WordPart | undefined {
+    const c = this.ch();
+    if (c === '`') return this.readBacktick(quoted);
+    if (c === '$') return this.readDollar(quoted);
+    return undefined;
   }
 
   private readBacktick(quoted: boolean): WordPart {
