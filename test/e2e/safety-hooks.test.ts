@@ -4,7 +4,8 @@
  * its worktree and a question. Each is denied by the plugin's hooks, nothing outside the worktree
  * changes, the agent reads the reason in its next request, the question waits in `deferred/`, and
  * every call is in audit.jsonl. Then the same for an interactive-style session (no overnight
- * environment), and the second layer (`--settings` deny rules) holding when the hooks crash.
+ * environment), and the second layer (`--settings` deny rules) holding when the hooks crash, and
+ * the gates failing closed when the plugin is not built.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -232,6 +233,40 @@ describe('safety hooks with the real Claude Code CLI', () => {
       expect(run.result.permission_denials.length).toBeGreaterThanOrEqual(3);
     } finally {
       rmSync(broken, { recursive: true, force: true });
+    }
+  }, 150_000);
+
+  it('fails closed when the plugin is not built: the gates cannot run, so every gated call is denied', async () => {
+    // The real hooks.json, in a copy of the plugin with no dist/ (a clone nobody ran `npm ci` in).
+    const unbuilt = mkdtempSync(join(tmpdir(), 'overnight-unbuilt-plugin-'));
+    cpSync(join(PROJECT_ROOT, '.claude-plugin'), join(unbuilt, '.claude-plugin'), { recursive: true });
+    cpSync(join(PROJECT_ROOT, 'hooks'), join(unbuilt, 'hooks'), { recursive: true });
+    const marker = `SAFETY-UNBUILT-${Date.now()}`;
+    model.addScript({
+      marker,
+      turns: [
+        { tool: 'Bash', input: { command: 'echo hi > gate-missing.txt', description: 'x' } },
+        { tool: 'Write', input: { file_path: join(repo.root, 'gate-missing-2.txt'), content: 'x\n' } },
+      ],
+      final: { text: 'Done.' },
+    });
+    try {
+      const run = await runClaude({
+        cwd: repo.root,
+        prompt: `Write a file. ${marker}`,
+        modelUrl: model.url,
+        pluginDir: unbuilt,
+        args: ['--allowedTools', TOOLS, '--max-turns', '6'],
+        env: { ...GIT_ENV },
+        timeoutMs: 120_000,
+      });
+      const requests = model.requestsFor(marker);
+      expect(run.result, run.stderr).toBeDefined();
+      for (const turn of [0, 1]) expect(resultAfter(requests, turn)?.content, `turn ${turn}`).toContain('the safety gate did not run');
+      expect(existsSync(join(repo.root, 'gate-missing.txt'))).toBe(false);
+      expect(existsSync(join(repo.root, 'gate-missing-2.txt'))).toBe(false);
+    } finally {
+      rmSync(unbuilt, { recursive: true, force: true });
     }
   }, 150_000);
 });

@@ -23,11 +23,13 @@ describe('hooks/hooks.json', () => {
       for (const group of groups) {
         for (const hook of group.hooks) {
           expect(hook.type).toBe('command');
-          const m = /^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hooks\/([a-z-]+\.js)"$/.exec(hook.command);
+          // Gates fail closed when node cannot run them (exit 2 blocks the call); the audit hook need not.
+          const m = /^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hooks\/([a-z-]+\.js)"( \|\| \{ echo "overnight: the safety gate did not run \(exit \$\?\), so the call is denied\. [^"]*" >&2; exit 2; \})?$/.exec(hook.command);
           expect(m, hook.command).not.toBeNull();
           expect(entries).toContain(m![1]);
           expect(existsSync(`dist/hooks/${m![1]}`)).toBe(true);
           expect(hook.timeout).toBe(HOOK_TIMEOUT_SECONDS);
+          expect(Boolean(m![2]), `${m![1]} fails closed`).toBe(m![1]!.endsWith('-gate.js'));
         }
       }
     }
