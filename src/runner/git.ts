@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { readGitDirFile } from '../util/git-dir.js';
+import { keyedSerialQueue } from '../util/serial-queue.js';
 
 /**
  * simple-git's default error detection only fails a command that exits non-zero AND writes to
@@ -45,15 +46,9 @@ export async function gitRaw(cwd: string, args: string[]): Promise<string> {
  * Every operation that creates, removes or scans worktrees, or creates/deletes/moves branches,
  * therefore runs alone (per repository, inside this process: only the lock holder runs them).
  */
-const repoQueues = new Map<string, Promise<unknown>>();
+const repoQueue = keyedSerialQueue();
 function exclusive<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
-  const key = resolve(repoRoot);
-  const run = (repoQueues.get(key) ?? Promise.resolve()).then(fn);
-  repoQueues.set(
-    key,
-    run.catch(() => undefined),
-  );
-  return run;
+  return repoQueue(resolve(repoRoot), fn);
 }
 
 /**
@@ -77,15 +72,9 @@ export async function resolveCommits(cwd: string, refs: string[]): Promise<Array
  * after the other the first item's agent starts after one checkout instead of after all of them
  * (measured: three at once took 3-4x as long as one, each).
  */
-const checkoutQueues = new Map<string, Promise<unknown>>();
+const checkoutQueue = keyedSerialQueue();
 function oneCheckoutAtATime<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
-  const key = resolve(repoRoot);
-  const run = (checkoutQueues.get(key) ?? Promise.resolve()).then(fn);
-  checkoutQueues.set(
-    key,
-    run.catch(() => undefined),
-  );
-  return run;
+  return checkoutQueue(resolve(repoRoot), fn);
 }
 
 /** `git rev-parse --verify <ref>^{commit}`: the commit sha, or undefined when the ref does not exist. */

@@ -13,16 +13,6 @@ import { backupRefName, commitsBetween, ensureBranchWorktree, mergeNoFfByTree, r
 import { runChecks } from './verify.js';
 import { itemRef } from '../backlog/filename.js';
 
-/** A queue that runs one task at a time, in arrival order. A failing task does not stop the queue. */
-export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 /** The merge commit message: `overnight: merge <id>-<slug>: <title>` (id zero-padded like the backlog file name). */
 export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>): string {
   return `overnight: merge ${itemRef(item)}: ${item.title}`;

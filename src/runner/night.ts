@@ -19,7 +19,7 @@ import { appendEventFile, readManifest, readState, updateState } from '../sessio
 import type { NightContext, NightDeps } from './context.js';
 import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
-import { serialQueue } from './merge-queue.js';
+import { serialQueue } from '../util/serial-queue.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';

@@ -6,12 +6,14 @@
  * - events.jsonl is append-only, one JSON object a line, each with an ISO `ts`.
  *
  * Inside one process, concurrent updates of state.json (several items finishing at once) go
- * through a per-file promise chain (`updateState`), so no update is lost between read and write.
+ * through a per-file serial queue (`updateState`, src/util/serial-queue.ts), so no update is lost
+ * between read and write.
  * Across processes only one runner writes a session at a time (the lock, src/session/lock.ts);
  * `overnight abandon` and `resume` write only when no live runner holds it.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { writeTextAtomic } from '../util/atomic-write.js';
+import { keyedSerialQueue } from '../util/serial-queue.js';
 import { OvernightError } from '../util/errors.js';
 import { sessionFiles } from './paths.js';
 import {
@@ -81,7 +83,7 @@ export async function writeState(repoRoot: string, sessionId: string, state: Ses
   return writeStateFile(sessionFiles(repoRoot, sessionId).state, state);
 }
 
-const chains = new Map<string, Promise<unknown>>();
+const stateQueue = keyedSerialQueue();
 
 /**
  * Read-modify-write of state.json, serialised per file inside this process: `mutate` receives the
@@ -94,18 +96,11 @@ export function updateState(
   mutate: (state: SessionState) => SessionState | void,
 ): Promise<SessionState> {
   const file = sessionFiles(repoRoot, sessionId).state;
-  const previous = chains.get(file) ?? Promise.resolve();
-  const run = previous.then(async () => {
+  return stateQueue(file, async () => {
     const current = readState(repoRoot, sessionId);
     const next = mutate(current) ?? current;
     return writeStateFile(file, next);
   });
-  // Keep the chain alive after a failure, but let the caller see its own error.
-  chains.set(
-    file,
-    run.catch(() => undefined),
-  );
-  return run;
 }
 
 /** Appends one event line (`{ ts, type, slug?, ...data }`) to `file`. Synchronous so lines never interleave. */
