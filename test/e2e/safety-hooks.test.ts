@@ -40,6 +40,25 @@ function readAudit(file: string): any[] {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
 
+/**
+ * `claude -p "<prompt> <marker>"` in `cwd` with the plugin at `pluginDir`, the gated tools allowed
+ * and git's test identity; checks that it produced a result line and returns it with the model
+ * requests of the marker's conversation.
+ */
+async function runScripted(opts: { cwd: string; prompt: string; marker: string; pluginDir: string; args: string[]; env?: Record<string, string>; timeoutMs?: number }) {
+  const run = await runClaude({
+    cwd: opts.cwd,
+    prompt: `${opts.prompt} ${opts.marker}`,
+    modelUrl: model.url,
+    pluginDir: opts.pluginDir,
+    args: ['--allowedTools', TOOLS, ...opts.args],
+    env: { ...opts.env, ...GIT_ENV },
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
+  expect(run.result, run.stderr).toBeDefined();
+  return { run, requests: model.requestsFor(opts.marker) };
+}
+
 beforeAll(async () => {
   model = await startStandinModel({ scripts: [] });
   repo = makeRepo({ 'src/app.ts': 'export const app = 1;\n' });
@@ -95,26 +114,23 @@ describe('safety hooks with the real Claude Code CLI', () => {
     ];
     model.addScript({ marker, turns, final: { text: 'Done.\nTASK_COMPLETE' } });
 
-    const run = await runClaude({
+    const { run, requests } = await runScripted({
       cwd: worktree,
-      prompt: `Work on the CSV export. ${marker}`,
-      modelUrl: model.url,
+      prompt: 'Work on the CSV export.',
+      marker,
       pluginDir: PROJECT_ROOT,
       // In -p mode Claude Code offers AskUserQuestion only with a permission prompt tool
       // (2.1.330: "AskUserQuestion is disabled for this session" otherwise); the runner passes it.
-      args: ['--allowedTools', TOOLS, '--max-turns', '12', ...ASK_ENABLING_ARGS],
+      args: ['--max-turns', '12', ...ASK_ENABLING_ARGS],
       env: {
         [ENV.sessionDir]: sessionDir,
         [ENV.worktree]: worktree,
         [ENV.itemSlug]: 'csv-export',
         [ENV.ownBranch]: branch,
         [ENV.repoRoot]: repo.root,
-        ...GIT_ENV,
       },
       timeoutMs: 150_000,
     });
-    const requests = model.requestsFor(marker);
-    expect(run.result, run.stderr).toBeDefined();
     expect(requests.length).toBeGreaterThanOrEqual(turns.length + 1);
     expect(requests[0]!.body.tools.map((t: { name: string }) => t.name)).toContain('AskUserQuestion');
 
@@ -167,17 +183,7 @@ describe('safety hooks with the real Claude Code CLI', () => {
       ],
       final: { text: 'Done.' },
     });
-    const run = await runClaude({
-      cwd: repo.root,
-      prompt: `Tidy up. ${marker}`,
-      modelUrl: model.url,
-      pluginDir: PROJECT_ROOT,
-      args: ['--allowedTools', TOOLS, '--max-turns', '8'],
-      env: { ...GIT_ENV },
-      timeoutMs: 120_000,
-    });
-    const requests = model.requestsFor(marker);
-    expect(run.result, run.stderr).toBeDefined();
+    const { requests } = await runScripted({ cwd: repo.root, prompt: 'Tidy up.', marker, pluginDir: PROJECT_ROOT, args: ['--max-turns', '8'] });
     expect(existsSync(join(outside, 'precious.txt'))).toBe(true);
     expect(resultAfter(requests, 0)?.content).toContain('[fs.rm-outside-worktree]');
     expect(resultAfter(requests, 1)?.content).toContain('[git.reset-hard]');
@@ -214,17 +220,7 @@ describe('safety hooks with the real Claude Code CLI', () => {
       final: { text: 'Done.' },
     });
     try {
-      const run = await runClaude({
-        cwd: worktree,
-        prompt: `Ship it. ${marker}`,
-        modelUrl: model.url,
-        pluginDir: broken,
-        args: ['--settings', settingsFile, '--allowedTools', TOOLS, '--max-turns', '8'],
-        env: { ...GIT_ENV },
-        timeoutMs: 120_000,
-      });
-      const requests = model.requestsFor(marker);
-      expect(run.result, run.stderr).toBeDefined();
+      const { run, requests } = await runScripted({ cwd: worktree, prompt: 'Ship it.', marker, pluginDir: broken, args: ['--settings', settingsFile, '--max-turns', '8'] });
       expect(execFileSync('git', ['--git-dir', remote, 'rev-parse', 'main'], { encoding: 'utf8' }).trim()).toBe(remoteMainBefore);
       expect(resultAfter(requests, 0)?.content).toMatch(/denied/i);
       expect(resultAfter(requests, 1)?.content).toMatch(/denied/i);
@@ -251,17 +247,7 @@ describe('safety hooks with the real Claude Code CLI', () => {
       final: { text: 'Done.' },
     });
     try {
-      const run = await runClaude({
-        cwd: repo.root,
-        prompt: `Write a file. ${marker}`,
-        modelUrl: model.url,
-        pluginDir: unbuilt,
-        args: ['--allowedTools', TOOLS, '--max-turns', '6'],
-        env: { ...GIT_ENV },
-        timeoutMs: 120_000,
-      });
-      const requests = model.requestsFor(marker);
-      expect(run.result, run.stderr).toBeDefined();
+      const { requests } = await runScripted({ cwd: repo.root, prompt: 'Write a file.', marker, pluginDir: unbuilt, args: ['--max-turns', '6'] });
       for (const turn of [0, 1]) expect(resultAfter(requests, turn)?.content, `turn ${turn}`).toContain('the safety gate did not run');
       expect(existsSync(join(repo.root, 'gate-missing.txt'))).toBe(false);
       expect(existsSync(join(repo.root, 'gate-missing-2.txt'))).toBe(false);
