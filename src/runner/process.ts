@@ -28,18 +28,27 @@ export interface RunSessionOptions {
 }
 
 /**
- * Checks that `start` may run this session now. Throws OvernightError:
- * `runner.running` (a live runner holds it), `start.not-startable` (phase says use resume, or over).
+ * Throws OvernightError `runner.running` when another live process holds the repository lock;
+ * `fix` says what to do instead, given the session the runner works on.
  */
-export function assertStartable(repoRoot: string, sessionId: string): void {
-  const state = readState(repoRoot, sessionId);
+function assertNoLiveRunner(repoRoot: string, fix: (lockedSessionId: string) => string): void {
   const lock = readLock(repoRoot);
   if (lock && isPidAlive(lock.pid) && lock.pid !== process.pid) {
     throw new OvernightError('runner.running', `The runner is still running (pid ${lock.pid}) for session ${lock.sessionId}.`, {
       file: '.overnight/lock',
-      fix: `Follow it with \`overnight status\`, or stop it with \`overnight abandon --session ${lock.sessionId}\`.`,
+      fix: fix(lock.sessionId),
     });
   }
+}
+
+/**
+ * Checks that `start` may run this session now. Throws OvernightError: `runner.running` (a live
+ * runner holds the lock), `start.over` (complete or abandoned), `start.use-resume` (it already
+ * ran: resume it).
+ */
+export function assertStartable(repoRoot: string, sessionId: string): void {
+  const state = readState(repoRoot, sessionId);
+  assertNoLiveRunner(repoRoot, (locked) => `Follow it with \`overnight status\`, or stop it with \`overnight abandon --session ${locked}\`.`);
   if (state.phase === 'launched' || state.phase === 'scheduled') return;
   if (state.phase === 'complete' || state.phase === 'abandoned') {
     throw new OvernightError('start.over', `Session ${sessionId} is ${state.phase}; there is nothing to start.`, {
@@ -54,13 +63,7 @@ export function assertStartable(repoRoot: string, sessionId: string): void {
 /** Checks that `resume` may run: no live runner, not abandoned. */
 export function assertResumable(repoRoot: string, sessionId: string): void {
   const state = readState(repoRoot, sessionId);
-  const lock = readLock(repoRoot);
-  if (lock && isPidAlive(lock.pid) && lock.pid !== process.pid) {
-    throw new OvernightError('runner.running', `The runner is still running (pid ${lock.pid}) for session ${lock.sessionId}.`, {
-      file: '.overnight/lock',
-      fix: 'Nothing to resume while it runs; follow it with `overnight status`.',
-    });
-  }
+  assertNoLiveRunner(repoRoot, () => 'Nothing to resume while it runs; follow it with `overnight status`.');
   if (state.runnerPid && state.runnerPid !== process.pid && isPidAlive(state.runnerPid) && ['running', 'paused', 'scheduled'].includes(state.phase)) {
     throw new OvernightError('runner.running', `The runner is still running (pid ${state.runnerPid}).`, {
       fix: 'Nothing to resume while it runs; follow it with `overnight status`.',
