@@ -62,6 +62,22 @@ function gitLayout(worktree: string): { commonDir: string; worktreeAdmin: string
   return { commonDir, worktreeAdmin: relative(commonDir, admin).split('\\').join('/') };
 }
 
+/** A permission rule that keeps file tools out of a whole `.git` folder: `Edit(<any>/.git/**)`. */
+const WHOLE_GIT_DIR_RULE = /^Edit\(.*\/\.git\/\*\*\)$/;
+
+/**
+ * The session's permission deny rules for a sandboxed attempt. Claude Code turns `Edit(...)` deny
+ * rules into sandbox write denials as well (measured with 2.1.330: `Edit(//repo/.git/<all>)` made the
+ * worktree's own index read-only, so no commit could be made; Seatbelt on macOS applies the glob
+ * form too), so the rules covering a whole `.git` folder give way to one pair of rules per
+ * read-only git path. The file gate still denies file-tool writes anywhere in `.git`.
+ */
+export function withGitRules(permissions: unknown, gitReadOnly: string[]): string[] {
+  const deny = (permissions as { deny?: unknown } | undefined)?.deny;
+  const rules = Array.isArray(deny) ? deny.filter((r): r is string => typeof r === 'string') : [];
+  return [...rules.filter((r) => !WHOLE_GIT_DIR_RULE.test(r)), ...gitReadOnly.flatMap((p) => [`Edit(/${p})`, `Edit(/${p}/**)`])];
+}
+
 /** The user's checkout's `.env*` files (secrets a project keeps out of git). */
 function envFiles(repoRoot: string): string[] {
   try {
@@ -96,16 +112,17 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     mkdirSync(input.objectDir, { recursive: true });
     const excludes = join(tmp, 'git-excludes');
     writeFileSync(excludes, `${SANDBOX_PLACEHOLDERS.join('\n')}\n`);
+    const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch });
     const sandbox = buildSandboxSettings({
       home,
       worktree: input.worktree,
       allowWrite: [input.scratchDir, input.objectDir, ...config.safety.allow_paths.map((p) => resolvePath(p, repoRoot, home))],
-      gitReadOnly: gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch }),
+      gitReadOnly,
       denyRead: [...envFiles(repoRoot), ...config.safety.deny_read.map((p) => resolvePath(p, repoRoot, home))],
       allowDomains: config.safety.allow_domains,
       hiddenEnv: [...CLAUDE_AUTH_ENV, ...secretEnvNames(input.env, config.safety.secret_env)],
     });
-    settings = { ...session, sandbox };
+    settings = { ...session, permissions: { ...(session.permissions as object), deny: withGitRules(session.permissions, gitReadOnly) }, sandbox };
     Object.assign(env, {
       GIT_OBJECT_DIRECTORY: input.objectDir,
       GIT_ALTERNATE_OBJECT_DIRECTORIES: join(commonDir, 'objects'),
