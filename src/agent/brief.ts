@@ -17,8 +17,11 @@ export interface BriefInput {
   checks: string[];
   /** What earlier items of the night learned (their "Learnings" sections). */
   learnings: Array<{ slug: string; title: string; text: string }>;
-  /** What the previous failed attempt of this item ran into. */
-  previousAttempt?: { n: number; failure: string; evidence?: string };
+  /**
+   * What the previous failed attempt of this item ran into; `kind` is its failure kind
+   * (src/session/state.ts FAILURE_KINDS): `stalled` adds the request for smaller steps.
+   */
+  previousAttempt?: { n: number; failure: string; evidence?: string; kind?: string };
   /** ISO time the session ends. */
   deadline?: string;
   /** The agent's scratch folder (absolute; OVERNIGHT_SCRATCH), outside the worktree and never committed. */
@@ -41,6 +44,22 @@ function clipEnd(text: string, max: number): string {
   return t.length > max ? `(… cut)\n${t.slice(-(max - 10)).trimStart()}` : t;
 }
 
+
+/** Words of the retry after a stalled attempt (the stall watch, src/agent/stall.ts). */
+export const STALLED_ADVICE =
+  'It was stopped as stalled: it kept working without committing or changing any tracked file. Work in smaller steps this time: make one small change, check it, commit it, then take the next step. Commit early and often; an attempt that makes no commit and no edit for a while is stopped again.';
+
+/** The "Attempt N failed" section: what it ran into, its last evidence, and for a stall the request for smaller steps. */
+function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>): string[] {
+  const stalled = p.kind === 'stalled';
+  return [
+    `## Attempt ${p.n} of this item ${stalled ? 'stalled' : 'failed'}`,
+    `What it ran into: ${p.failure.trim()}` +
+      (stalled ? `\n${STALLED_ADVICE}` : '') +
+      (p.evidence?.trim() ? `\nLast evidence:\n${fencedBlock(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
+      '\nThis is a fresh session in the same worktree: its commits (if any) are still on the branch. Do not repeat what failed.',
+  ];
+}
 
 /**
  * Builds the mission brief for one attempt of one item: the item (title, id, type, body with its
@@ -111,15 +130,7 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(parts.join('\n\n'));
   }
 
-  if (input.previousAttempt) {
-    const p = input.previousAttempt;
-    out.push(`## Attempt ${p.n} of this item failed`);
-    out.push(
-      `What it ran into: ${p.failure.trim()}` +
-        (p.evidence?.trim() ? `\nLast evidence:\n${fencedBlock(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
-        '\nThis is a fresh session in the same worktree: its commits (if any) are still on the branch. Do not repeat what failed.',
-    );
-  }
+  if (input.previousAttempt) out.push(...previousAttemptSection(input.previousAttempt));
 
   out.push('## When you finish');
   out.push(

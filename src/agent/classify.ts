@@ -19,7 +19,7 @@ export interface ClassifyInput {
   result?: ResultLine;
   exitCode: number | null;
   signal?: string;
-  killedBy?: 'idle' | 'timeout' | 'abort';
+  killedBy?: 'idle' | 'timeout' | 'abort' | 'stalled';
   /** The spawn failed (the binary could not be started): its error code and message. */
   spawnError?: { code?: string; message: string };
   stderrTail?: string;
@@ -29,6 +29,7 @@ export interface ClassifyInput {
   lastApiRetry?: StreamState['lastApiError'];
   idleTimeoutMs?: number;
   absoluteTimeoutMs?: number;
+  stallTimeoutMs?: number;
   claudePath?: string;
   now?: Date;
 }
@@ -104,7 +105,8 @@ export function classifyApiError(input: { status?: number | null; error?: string
 /**
  * The failure of an attempt, or undefined when it ended with a clean result (`is_error: false`).
  * Order: spawn error (ENOENT/EACCES: permanent, claude missing), killed by the runner (transient,
- * aborted), killed by a watchdog (transient, hang), result line (max turns / budget: task; API
+ * aborted), stopped by the stall watch (stalled: no commit and no tracked file change for
+ * the stall timeout), killed by a watchdog (transient, hang), result line (max turns / budget: task; API
  * error: by status and text; other error subtypes: transient), no result line (auth or limit text
  * on stderr, else transient crash).
  */
@@ -126,6 +128,13 @@ export function classifyOutcome(input: ClassifyInput): AgentFailure | undefined 
   }
   if (input.killedBy === 'idle') {
     return { kind: 'transient', cause: 'hang-idle', message: `Hang: no output and no file change in the worktree for the idle timeout${seconds(input.idleTimeoutMs)}; the process group was killed.` };
+  }
+  if (input.killedBy === 'stalled') {
+    return {
+      kind: 'stalled',
+      cause: 'stalled',
+      message: `Stalled: the agent kept working but made no commit and changed no tracked file for the stall timeout${seconds(input.stallTimeoutMs)}; the process group was killed.`,
+    };
   }
   if (input.killedBy === 'timeout') {
     return { kind: 'transient', cause: 'hang-timeout', message: `Hang: the attempt ran past its absolute timeout${seconds(input.absoluteTimeoutMs)}; the process group was killed.` };

@@ -8,6 +8,8 @@
  * - idle watchdog: no stdout line and no file change in the worktree (worktree-watch.ts) for
  *   idleTimeoutMs -> the group is killed, killedBy 'idle';
  * - absolute watchdog: absoluteTimeoutMs after spawn -> killed, killedBy 'timeout';
+ * - stall watch (stall.ts), when stallTimeoutMs is given: no commit and no tracked file change for
+ *   stallTimeoutMs, however much the agent talks -> killed, killedBy 'stalled';
  * - the runner's AbortSignal -> killed, killedBy 'abort';
  * - killing = SIGTERM to the group (and descendants that left it), SIGKILL after killGraceMs;
  * - when claude exits on its own, whatever it left running in its group is killed too;
@@ -25,6 +27,7 @@ import { extractCompletion, extractLearnings } from './completion.js';
 import { AGENT_RUN_ENV, ProcessTree, trackTree, untrackTree } from './process-group.js';
 import { applyStreamLine, newStreamState } from './stream.js';
 import type { AgentActivity, AgentOutcome, AgentRunOptions } from './types.js';
+import { watchStall } from './stall.js';
 import { watchWorktree } from './worktree-watch.js';
 
 export type { AgentRunOptions } from './types.js';
@@ -117,6 +120,9 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
   if (!(opts.idleTimeoutMs > 0) || !(opts.absoluteTimeoutMs > 0)) {
     throw new Error(`runAgent: idleTimeoutMs and absoluteTimeoutMs must be positive ms, got ${opts.idleTimeoutMs} and ${opts.absoluteTimeoutMs}`);
   }
+  if (opts.stallTimeoutMs !== undefined && !(opts.stallTimeoutMs > 0)) {
+    throw new Error(`runAgent: stallTimeoutMs must be positive ms when given, got ${opts.stallTimeoutMs}`);
+  }
   let cwdIsDir = false;
   try {
     cwdIsDir = statSync(opts.cwd).isDirectory();
@@ -156,6 +162,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
       lastApiRetry: state.lastApiError,
       idleTimeoutMs: opts.idleTimeoutMs,
       absoluteTimeoutMs: opts.absoluteTimeoutMs,
+      stallTimeoutMs: opts.stallTimeoutMs,
       claudePath: opts.claudePath,
     });
     const learnings = extractLearnings(finalText);
@@ -200,9 +207,10 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
 
   // Every process of this attempt inherits this mark, so orphans in other sessions can be found and killed.
   const runToken = randomUUID();
+  const childEnv = agentEnv(opts);
   const child = execa(opts.claudePath, args, {
     cwd: opts.cwd,
-    env: { ...agentEnv(opts), [AGENT_RUN_ENV]: runToken },
+    env: { ...childEnv, [AGENT_RUN_ENV]: runToken },
     extendEnv: false,
     detached: true,
     stdin: 'ignore',
@@ -243,6 +251,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
     if (Date.now() - lastActivity >= opts.idleTimeoutMs) kill('idle');
   }, Math.max(50, Math.min(1000, Math.floor(opts.idleTimeoutMs / 10))));
   const absoluteTimer = setTimeout(() => kill('timeout'), opts.absoluteTimeoutMs);
+  const stall = opts.stallTimeoutMs ? watchStall({ cwd: opts.cwd, env: childEnv, timeoutMs: opts.stallTimeoutMs, onStall: () => kill('stalled') }) : undefined;
   const onAbort = () => kill('abort');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -275,6 +284,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
   await Promise.all([stdoutDone, stderrDone]);
   clearInterval(idleTimer);
   clearTimeout(absoluteTimer);
+  stall?.close();
   opts.signal?.removeEventListener('abort', onAbort);
   watcher.close();
   await Promise.all([closeStream(transcript), closeStream(stderrOut)]);

@@ -47,7 +47,7 @@ export interface ResultLine {
 export type Completion = { kind: 'complete' } | { kind: 'blocked'; reason: string } | { kind: 'none' };
 
 /** Failure kinds an agent attempt can end with (a subset of session FAILURE_KINDS). */
-export type AgentFailureKind = 'transient' | 'task' | 'permanent';
+export type AgentFailureKind = 'transient' | 'task' | 'permanent' | 'stalled';
 
 export interface AgentFailure {
   kind: AgentFailureKind;
@@ -55,7 +55,7 @@ export interface AgentFailure {
   message: string;
   /** ISO time a rate or usage limit resets, when the message says. */
   retryAt?: string;
-  /** Short machine-readable cause: rate-limit, usage-limit, overloaded, api-error, auth, billing, binary-missing, max-turns, max-budget, hang-idle, hang-timeout, crash, aborted, execution-error, bad-request, bad-model, bad-setup. */
+  /** Short machine-readable cause: rate-limit, usage-limit, overloaded, api-error, auth, billing, binary-missing, max-turns, max-budget, hang-idle, hang-timeout, stalled, crash, aborted, execution-error, bad-request, bad-model, bad-setup. */
   cause?: string;
 }
 
@@ -65,7 +65,7 @@ export interface AgentOutcome {
   exitCode: number | null;
   signal?: string;
   /** Set when a watchdog or the runner killed the process group. */
-  killedBy?: 'idle' | 'timeout' | 'abort';
+  killedBy?: 'idle' | 'timeout' | 'abort' | 'stalled';
   /** From the final assistant text (or the result text): TASK_COMPLETE or TASK_BLOCKED: <reason>. */
   completion: Completion;
   /** The agent's "Learnings" section from its final message. */
@@ -120,6 +120,11 @@ export interface AgentRunOptions {
   idleTimeoutMs: number;
   /** Kill the process group this many ms after spawn, whatever it is doing. */
   absoluteTimeoutMs: number;
+  /**
+   * Kill the process group after this many ms with no commit and no change to a tracked file in the
+   * worktree, however much output it produces (stall.ts; config agent.stall_timeout). Unset: no stall watch.
+   */
+  stallTimeoutMs?: number;
   /** Extra environment merged over process.env (the runner passes OVERNIGHT_* for the hooks). */
   env?: Record<string, string>;
   /**

@@ -50,6 +50,11 @@ export const agentConfigSchema = z.strictObject({
   budget_usd: z.number().positive().default(5),
   /** Kill an attempt after this long with no output and no file change in its worktree. */
   idle_timeout: durationText.default('10m'),
+  /**
+   * Stop an attempt that keeps producing output but makes no commit and changes no tracked file for
+   * this long (the stall watch, src/agent/stall.ts); its failure kind is `stalled`.
+   */
+  stall_timeout: durationText.default('20m'),
   /** Kill an attempt after this long in all. */
   timeout: durationText.default('45m'),
   /** Planning estimate for one item when its frontmatter has no `timeout`. */

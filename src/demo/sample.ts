@@ -122,6 +122,12 @@ export interface SampleRepoOptions {
   idleTimeout?: string;
   /** `agent.retries` after a task failure. */
   retries?: number;
+  /** `agent.stall_timeout` (e.g. `5s`); unset: the default. */
+  stallTimeout?: string;
+  /** `agent.max_turns` (default 20). */
+  maxTurns?: number;
+  /** More top-level lines of overnight.config.yaml (e.g. `budget_usd: 1`). */
+  extraConfig?: string[];
   /** Items to write (default SAMPLE_ITEMS). */
   items?: SampleItem[];
   /** Extra files committed in the initial commit (path -> content). */
@@ -141,15 +147,17 @@ export function sampleFiles(opts: SampleRepoOptions): Record<string, string> {
     ...(checks.length > 0 ? ['checks:', ...checks.map((c) => `  - ${JSON.stringify(c)}`)] : ['checks: []']),
     'agent:',
     `  claude_path: ${JSON.stringify(opts.claudePath)}`,
-    '  max_turns: 20',
+    `  max_turns: ${opts.maxTurns ?? 20}`,
     '  budget_usd: 2',
     `  idle_timeout: ${opts.idleTimeout ?? '60s'}`,
     '  timeout: 5m',
     '  estimate: 2m',
     `  retries: ${opts.retries ?? 0}`,
+    ...(opts.stallTimeout ? [`  stall_timeout: ${opts.stallTimeout}`] : []),
     'resources:',
     '  min_free_disk_mb: 0',
     '  max_load_per_core: 64',
+    ...(opts.extraConfig ?? []),
     '',
   ].join('\n');
   const files: Record<string, string> = {

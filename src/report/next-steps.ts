@@ -37,6 +37,12 @@ export function nextStepsFor(manifest: Pick<SessionManifest, 'integrationBranch'
         `Refine the acceptance criteria or split the item in ${item.file}; make sure its \`verify\` command can pass.`,
         `Then ${rerun}.`,
       ];
+    case 'stalled':
+      return [
+        `The agent kept working but made no commit and changed no tracked file for agent.stall_timeout, so the stall watch stopped it${transcript ? ` (transcript ${transcript})` : ''}.`,
+        `Split ${item.file} into smaller items, or make its first step concrete; raise agent.stall_timeout in overnight.config.yaml only if the work truly needs long stretches without an edit.`,
+        `Then ${rerun}.`,
+      ];
     case 'merge':
       return [
         `The item's work is on ${item.branch ?? 'its branch'} but could not be merged into ${manifest.integrationBranch} (a merge conflict, or the project checks failed after the merge).`,

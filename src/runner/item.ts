@@ -19,6 +19,7 @@ import { homedir } from 'node:os';
 import { ENV, featureDir, itemBranch, objectsPath, scratchPath, worktreePath } from '../session/paths.js';
 import { prepareAttemptSandbox } from './sandbox-attempt.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
+import type { BriefInput } from '../agent/brief.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
 import { addItemWorktree, backupSessionBranchTips, cleanWorktree, commitLeftovers, commitsBetween, currentBranch, linkedWorktreeGitDir, moveWorktree, porcelainStatus, resetItemWorktree, resolveCommit, worktreeIndexIsPlain } from './git.js';
@@ -125,7 +126,8 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
   mkdirSync(dir, { recursive: true });
   const checks = [...successCommands(item, manifest.checks)];
   const idleTimeoutMs = parseDuration(config.agent.idle_timeout) ?? 10 * 60_000;
-  let previousAttempt: { n: number; failure: string; evidence?: string } | undefined;
+  const stallTimeoutMs = parseDuration(config.agent.stall_timeout) ?? 20 * 60_000;
+  let previousAttempt: BriefInput['previousAttempt'];
   const nowIso = () => new Date(deps.now()).toISOString();
   const interrupted = async (): Promise<ItemEnd> => {
     const reason = interruptReason(signal.reason);
@@ -218,6 +220,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       transcriptFile,
       stderrFile: join(dir, `attempt-${n}.stderr.log`),
       idleTimeoutMs,
+      stallTimeoutMs,
       absoluteTimeoutMs: item.timeoutMs,
       secretEnv: config.safety.secret_env,
       env: {
@@ -357,7 +360,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     deps.log(`item ${slug}: attempt ${n} failed (${failure.kind}): ${failure.reason}`);
     timing(`attempt failed: ${next.step}`);
     if (next.step === 'retry') {
-      previousAttempt = { n, failure: failure.reason, evidence: failure.evidence };
+      previousAttempt = { n, failure: failure.reason, evidence: failure.evidence, kind: failure.kind };
       await sleep(next.delayMs, signal);
       continue;
     }

@@ -35,7 +35,7 @@ export type Verdict =
   | { verdict: 'success'; claimedComplete: boolean; note?: string }
   | { verdict: 'blocked'; reason: string }
   | { verdict: 'interrupted' }
-  | { verdict: 'failure'; kind: 'transient' | 'task' | 'permanent'; reason: string; retryAt?: string; evidence?: string };
+  | { verdict: 'failure'; kind: 'transient' | 'task' | 'permanent' | 'stalled'; reason: string; retryAt?: string; evidence?: string };
 
 function tail(text: string | undefined, lines = 20): string | undefined {
   if (!text) return undefined;
@@ -59,6 +59,10 @@ export function judgeBeforeVerify(e: Omit<AttemptEvidence, 'verify'>): Verdict |
   if (o.killedBy === 'abort') return { verdict: 'interrupted' };
   if (o.completion.kind === 'blocked') return { verdict: 'blocked', reason: o.completion.reason || 'the agent reported TASK_BLOCKED without a reason' };
   if (o.failure?.kind === 'permanent') return { verdict: 'failure', kind: 'permanent', reason: o.failure.message, evidence: tail(o.stderrTail) };
+  // The stall watch (src/agent/stall.ts): busy but no commit and no tracked file change.
+  if (o.failure?.kind === 'stalled' || o.killedBy === 'stalled') {
+    return { verdict: 'failure', kind: 'stalled', reason: o.failure?.message ?? 'the agent was stopped by the stall watch: no commit and no tracked file change for the stall timeout', evidence: tail(o.lastText) };
+  }
   if (o.failure?.kind === 'transient') {
     return { verdict: 'failure', kind: 'transient', reason: o.failure.message, retryAt: o.failure.retryAt, evidence: tail(o.stderrTail ?? o.lastText) };
   }
@@ -133,7 +137,8 @@ export type NextStep =
 /**
  * What to do after a failed attempt, given how many earlier attempts of the item failed with each
  * kind (not counting this one). A rate/usage limit (transient with retryAt) pauses the session
- * and does not use up a retry; permanent failures stop the session.
+ * and does not use up a retry; permanent failures stop the session. A stalled attempt (the stall
+ * watch) is retried like a task failure and counts as one (transitions.ts failureCounts).
  */
 export function decideNext(
   verdict: Extract<Verdict, { verdict: 'failure' }>,

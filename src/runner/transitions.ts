@@ -205,7 +205,8 @@ export function failureCounts(item: ItemState): { task: number; transient: numbe
   let task = 0;
   let transient = 0;
   for (const a of item.attempts) {
-    if (a.failureKind === 'task') task++;
+    // A stalled attempt uses up a task retry: its retry is a fresh attempt with the stall in its brief.
+    if (a.failureKind === 'task' || a.failureKind === 'stalled') task++;
     else if (a.failureKind === 'transient' && a.outcome !== 'paused') transient++;
   }
   return { task, transient };

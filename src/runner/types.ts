@@ -16,7 +16,7 @@ export interface AgentResultLine {
 export type AgentCompletion = { kind: 'complete' } | { kind: 'blocked'; reason: string } | { kind: 'none' };
 
 export interface AgentFailure {
-  kind: 'transient' | 'task' | 'permanent';
+  kind: 'transient' | 'task' | 'permanent' | 'stalled';
   message: string;
   /** ISO time a rate or usage limit resets. */
   retryAt?: string;
@@ -26,7 +26,7 @@ export interface AgentOutcomeLike {
   result?: AgentResultLine;
   exitCode: number | null;
   signal?: string | null;
-  killedBy?: 'idle' | 'timeout' | 'abort';
+  killedBy?: 'idle' | 'timeout' | 'abort' | 'stalled';
   completion: AgentCompletion;
   learnings?: string;
   turns: number;

@@ -87,6 +87,7 @@ export const FAILURE_KINDS = [
   'merge', // merge conflict or project checks failing after the merge
   'dependency', // an item it depends on failed
   'timeout', // the session time limit ended it
+  'stalled', // no commit and no tracked file change for agent.stall_timeout: a fresh attempt asked for smaller steps
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 

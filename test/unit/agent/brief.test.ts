@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMissionBrief, type BriefInput } from '../../../src/agent/brief.js';
+import { buildMissionBrief, STALLED_ADVICE, type BriefInput } from '../../../src/agent/brief.js';
 import type { ManifestItem } from '../../../src/session/state.js';
 
 const item: ManifestItem = {
@@ -114,5 +114,16 @@ describe('buildMissionBrief', () => {
   it('fences commands that contain backticks safely', () => {
     const b = buildMissionBrief({ ...input, item: { ...item, verify: ['echo ```x```'] } });
     expect(b).toContain('````\necho ```x```\n````');
+  });
+});
+
+describe('buildMissionBrief after a stalled attempt', () => {
+  it('says the attempt stalled and asks for smaller steps; other failures do not', () => {
+    const stalled = buildMissionBrief({ ...input, previousAttempt: { n: 1, failure: 'Stalled: no commit for 20 m.', kind: 'stalled' } });
+    expect(stalled).toContain('## Attempt 1 of this item stalled');
+    expect(stalled).toContain(STALLED_ADVICE);
+    const task = buildMissionBrief({ ...input, previousAttempt: { n: 1, failure: 'the checks failed', kind: 'task' } });
+    expect(task).toContain('## Attempt 1 of this item failed');
+    expect(task).not.toContain(STALLED_ADVICE);
   });
 });
