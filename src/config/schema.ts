@@ -121,6 +121,11 @@ export const configSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(16).default(2),
   /** Default session time limit. */
   time_limit: timeLimitText.default('6h'),
+  /**
+   * A budget for the whole night, in USD: no new item starts when the cost so far plus its expected
+   * cost would pass it (src/runner/budget.ts). Unset: only the per-attempt `agent.budget_usd`.
+   */
+  budget_usd: z.number().positive().optional(),
   /** Project checks: commands run on the integration branch after each merge; also the default success condition. */
   checks: z.array(z.string().min(1)).default([]),
   agent: agentConfigSchema.prefault({}),

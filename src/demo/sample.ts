@@ -124,6 +124,8 @@ export interface SampleRepoOptions {
   retries?: number;
   /** `agent.stall_timeout` (e.g. `5s`); unset: the default. */
   stallTimeout?: string;
+  /** `agent.budget_usd`, USD per attempt (default 2). */
+  agentBudgetUsd?: number;
   /** `agent.max_turns` (default 20). */
   maxTurns?: number;
   /** More top-level lines of overnight.config.yaml (e.g. `budget_usd: 1`). */
@@ -148,7 +150,7 @@ export function sampleFiles(opts: SampleRepoOptions): Record<string, string> {
     'agent:',
     `  claude_path: ${JSON.stringify(opts.claudePath)}`,
     `  max_turns: ${opts.maxTurns ?? 20}`,
-    '  budget_usd: 2',
+    `  budget_usd: ${opts.agentBudgetUsd ?? 2}`,
     `  idle_timeout: ${opts.idleTimeout ?? '60s'}`,
     '  timeout: 5m',
     '  estimate: 2m',

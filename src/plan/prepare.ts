@@ -102,6 +102,7 @@ export async function preparePlan(
     concurrency,
     backlogDir: scan.dir,
     sandbox: config.safety.sandbox,
+    ...(config.budget_usd !== undefined ? { budgetUsd: config.budget_usd } : {}),
     rounds: fit.rounds,
     excluded: selection.excluded.map(({ item, reason }) => toExcluded(item, reason)),
     ineligible: eligibility.ineligible.map(({ item, reason }) => toExcluded(item, reason.text)),

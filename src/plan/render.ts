@@ -2,6 +2,7 @@
  * The session plan as markdown: what the skill shows verbatim and `launch` freezes into plan.md.
  */
 import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
+import { formatUsd } from '../util/usd.js';
 import { itemRef, formatId } from '../backlog/filename.js';
 import type { BacklogItem } from '../backlog/types.js';
 import { shortDuration } from '../util/duration.js';
@@ -48,6 +49,7 @@ export function renderPlanMarkdown(plan: Omit<SessionPlan, 'markdown'>, checks: 
       ? '- Estimate: nothing to run'
       : `- Estimate: ${shortDuration(plan.estimateMs)} of ${limit} (${count} item${count === 1 ? '' : 's'} in ${plan.rounds.length} round${plan.rounds.length === 1 ? '' : 's'}, up to ${plan.concurrency} at once)`,
   );
+  if (plan.budgetUsd !== undefined) lines.push(`- Night budget: ${formatUsd(plan.budgetUsd)} (no item starts when the cost so far plus its expected cost would pass it)`);
   lines.push(`- Prepared: ${plan.generatedAt}`, '');
   if (plan.sandbox === 'off') lines.push(`**${UNCONTAINED_NOTICE}**`, '');
 

@@ -50,6 +50,8 @@ export interface SessionPlan {
   backlogDir?: string;
   /** The OS sandbox for the agents (config `safety.sandbox`); `off` is said in plain words in the plan. */
   sandbox?: 'on' | 'off';
+  /** The night's budget in USD (config `budget_usd`); shown in the plan when set. */
+  budgetUsd?: number;
   /** How many items are not candidates at all because they are done or dropped. */
   notCandidates?: { done: number; dropped: number };
 }

@@ -2,6 +2,7 @@
  * Building the morning report from a session's facts (DESIGN.md, "Morning report"). Pure: the
  * caller reads session.json, state.json, events.jsonl, audit.jsonl, deferred/ and git.
  */
+import { isBudgetDeferral } from '../runner/budget.js';
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
 import { isoMs, sumAttempts } from './attempts.js';
@@ -198,6 +199,9 @@ export function buildReport(
     timeLimitMs: manifest.timeLimitMs,
     stopReason: state.stopReason,
     sandbox: manifest.sandbox,
+    ...(manifest.budgetUsd !== undefined
+      ? { budget: { limitUsd: manifest.budgetUsd, spentUsd: Math.round(costUsd * 1e6) / 1e6, stopped: manifest.items.filter((i) => isBudgetDeferral(state.items[i.slug]?.status === 'deferred' ? state.items[i.slug]?.reason : undefined)).map((i) => i.slug) } }
+      : {}),
     summary: {
       items: manifest.items.length,
       shipped: shipped.length,

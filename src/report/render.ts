@@ -32,7 +32,17 @@ export function summaryLines(r: MorningReport): string[] {
     `Integration branch: \`${r.integrationBranch}\`${r.integrationHead ? ` at ${short(r.integrationHead)}` : ''}, from \`${r.baseBranch}\` (${short(r.baseCommit)}).`,
   ];
   if (r.stopReason) lines.push(`The session stopped early: ${r.stopReason}`);
+  if (r.budget) lines.push(...budgetLines(r.budget));
   if (r.sandbox === 'off') lines.push(UNCONTAINED_NOTICE);
+  return lines;
+}
+
+/** The night's budget: spend against it, and the items it kept from starting. */
+export function budgetLines(b: NonNullable<MorningReport['budget']>): string[] {
+  const lines = [`Night budget: ${formatUsd(b.spentUsd)} spent of ${formatUsd(b.limitUsd)}.`];
+  if (b.stopped.length) {
+    lines.push(`**The night's budget stopped the night**: ${b.stopped.length} item(s) not started (${b.stopped.join(', ')}), because the cost so far plus their expected cost would pass ${formatUsd(b.limitUsd)}. Raise \`budget_usd\` in overnight.config.yaml or run them next night.`);
+  }
   return lines;
 }
 

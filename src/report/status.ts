@@ -52,6 +52,8 @@ export interface StatusView {
   elapsedMs: number;
   timeLimitMs: number;
   costUsd: number;
+  /** The night's budget in USD (session.json `budgetUsd`), when it has one. */
+  budgetUsd?: number;
   turns: number;
   integrationBranch: string;
   items: StatusItem[];
@@ -159,6 +161,7 @@ export function buildStatus(
     elapsedMs: startedMs === undefined ? 0 : Math.max(0, endMs - startedMs),
     timeLimitMs: manifest.timeLimitMs,
     costUsd: Math.round(items.reduce((n, i) => n + i.costUsd, 0) * 1e6) / 1e6,
+    ...(manifest.budgetUsd !== undefined ? { budgetUsd: manifest.budgetUsd } : {}),
     turns: items.reduce((n, i) => n + i.turns, 0),
     integrationBranch: manifest.integrationBranch,
     items,
@@ -185,7 +188,7 @@ export function renderStatus(v: StatusView, now: number): string {
   out.push(
     `${p.settled} of ${p.total} settled (${p.shipped} shipped, ${p.failed} failed, ${p.blocked} blocked${p.deferred ? `, ${p.deferred} deferred` : ''}), ${p.running} running.`,
   );
-  out.push(`Elapsed ${formatDuration(v.elapsedMs)} of ${formatDuration(v.timeLimitMs)}. Cost so far ${formatUsd(v.costUsd)}, ${v.turns} turns.`);
+  out.push(`Elapsed ${formatDuration(v.elapsedMs)} of ${formatDuration(v.timeLimitMs)}. Cost so far ${formatUsd(v.costUsd)}${v.budgetUsd !== undefined ? ` of the ${formatUsd(v.budgetUsd)} night budget` : ''}, ${v.turns} turns.`);
   if (v.active) out.push(`Runner: ${v.runner.pid ? `pid ${v.runner.pid}, ` : ''}${v.runner.alive ? 'alive' : 'not running'}.`);
   if (v.notice) out.push(v.notice);
   if (v.sandbox === 'off') out.push(UNCONTAINED_NOTICE);

@@ -140,6 +140,16 @@ export interface ReportSummary {
   attempts: number;
 }
 
+/** The night's budget (config `budget_usd` at launch) against what the night spent. */
+export interface BudgetFacts {
+  /** USD. */
+  limitUsd: number;
+  /** USD spent (the summary's costUsd). */
+  spentUsd: number;
+  /** Slugs of the items the budget kept from starting (empty: the budget did not stop the night). */
+  stopped: string[];
+}
+
 /** The morning report (report.json). */
 export interface MorningReport {
   version: 1;
@@ -158,6 +168,8 @@ export interface MorningReport {
   /** The OS sandbox the agents ran in (`off`: the night ran without OS containment). */
   sandbox: 'on' | 'off';
   summary: ReportSummary;
+  /** Set when the night had a budget (session.json `budgetUsd`). */
+  budget?: BudgetFacts;
   shipped: ShippedItem[];
   failed: FailedItem[];
   blocked: BlockedItem[];

@@ -227,6 +227,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         deadline: deadlineHit ? now : deadline,
         pausedUntil: state.pausedUntil ? Date.parse(state.pausedUntil) : undefined,
         stopping: Boolean(stopping) || hold,
+        budgetUsd: manifest.budgetUsd,
       });
       // While stopping (signal or permanent failure) items that did not run stay pending for resume.
       if (!stopping && (decision.defer.length || decision.block.length)) {

@@ -2,10 +2,12 @@
  * Which items may start now (pure). DESIGN.md, "Git model" and "Failures, retries, limits":
  * an item starts as soon as every item of the session it depends on is MERGED, while fewer than
  * `concurrency` items are in flight; an item whose dependency failed or was blocked is blocked
- * (kind dependency); an item whose estimate does not fit before the session deadline is deferred.
+ * (kind dependency); an item whose estimate does not fit before the session deadline is deferred,
+ * and so is one whose expected cost would pass the night's budget (budget.ts).
  */
 import { ITEM_STATUSES_ENDED_TONIGHT, type ItemRunStatus, type ItemState, type ManifestItem } from '../session/state.js';
 import { formatDuration } from '../util/duration.js';
+import { budgetDecision, expectedItemUsd, spentUsd } from './budget.js';
 
 /** Statuses that occupy a concurrency slot. */
 export const IN_FLIGHT: readonly ItemRunStatus[] = ['running', 'verifying', 'merging'];
@@ -24,6 +26,8 @@ export interface ScheduleInput {
   pausedUntil?: number;
   /** The session is stopping (signal, permanent failure): nothing starts. */
   stopping?: boolean;
+  /** The night's budget in USD (session.json `budgetUsd`); no budget when undefined. */
+  budgetUsd?: number;
 }
 
 export interface ScheduleDecision {
@@ -88,6 +92,9 @@ export function schedule(input: ScheduleInput): ScheduleDecision {
 
   // 2. Start ready items in plan order while slots are free; defer what cannot fit.
   const paused = input.pausedUntil !== undefined && input.now < input.pausedUntil;
+  const spent = input.budgetUsd === undefined ? 0 : spentUsd(input.states);
+  const expected = (item: ManifestItem) => expectedItemUsd(item, input.states);
+  let inFlightUsd = input.budgetUsd === undefined ? 0 : input.items.filter((i) => IN_FLIGHT.includes(status.get(i.slug)!)).reduce((sum, i) => sum + expected(i), 0);
   if (!input.stopping && !paused) {
     for (const item of input.items) {
       if (status.get(item.slug) !== 'pending') continue;
@@ -106,6 +113,16 @@ export function schedule(input: ScheduleInput): ScheduleDecision {
         }
       }
       if (inFlight >= input.concurrency) continue;
+      if (input.budgetUsd !== undefined) {
+        const b = budgetDecision({ limitUsd: input.budgetUsd, spentUsd: spent, inFlightUsd, itemUsd: expected(item) });
+        if (b.step === 'defer') {
+          decision.defer.push({ slug: item.slug, reason: b.reason });
+          status.set(item.slug, 'deferred');
+          continue;
+        }
+        if (b.step === 'wait') continue;
+        inFlightUsd += expected(item);
+      }
       decision.start.push(item.slug);
       status.set(item.slug, 'running');
       inFlight++;

@@ -184,6 +184,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
   const manifest: SessionManifest = manifestSchema.parse({
     version: 1,
     sandbox: config.safety.sandbox,
+    ...(config.budget_usd !== undefined ? { budgetUsd: config.budget_usd } : {}),
     id,
     created: now.toISOString(),
     repoRoot,

@@ -49,6 +49,8 @@ export const manifestSchema = z.object({
   items: z.array(manifestItemSchema),
   /** Claude Code's OS sandbox for the agents (config `safety.sandbox` at launch); sessions from before it existed read as `on`. */
   sandbox: z.enum(['on', 'off']).default('on'),
+  /** The night's budget in USD (config `budget_usd` at launch); unset: no budget for the night. */
+  budgetUsd: z.number().positive().optional(),
 });
 export type SessionManifest = z.infer<typeof manifestSchema>;
 
