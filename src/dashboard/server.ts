@@ -1,0 +1,132 @@
+/**
+ * The dashboard's HTTP app (Hono): one self-contained page, the status envelope, the page's data
+ * and a server-sent event stream of new events. Every route only reads the session folder.
+ *
+ *   GET /             the page (HTML with the client script and the first data inlined; no CDN)
+ *   GET /api/status   the same envelope as `overnight status --format json`
+ *   GET /api/night    everything the page renders (DashboardView)
+ *   GET /api/events   SSE: `event: session-event` per new line of events.jsonl (id = byte offset),
+ *                     `event: state` when state.json changes, `event: session` when a new night starts
+ */
+import { Hono } from 'hono';
+import { html, raw } from 'hono/html';
+import { streamSSE } from 'hono/streaming';
+import { sessionFiles } from '../session/paths.js';
+import { currentSessionId, loadDashboard, statusEnvelope } from './data.js';
+import { fileSize, readNewEvents } from './tail.js';
+import { DASHBOARD_CSS } from './style.js';
+import { stat } from 'node:fs/promises';
+
+export interface DashboardOptions {
+  repoRoot: string;
+  /** Follow this session; default the latest (and a newer one as soon as it is launched). */
+  sessionId?: string;
+  /** The browser script (dist/dashboard/client.js's text). */
+  clientScript: string;
+  /** Aborted on shutdown: every open event stream ends. */
+  shutdown: AbortSignal;
+  /** How often the event stream looks for new lines, ms (default 500). */
+  pollMs?: number;
+}
+
+/** JSON safe inside a <script> element: `<` escaped so no `</script>` can end it early. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+async function mtimeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+
+/**
+ * Builds the app. Throws nothing itself; a session that cannot be read is reported in the
+ * envelope (`ok: false`, HTTP 500 on /api/status) and on the page.
+ */
+export function createDashboardApp(opts: DashboardOptions): Hono {
+  const app = new Hono();
+  const pollMs = opts.pollMs ?? 500;
+
+  app.get('/', async (c) => {
+    const view = await loadDashboard(opts.repoRoot, opts.sessionId);
+    const title = view.sessionId ? `overnight ${view.sessionId}` : 'overnight';
+    return c.html(html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${raw(DASHBOARD_CSS)}</style>
+</head>
+<body>
+<div id="app"><noscript><p>This page needs JavaScript to draw the night. The same data is at <a href="/api/status">/api/status</a> and <a href="/api/night">/api/night</a>.</p></noscript></div>
+<script type="application/json" id="initial">${raw(scriptJson(view))}</script>
+<script type="module">${raw(opts.clientScript.replace(/<\/script/gi, '<\\/script'))}</script>
+</body>
+</html>`);
+  });
+
+  app.get('/api/status', async (c) => {
+    const env = await statusEnvelope(opts.repoRoot, opts.sessionId);
+    return c.json(env, env.ok ? 200 : 500);
+  });
+
+  app.get('/api/night', async (c) => c.json(await loadDashboard(opts.repoRoot, opts.sessionId)));
+
+  app.get('/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const done = new AbortController();
+      const end = () => done.abort();
+      opts.shutdown.addEventListener('abort', end, { once: true });
+      stream.onAbort(end);
+      try {
+        let sessionId = await currentSessionId(opts.repoRoot, opts.sessionId);
+        const lastId = Number(c.req.header('last-event-id'));
+        let offset = sessionId ? (Number.isInteger(lastId) && lastId >= 0 ? lastId : await fileSize(sessionFiles(opts.repoRoot, sessionId).events)) : 0;
+        let stateMtime = sessionId ? await mtimeOf(sessionFiles(opts.repoRoot, sessionId).state) : 0;
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ sessionId: sessionId ?? null }), retry: 2000 });
+        let sincePing = 0;
+        while (!done.signal.aborted) {
+          await wait(pollMs, done.signal);
+          if (done.signal.aborted) break;
+          const now = await currentSessionId(opts.repoRoot, opts.sessionId);
+          if (now !== sessionId) {
+            sessionId = now;
+            offset = 0;
+            stateMtime = 0;
+            await stream.writeSSE({ event: 'session', data: JSON.stringify({ sessionId: sessionId ?? null }) });
+          }
+          if (!sessionId) continue;
+          const files = sessionFiles(opts.repoRoot, sessionId);
+          const { events, next } = await readNewEvents(files.events, offset);
+          offset = next;
+          for (const e of events) await stream.writeSSE({ event: 'session-event', id: String(e.offset), data: JSON.stringify(e.event) });
+          const m = await mtimeOf(files.state);
+          if (m !== stateMtime) {
+            stateMtime = m;
+            await stream.writeSSE({ event: 'state', data: JSON.stringify({ sessionId }) });
+          }
+          sincePing += pollMs;
+          if (sincePing >= 15_000) {
+            sincePing = 0;
+            await stream.writeSSE({ event: 'ping', data: '{}' });
+          }
+        }
+      } finally {
+        opts.shutdown.removeEventListener('abort', end);
+      }
+    }),
+  );
+
+  return app;
+}
