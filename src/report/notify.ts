@@ -26,8 +26,13 @@ export type { NightEnd, NightEndKind } from './notify-brief.js';
 
 /** Longest one notification attempt may take, ms. */
 export const NOTIFY_TIMEOUT_MS = 30_000;
-/** Wait before the one retry of a failed notification, ms. */
+/** Wait before the one retry of a failed notification, ms (OVERNIGHT_NOTIFY_RETRY_MS overrides it, for tests). */
 export const NOTIFY_RETRY_DELAY_MS = 5_000;
+
+function defaultRetryDelay(): number {
+  const v = Number(process.env.OVERNIGHT_NOTIFY_RETRY_MS);
+  return Number.isFinite(v) && v >= 0 && process.env.OVERNIGHT_NOTIFY_RETRY_MS !== '' && process.env.OVERNIGHT_NOTIFY_RETRY_MS !== undefined ? v : NOTIFY_RETRY_DELAY_MS;
+}
 
 export interface NotifyOutcome {
   /** The target's label (type and host or variable name; never a secret). */
@@ -96,7 +101,7 @@ async function sendToTarget(t: NotificationTarget, index: number, msg: NotifyMes
   }
   let result = { ok: false, detail: '' };
   for (let attempt = 1; attempt <= 2; attempt++) {
-    if (attempt === 2) await new Promise((r) => setTimeout(r, options.retryDelayMs ?? NOTIFY_RETRY_DELAY_MS));
+    if (attempt === 2) await new Promise((r) => setTimeout(r, options.retryDelayMs ?? defaultRetryDelay()));
     result = await deliverOnce(delivery, options.cwd, timeout);
     await safeLog(log, result.ok ? 'notify-sent' : 'notify-failed', { target, event: msg.event, attempt, ...(result.ok ? {} : { final: attempt === 2 }), detail: result.detail });
     if (result.ok) return { target, ok: true, attempts: attempt, detail: result.detail };
