@@ -18,8 +18,7 @@ export function MorningReportView({ report: r }: { report: MorningReport }) {
   const s = r.summary;
   return html`<section aria-labelledby="report-h" class="report" data-testid="morning-report">
     <h2 id="report-h">Morning report</h2>
-    <p class="headline">${s.shipped} shipped, ${s.failed} failed, ${s.blocked} blocked${s.deferred ? `, ${s.deferred} deferred` : ''} of ${s.items}.
-      ${formatDuration(s.durationMs)} of ${formatDuration(r.timeLimitMs)}, ${formatUsd(s.costUsd)}, ${s.turns} turns.</p>
+    <p class="headline">${`${s.shipped} shipped, ${s.failed} failed, ${s.blocked} blocked${s.deferred ? `, ${s.deferred} deferred` : ''} of ${s.items} items. Took ${formatDuration(s.durationMs)} of ${formatDuration(r.timeLimitMs)}; cost ${formatUsd(s.costUsd)}, ${s.turns} turns.`}</p>
     ${r.stopReason ? html`<p class="notice">The night stopped early: ${r.stopReason}</p>` : null}
     <h3>Pull request</h3>
     <${PullRequest} r=${r} />

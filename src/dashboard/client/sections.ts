@@ -54,12 +54,15 @@ function Bar({ span, scale, nowMs, state }: { span?: TimelineSpan; scale: number
 /** The items as rows on the night's timeline: state, attempt, turns, cost, latest activity. */
 export function Timeline({ view, timeline }: { view: StatusView; timeline: TimelineSpan[] }) {
   const spans = new Map(timeline.map((s) => [s.slug, s]));
-  const scale = Math.max(view.timeLimitMs, view.elapsedMs, 1);
+  // The axis runs from the night's start to now (or its end): the elapsed time against the limit is
+  // the progress bar above; here the spans stay readable however short the night was.
+  const scale = Math.max(view.elapsedMs, ...timeline.map((s) => s.endMs ?? 0), 1000);
+  const axis = `0 to ${formatDuration(scale)}${view.active ? ' (now)' : ''}`;
   return html`<section aria-labelledby="items-h">
     <h2 id="items-h">Items</h2>
     <table class="items">
-      <caption class="visually-hidden">Each backlog item of the night, its state, and its span on the night's timeline (0 to ${formatDuration(scale)})</caption>
-      <thead><tr><th scope="col">Item</th><th scope="col">State</th><th scope="col">Try</th><th scope="col">Time</th><th scope="col">Turns</th><th scope="col">Cost</th><th scope="col" class="tl">Timeline (0 to ${formatDuration(scale)})</th><th scope="col">Latest activity</th></tr></thead>
+      <caption class="visually-hidden">Each backlog item of the night, its state, and its span on the night's timeline (${axis})</caption>
+      <thead><tr><th scope="col">Item</th><th scope="col">State</th><th scope="col">Try</th><th scope="col">Time</th><th scope="col">Turns</th><th scope="col">Cost</th><th scope="col" class="tl">Timeline (${axis})</th><th scope="col">Latest activity</th></tr></thead>
       <tbody>
         ${view.items.map(
           (i) => html`<tr key=${i.slug} data-slug=${i.slug}>
