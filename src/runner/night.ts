@@ -80,8 +80,12 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const files = sessionFiles(repoRoot, sessionId);
   const config = await loadConfig(repoRoot);
   const update = (mutate: (s: SessionState) => SessionState | void) => updateState(repoRoot, sessionId, mutate);
+  // Item-failure notifications run beside the night (never awaited by it); finishNight waits for
+  // them before the session ends.
+  const itemNotices: Array<Promise<unknown>> = [];
   const event = (type: string, data: Record<string, unknown> = {}) => {
     appendEventFile(files.events, type, data);
+    if (type === 'item_failed' && typeof data.slug === 'string' && deps.notifyItemFailed) itemNotices.push(deps.notifyItemFailed(repoRoot, sessionId, data.slug).catch(() => undefined));
   };
   const stop = opts.signal ?? new AbortController().signal;
 
@@ -275,6 +279,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     stop.removeEventListener('abort', onStop);
   }
 
+  await Promise.allSettled(itemNotices);
   return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason);
 }
 

@@ -61,6 +61,7 @@ function configureNotifications(repo: NightRepo, receiverUrl: string, outDir: st
       '    url_env: TEST_SLACK_URL',
       '  - type: webhook',
       `    url: ${receiverUrl}/webhook`,
+      '    on_item_failure: true',
       '  - type: command',
       `    command: cat > "${outDir}/stdin.json"; printf '%s' "$OVERNIGHT_REPORT" > "${outDir}/report-path.txt"; cp "$OVERNIGHT_REPORT" "${outDir}/report.md"`,
       '',
@@ -212,15 +213,19 @@ describe('the dashboard while a real night runs, and its notifications', () => {
       `*${msg.text}*`, '*Shipped (2)*', '*Failed (1)*', '*Blocked (2)*', '*Deferred (0 item(s), 1 question(s))*', '*Cost*', '*Pull request*',
     ]);
 
-    const hook = rx.got.filter((g) => g.path === '/webhook');
+    const hook = rx.got.filter((g) => g.path === '/webhook' && g.headers['x-overnight-event'] === 'night-end');
     expect(hook).toHaveLength(1);
     expect(hook[0]!.headers['x-overnight-end']).toBe('complete');
     expect(JSON.parse(hook[0]!.body)).toEqual(JSON.parse(readFileSync(sessionFiles(repo.root, id).reportJson, 'utf8')));
+    // on_item_failure: the webhook also heard of the failed item, while the night ran.
+    const itemHooks = rx.got.filter((g) => g.path === '/webhook' && g.headers['x-overnight-event'] === 'item-failed');
+    expect(itemHooks.map((g) => g.headers['x-overnight-item'])).toEqual(['csv-export']);
+    expect(JSON.parse(itemHooks[0]!.body).failed.map((f: { slug: string }) => f.slug)).toContain('csv-export');
 
     expect(JSON.parse(readFileSync(join(outDir, 'stdin.json'), 'utf8')).sessionId).toBe(id);
     expect(readFileSync(join(outDir, 'report-path.txt'), 'utf8')).toBe(sessionFiles(repo.root, id).reportMd);
     const sent = readEvents(repo.root, id).filter((e) => e.type === 'notify-sent');
-    expect(sent).toHaveLength(4);
+    expect(sent.map((e) => e.event).sort()).toEqual(['item-failed', 'night-end', 'night-end', 'night-end', 'night-end']);
   });
 
   it('only reads the session folder, and stops cleanly on Ctrl-C with a page connected', async () => {
