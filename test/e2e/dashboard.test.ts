@@ -149,7 +149,9 @@ describe('the dashboard while a real night runs, and its notifications', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-live.png'), fullPage: true });
     seen.runnerCode = await runner.done;
     seen.runnerOutput = runner.output();
-    await page.waitForSelector('[data-testid=morning-report]', { timeout: 30_000 });
+    // The page ends on the final morning report (with the pull request step's note), without a reload.
+    const finalNote = readSession(repo.root, id).report?.pullRequest?.note ?? '';
+    await page.waitForFunction((note) => document.querySelector('[data-testid=morning-report]')?.textContent?.includes(note) ?? false, finalNote, { timeout: 30_000 });
     seen.noReload = await page.evaluate(() => (window as unknown as { __sameDocument?: string }).__sameDocument === 'yes');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
