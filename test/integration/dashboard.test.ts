@@ -4,7 +4,8 @@
  * Last-Event-ID, ended by shutdown), a corrupt session, and the port choice on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { createDashboardApp } from '../../src/dashboard/server.js';
 import { choosePort, DEFAULT_PORT } from '../../src/dashboard/serve.js';
 import { sessionFiles } from '../../src/session/paths.js';
 import { finishedState, manifest } from '../unit/report/fixtures.js';
+import { makeRepo } from '../support/repo.js';
+import { BIN } from '../support/cli.js';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -128,5 +131,44 @@ describe('choosePort', () => {
     await expect(choosePort(port)).rejects.toThrow(`Port ${port} on 127.0.0.1 is in use.`);
     await expect(choosePort(70000)).rejects.toThrow(/not a port number/);
     expect(await choosePort(0)).toBeGreaterThan(0);
+  });
+});
+
+describe('overnight dashboard (the built CLI)', () => {
+  it('--open hands the address to the desktop opener; with no session the page says how to start one; Ctrl-C stops it', async () => {
+    const repo = makeRepo();
+    cleanup.push(() => repo.remove());
+    const bin = mkdtempSync(join(tmpdir(), 'overnight-fake-bin-'));
+    cleanup.push(() => rmSync(bin, { recursive: true, force: true }));
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const child = spawn(process.execPath, [BIN, 'dashboard', '--port', '0', '--open'], { cwd: repo.root, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(opened) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const url = /Dashboard: (\S+)/.exec(out)?.[1];
+    expect(url, out).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(readFileSync(opened, 'utf8')).toBe(url);
+    const status = await (await fetch(new URL('/api/status', url))).json();
+    expect(status.data).toEqual({ session: null, message: expect.stringContaining('Start one with /overnight') });
+    child.kill('SIGINT');
+    expect(await exited, out).toBe(0);
+    expect(out).toContain('Dashboard stopped (SIGINT).');
+  });
+
+  it('refuses a --port that is not a number, with the fix', async () => {
+    const repo = makeRepo();
+    cleanup.push(() => repo.remove());
+    const child = spawn(process.execPath, [BIN, 'dashboard', '--port', 'eighty'], { cwd: repo.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(2);
+    expect(err).toContain("--port 'eighty' is not a port number.");
+    expect(err).toContain('Fix: Give a number from 1 to 65535');
   });
 });
