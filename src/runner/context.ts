@@ -32,6 +32,8 @@ export interface NightDeps {
   finishPullRequest?: (repoRoot: string, sessionId: string) => Promise<unknown>;
   /** An item finally failed (after its `item_failed` event): notify the `on_item_failure` targets (src/report/notify.ts notifyItemFailed). Never throws. */
   notifyItemFailed?: (repoRoot: string, sessionId: string, slug: string) => Promise<unknown>;
+  /** The night paused for a rate or usage limit until `until` (ISO): notify every target (notifyNightEnd, kind `paused`). Never throws. */
+  notifyPaused?: (repoRoot: string, sessionId: string, until: string, reason: string) => Promise<unknown>;
   /** Measures free disk and load before items start (default: src/runner/resources.ts measureResources at the repository root). */
   measureResources?: () => { freeDiskMb: number; loadPerCore: number };
   /** Where progress lines go (runner.log when detached). */
