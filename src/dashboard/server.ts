@@ -11,11 +11,9 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { streamSSE } from 'hono/streaming';
-import { sessionFiles } from '../session/paths.js';
-import { currentSessionId, loadDashboard, statusEnvelope } from './data.js';
-import { fileSize, readNewEvents } from './tail.js';
+import { loadDashboard, statusEnvelope } from './data.js';
+import { followSession } from './events.js';
 import { DASHBOARD_CSS } from './style.js';
-import { stat } from 'node:fs/promises';
 
 export interface DashboardOptions {
   repoRoot: string;
@@ -32,21 +30,6 @@ export interface DashboardOptions {
 /** JSON safe inside a <script> element: `<` escaped so no `</script>` can end it early. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-async function mtimeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 }
 
 /**
@@ -83,50 +66,7 @@ export function createDashboardApp(opts: DashboardOptions): Hono {
 
   app.get('/api/night', async (c) => c.json(await loadDashboard(opts.repoRoot, opts.sessionId)));
 
-  app.get('/api/events', (c) =>
-    streamSSE(c, async (stream) => {
-      const done = new AbortController();
-      const end = () => done.abort();
-      opts.shutdown.addEventListener('abort', end, { once: true });
-      stream.onAbort(end);
-      try {
-        let sessionId = await currentSessionId(opts.repoRoot, opts.sessionId);
-        const lastId = Number(c.req.header('last-event-id'));
-        let offset = sessionId ? (Number.isInteger(lastId) && lastId >= 0 ? lastId : await fileSize(sessionFiles(opts.repoRoot, sessionId).events)) : 0;
-        let stateMtime = sessionId ? await mtimeOf(sessionFiles(opts.repoRoot, sessionId).state) : 0;
-        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ sessionId: sessionId ?? null }), retry: 2000 });
-        let sincePing = 0;
-        while (!done.signal.aborted) {
-          await wait(pollMs, done.signal);
-          if (done.signal.aborted) break;
-          const now = await currentSessionId(opts.repoRoot, opts.sessionId);
-          if (now !== sessionId) {
-            sessionId = now;
-            offset = 0;
-            stateMtime = 0;
-            await stream.writeSSE({ event: 'session', data: JSON.stringify({ sessionId: sessionId ?? null }) });
-          }
-          if (!sessionId) continue;
-          const files = sessionFiles(opts.repoRoot, sessionId);
-          const { events, next } = await readNewEvents(files.events, offset);
-          offset = next;
-          for (const e of events) await stream.writeSSE({ event: 'session-event', id: String(e.offset), data: JSON.stringify(e.event) });
-          const m = await mtimeOf(files.state);
-          if (m !== stateMtime) {
-            stateMtime = m;
-            await stream.writeSSE({ event: 'state', data: JSON.stringify({ sessionId }) });
-          }
-          sincePing += pollMs;
-          if (sincePing >= 15_000) {
-            sincePing = 0;
-            await stream.writeSSE({ event: 'ping', data: '{}' });
-          }
-        }
-      } finally {
-        opts.shutdown.removeEventListener('abort', end);
-      }
-    }),
-  );
+  app.get('/api/events', (c) => streamSSE(c, (stream) => followSession(stream, { ...opts, pollMs }, c.req.header('last-event-id'))));
 
   return app;
 }
