@@ -279,7 +279,9 @@ describe('notifications of a night that stopped early', () => {
     expect(state.phase, runnerOutput).toBe('stopped');
     const end = nightEndOf(state, readEvents(repo.root, id))!;
     expect(end.kind).toBe('stopped');
-    // The runner calls notifyNightEnd at every end of the night; a second call for the same end sends nothing.
+    // The runner calls notifyNightEnd when a night stops early for good (a permanent failure); a stop
+    // by a signal is not an end (resume goes on), so here it is called on this stopped night's real
+    // files directly. A second call for the same end sends nothing.
     // (The secrets are in the runner's environment; here they are passed in.)
     const outcomes = await notifyNightEnd(repo.root, id, end, { env: { ...process.env, ...notifyEnv(rx.url) } });
     expect(outcomes.map((o) => o.ok), JSON.stringify(outcomes)).toEqual([true, true, true, true]);
