@@ -27,6 +27,13 @@ export interface DashboardOptions {
   pollMs?: number;
 }
 
+/** Whether a Host header names this machine's loopback interface (127.0.0.1, localhost, [::1]), with any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+}
+
 /** JSON safe inside a <script> element: `<` escaped so no `</script>` can end it early. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -39,6 +46,13 @@ function scriptJson(value: unknown): string {
 export function createDashboardApp(opts: DashboardOptions): Hono {
   const app = new Hono();
   const pollMs = opts.pollMs ?? 500;
+
+  // Only pages addressed to this machine by its loopback name may read the night: a web page from
+  // elsewhere that rebinds its own host name to 127.0.0.1 (DNS rebinding) is refused.
+  app.use(async (c, next) => {
+    if (!isLoopbackHost(c.req.header('host'))) return c.text('This dashboard answers only http://127.0.0.1 and http://localhost addresses.', 403);
+    await next();
+  });
 
   app.get('/', async (c) => {
     const view = await loadDashboard(opts.repoRoot, opts.sessionId);

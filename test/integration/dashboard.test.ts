@@ -34,7 +34,15 @@ function sessionRepo(): { root: string; id: string } {
   return { root, id: m.id };
 }
 
+/** The app, with requests addressed to 127.0.0.1 as a browser on this machine sends them. */
 function app(root: string, shutdown = new AbortController()) {
+  const a = createDashboardApp({ repoRoot: root, clientScript: 'document.title = "x"; // </script> must not end the element', shutdown: shutdown.signal, pollMs: 30 });
+  return {
+    request: (path: string, init: RequestInit = {}) => a.request(path, { ...init, headers: { host: '127.0.0.1:7878', ...(init.headers as Record<string, string> | undefined) } }),
+  };
+}
+
+function rawApp(root: string, shutdown = new AbortController()) {
   return createDashboardApp({ repoRoot: root, clientScript: 'document.title = "x"; // </script> must not end the element', shutdown: shutdown.signal, pollMs: 30 });
 }
 
@@ -105,6 +113,14 @@ describe('dashboard app', () => {
     let done = false;
     while (!done) done = (await reader.read()).done;
     expect(done).toBe(true);
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding)', async () => {
+    const { root } = sessionRepo();
+    const a = rawApp(root);
+    expect((await a.request('/api/status', { headers: { host: 'evil.example:7878' } })).status).toBe(403);
+    expect((await a.request('/api/status')).status).toBe(403);
+    for (const host of ['127.0.0.1:7878', 'localhost:7879', '[::1]:7878']) expect((await a.request('/api/status', { headers: { host } })).status).toBe(200);
   });
 
   it('reports a corrupt session as an error envelope naming the file, and still serves the page', async () => {
