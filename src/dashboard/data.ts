@@ -5,7 +5,7 @@
  * and, once the night is over, the morning report.
  */
 import { readFile } from 'node:fs/promises';
-import { loadStatus } from '../cli/commands/status.js';
+import { loadStatus } from '../report/load-status.js';
 import { sessionFiles } from '../session/paths.js';
 import { readManifest, readState } from '../session/store.js';
 import { summarizeAudit } from '../report/audit.js';
