@@ -17,6 +17,8 @@ const CONFIG_HINTS: Record<string, string> = {
   'agent.estimate': "Use a duration such as '30m' or '1h'.",
   checks: "Use a list of shell commands, e.g. 'checks: [npm test]'.",
   notifications: "Use a list of targets such as '- { type: command, command: ./notify.sh }' or '- { type: webhook, url: https://... }'.",
+  'safety.deny_commands': "Write a JavaScript regular expression that compiles, e.g. '^terraform (apply|destroy)\\b'; escape a literal '(', '[', '*', '+' or '?' with a backslash.",
+  'safety.allow_commands': "Write a JavaScript regular expression that compiles, e.g. '^make (lint|test)$'; escape a literal '(', '[', '*', '+' or '?' with a backslash.",
   'notifications.type': "Use 'type: command' (with 'command:') or 'type: webhook' (with 'url:').",
 };
 
