@@ -6,7 +6,7 @@
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
-import { ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState } from '../session/state.js';
+import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState } from '../session/state.js';
 import { isoMs, sumAttempts } from './attempts.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
@@ -130,7 +130,9 @@ export function buildStatus(
   } else if (state.phase === 'launched' && !facts.runnerAlive) {
     notice = 'Launched but not started: `overnight start` (or `overnight schedule HH:MM`).';
   } else if (state.phase === 'stopped') {
-    notice = `The night stopped early${state.stopReason ? `: ${state.stopReason}` : ''}. \`overnight resume\` goes on once that is fixed.`;
+    // The integration-branch stop says itself what was done and what to run.
+    const advice = state.stopKind === INTEGRATION_MOVED ? '' : ' `overnight resume` goes on once that is fixed.';
+    notice = `The night stopped early${state.stopReason ? `: ${state.stopReason}` : ''}.${advice}`;
   }
   const r = facts.report;
   return {

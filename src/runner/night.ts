@@ -20,6 +20,7 @@ import type { NightContext, NightDeps } from './context.js';
 import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from '../util/serial-queue.js';
+import { ensureIntegrationHolds, newIntegrationWatch } from './integration-watch.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
@@ -122,6 +123,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const running = new Map<string, Promise<void>>();
   let stopping: AbortReason | undefined;
   let stopReason: string | undefined;
+  let stopKind: string | undefined;
   let wake = new AbortController();
   const kick = () => wake.abort();
   const abortAll = (reason: AbortReason) => {
@@ -139,6 +141,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     update,
     event,
     mergeQueue: serialQueue(),
+    integration: newIntegrationWatch(),
     spareWorktrees: [],
     spareCleaning: new Map(),
     spareRemovals: [],
@@ -152,11 +155,12 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       deps.log(`session paused until ${s.pausedUntil}: ${reason}`);
       kick();
     },
-    stopSession: (reason) => {
+    stopSession: (reason, kind = 'permanent') => {
       if (stopping) return;
       stopping = 'permanent';
       stopReason = reason;
-      event('session_stopping', { reason });
+      stopKind = kind;
+      event('session_stopping', { reason, kind });
       deps.log(`session stopping early: ${reason}`);
       abortAll('permanent');
       kick();
@@ -275,7 +279,9 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     stop.removeEventListener('abort', onStop);
   }
 
-  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason);
+  // The report and the pull request must only claim what the integration branch holds.
+  if (!stopping) await ensureIntegrationHolds(ctx, 'at the end of the night');
+  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason, stopKind);
 }
 
 /**
@@ -305,12 +311,12 @@ function retireSpares(ctx: NightContext): void {
  * morning report and the pull request step; event session_end. After a stop by a signal nothing
  * is removed (resume goes on from there). The lock is released by the caller.
  */
-async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
+async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string, stopKind?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
   // No spare's clean or removal may still run in a folder about to be removed.
   await Promise.allSettled([...(ctx.spareCleaning?.values() ?? []), ...(ctx.spareRemovals ?? [])]);
   const now = new Date(deps.now()).toISOString();
-  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
+  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason, stopKind }));
 
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
     const remove: string[] = [];

@@ -33,6 +33,7 @@ export function markRunning(state: SessionState, opts: { pid: number; now: strin
   delete next.pausedUntil;
   delete next.pausedReason;
   delete next.stopReason;
+  delete next.stopKind;
   delete next.endedAt;
   return next;
 }
@@ -189,12 +190,13 @@ export function interruptInFlight(state: SessionState, reason: string, now: stri
   return next;
 }
 
-/** The night is over: phase complete (or stopped), endedAt, the stop reason if any. */
-export function endSession(state: SessionState, opts: { now: string; phase: 'complete' | 'stopped'; stopReason?: string }): SessionState {
+/** The night is over: phase complete (or stopped), endedAt, the stop reason and kind if any. */
+export function endSession(state: SessionState, opts: { now: string; phase: 'complete' | 'stopped'; stopReason?: string; stopKind?: string }): SessionState {
   const next = clone(state);
   next.phase = opts.phase;
   next.endedAt = opts.now;
   if (opts.stopReason) next.stopReason = opts.stopReason;
+  if (opts.stopKind) next.stopKind = opts.stopKind;
   delete next.pausedUntil;
   delete next.pausedReason;
   return next;
@@ -256,6 +258,7 @@ export function prepareResume(
   delete next.pausedUntil;
   delete next.pausedReason;
   delete next.stopReason;
+  delete next.stopKind;
   delete next.endedAt;
   return { state: next, reset, recoveredMerged };
 }

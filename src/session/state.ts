@@ -144,6 +144,9 @@ export type ItemState = z.infer<typeof itemStateSchema>;
 export const SESSION_PHASES = ['launched', 'scheduled', 'running', 'paused', 'stopped', 'complete', 'abandoned'] as const;
 export type SessionPhase = (typeof SESSION_PHASES)[number];
 
+/** state.stopKind when the integration branch lost the runner's merges mid-night (src/runner/integration-guard.ts). */
+export const INTEGRATION_MOVED = 'integration-branch-moved';
+
 export const sessionStateSchema = z.object({
   version: z.literal(1),
   sessionId: z.string(),
@@ -160,6 +163,8 @@ export const sessionStateSchema = z.object({
   pausedReason: z.string().optional(),
   /** Why the session stopped early (a permanent failure), if it did. */
   stopReason: z.string().optional(),
+  /** The kind of early stop: `permanent` (claude missing, not logged in...), INTEGRATION_MOVED. */
+  stopKind: z.string().optional(),
   runnerPid: z.number().int().optional(),
   /** Items keyed by slug, in plan order. */
   items: z.record(z.string(), itemStateSchema),
