@@ -21,6 +21,7 @@ import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './
 import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from '../util/serial-queue.js';
 import { ensureIntegrationHolds, newIntegrationWatch } from './integration-watch.js';
+import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../wake/session.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
@@ -154,6 +155,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       event('session_paused', { until: s.pausedUntil, reason });
       deps.log(`session paused until ${s.pausedUntil}: ${reason}`);
       kick();
+      await armPauseWakeUp(ctx, s.pausedUntil!);
     },
     stopSession: (reason, kind = 'permanent') => {
       if (stopping) return;
@@ -200,6 +202,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       const now = deps.now();
       if (now >= deadline && !deadlineHit) onDeadline();
       if (state.phase === 'paused' && state.pausedUntil && now >= Date.parse(state.pausedUntil)) {
+        await clearSessionWakeUp(repoRoot, sessionId, 'the pause is over and the runner is awake');
         state = await update((s) => unpauseSession(s));
         event('session_unpaused', {});
         deps.log('pause over: going on');
@@ -284,6 +287,32 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason, stopKind);
 }
 
+/** How long after a pause's end the OS wake-up fires: the live runner goes on by itself first and removes it. */
+export const PAUSE_WAKE_GRACE_MS = 2 * 60_000;
+
+/**
+ * A usage-limit pause survives a reboot: `overnight resume` is handed to the OS scheduler for
+ * PAUSE_WAKE_GRACE_MS after `pausedUntil` (src/wake), replacing an earlier one. Where no scheduler
+ * is usable this runner's own sleep is recorded as the wake-up (status says it does not survive a
+ * reboot). Never throws: a failure is logged.
+ */
+async function armPauseWakeUp(ctx: NightContext, pausedUntil: string): Promise<void> {
+  try {
+    const current = readState(ctx.repoRoot, ctx.sessionId).wakeUp;
+    const at = new Date(Date.parse(pausedUntil) + PAUSE_WAKE_GRACE_MS);
+    if (current && current.command === 'resume' && current.at === at.toISOString()) return;
+    await clearSessionWakeUp(ctx.repoRoot, ctx.sessionId, 'a later pause replaces it');
+    const os = await installSessionWakeUp(ctx.repoRoot, ctx.sessionId, at, 'resume');
+    if (!os.ok) {
+      await ctx.update((s) => {
+        s.wakeUp = processWakeUp(process.pid, new Date(pausedUntil), 'resume', os.tried);
+      });
+    }
+  } catch (error) {
+    ctx.deps.log(`could not hand the pause's wake-up to the OS scheduler: ${(error as Error).message}`);
+  }
+}
+
 /**
  * Removes the spare worktrees (worktrees of merged items kept for recycling) in the background,
  * each after its clean is over, and records the removal in ctx.spareRemovals. Called when no item
@@ -316,6 +345,9 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
   // No spare's clean or removal may still run in a folder about to be removed.
   await Promise.allSettled([...(ctx.spareCleaning?.values() ?? []), ...(ctx.spareRemovals ?? [])]);
   const now = new Date(deps.now()).toISOString();
+  // Over (or stopped for a cause): nothing is to wake it. A stop by a signal (a reboot's SIGTERM
+  // too) keeps a pause's wake-up, so the night still goes on after the reboot.
+  if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') await clearSessionWakeUp(repoRoot, sessionId, `the night is ${phase}`).catch(() => undefined);
   let state = await ctx.update((s) => endSession(s, { now, phase, stopReason, stopKind }));
 
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {

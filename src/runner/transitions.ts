@@ -30,6 +30,8 @@ export function markRunning(state: SessionState, opts: { pid: number; now: strin
   next.startedAt ??= opts.now;
   next.deadline = opts.deadline;
   delete next.scheduledFor;
+  // A sleeping runner was its own wake-up; it is awake now.
+  if (next.wakeUp?.mechanism === 'process') delete next.wakeUp;
   delete next.pausedUntil;
   delete next.pausedReason;
   delete next.stopReason;
@@ -155,6 +157,7 @@ export function unscheduleSession(state: SessionState): SessionState {
   const next = clone(state);
   if (next.phase === 'scheduled') next.phase = 'launched';
   delete next.scheduledFor;
+  delete next.wakeUp;
   return next;
 }
 
