@@ -16,7 +16,9 @@ import { systemdCalendar, atTime } from '../../src/wake/units.js';
 import { parseStartTime } from '../../src/cli/commands/schedule.js';
 import { GIT_ENV, removedAfterEach } from '../support/repo.js';
 import { PROJECT_ROOT } from '../support/claude.js';
-import { item, launch, repoWith } from './runner-support.js';
+import { commitIn, fakeAgent, item, launch, ok, repoWith, testDeps } from './runner-support.js';
+import { runSession } from '../../src/runner/process.js';
+import { PAUSE_WAKE_GRACE_MS } from '../../src/runner/night.js';
 
 const repo = removedAfterEach(repoWith);
 const CLI = join(PROJECT_ROOT, 'bin/overnight');
@@ -114,5 +116,41 @@ describe('overnight schedule: who wakes the night', () => {
     expect(status).toContain(`by the sleeping runner process (pid ${pid}), which does not survive a reboot or logout`);
     cli(r.root, env, 'abandon');
     expect(readState(r.root, id).phase).toBe('abandoned');
+  });
+});
+
+describe('a usage-limit pause survives a reboot', () => {
+  it('the pause hands `overnight resume` to the OS timer just after the reset time; the live runner removes it when it goes on', async () => {
+    const r = repo(item(1, 'limited'));
+    const id = await launch(r);
+    const fake = fakeBin({ systemctl: 'exit 0', 'systemd-run': 'exit 0' });
+    const retryAt = new Date(Date.now() + 1500).toISOString();
+    const agent = fakeAgent({
+      limited: (opts, n) => {
+        if (n === 1) return ok({ result: { subtype: 'success', is_error: true }, completion: { kind: 'none' }, failure: { kind: 'transient', message: 'usage limit reached', retryAt } });
+        commitIn(opts.cwd, { 'x.txt': 'x' });
+        return ok();
+      },
+    });
+    const { deps } = testDeps(agent.run);
+    const path = process.env.PATH;
+    process.env.PATH = `${fake.dir}:${path}`;
+    try {
+      await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    } finally {
+      process.env.PATH = path;
+    }
+    const wakeAt = new Date(Date.parse(retryAt) + PAUSE_WAKE_GRACE_MS);
+    const installed = readEvents(r.root, id).find((e) => e.type === 'wake_up_installed');
+    expect(installed).toMatchObject({ mechanism: 'systemd', command: 'resume', at: wakeAt.toISOString(), handle: `overnight-${id}.timer` });
+    const calls = fake.calls();
+    expect(calls.find((c) => c.startsWith('systemd-run'))).toContain(`--on-calendar=${systemdCalendar(wakeAt)}`);
+    expect(calls.find((c) => c.startsWith('systemd-run'))!.endsWith(` resume --session ${id}`)).toBe(true);
+    expect(calls).toContain(`systemctl --user stop overnight-${id}.timer`);
+    const s = readState(r.root, id);
+    expect(s.items.limited!.status).toBe('merged');
+    expect(s.wakeUp).toBeUndefined();
+    const removed = readEvents(r.root, id).find((e) => e.type === 'wake_up_removed');
+    expect(removed).toMatchObject({ mechanism: 'systemd', why: 'the pause is over and the runner is awake' });
   });
 });
