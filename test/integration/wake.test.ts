@@ -66,6 +66,11 @@ describe('overnight schedule: who wakes the night', () => {
     expect(status).toContain(`Scheduled for ${at.toISOString()}: the systemd user timer overnight-${id}.timer starts it, even after a reboot`);
     expect(status).toContain(`Wake-up: \`overnight start\` at ${at.toISOString()}, by the systemd user timer overnight-${id}.timer.`);
 
+    // Scheduling again replaces the timer: the old one is stopped first.
+    cli(r.root, env, 'schedule', '23:58');
+    expect(fake.calls().slice(2, 4)).toEqual([`systemctl --user stop overnight-${id}.timer`, 'systemctl --user show-environment']);
+    expect(readState(r.root, id).wakeUp?.at).toBe(parseStartTime('23:58').toISOString());
+
     const abandoned = cli(r.root, env, 'abandon');
     expect(abandoned).toContain(`removed its wake-up: the systemd user timer overnight-${id}.timer`);
     expect(fake.calls().at(-1)).toBe(`systemctl --user stop overnight-${id}.timer`);
@@ -93,7 +98,7 @@ describe('overnight schedule: who wakes the night', () => {
 
     // What atd would do at that time: run the script with sh. The runner wakes, removes its at job
     // (atrm 7), waits for the start time, and runs the night (no claude here: the agent fails, which is fine).
-    const woke = spawnSync('sh', [join(fake.dir, 'job.sh')], { env: { PATH: env.PATH!, HOME: env.HOME! }, encoding: 'utf8', timeout: 120_000 });
+    const woke = spawnSync('sh', [join(fake.dir, 'job.sh')], { env: { PATH: env.PATH, HOME: process.env.HOME ?? '/root' }, encoding: 'utf8', timeout: 120_000 });
     expect(woke.status, woke.stderr).not.toBeNull();
     expect(fake.calls()).toContain('atrm 7');
     const events = readEvents(r.root, id).map((e) => e.type);

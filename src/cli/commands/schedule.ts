@@ -12,7 +12,7 @@ import { scheduleSession, unscheduleSession } from '../../runner/transitions.js'
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
-import { installSessionWakeUp, processWakeUp } from '../../wake/session.js';
+import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../../wake/session.js';
 
 /**
  * Parses a start time: `HH:MM` (24 h, local time: today, or tomorrow when that has passed) or an
@@ -51,6 +51,8 @@ export function register(program: Command): void {
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
+        // Scheduling again replaces the earlier wake-up (a timer of the same name would clash).
+        await clearSessionWakeUp(repoRoot, sessionId, 'scheduled again');
         const written = await updateState(repoRoot, sessionId, (s) => scheduleSession(s, at.toISOString()));
         appendEvent(repoRoot, sessionId, 'session_scheduled', { scheduledFor: written.scheduledFor });
         const when = `Session ${sessionId} will start at ${at.toLocaleString()} (${at.toISOString()}).\n`;
