@@ -180,6 +180,27 @@ export const pullRequestConfigSchema = z.strictObject({
   labels: z.array(z.string().min(1)).default([]),
 });
 
+/** Item types a night can run (every type but `epic`, which is never eligible). */
+export const APPROVABLE_TYPES = ['feature', 'bug', 'test', 'docs', 'refactor', 'chore'] as const;
+
+/**
+ * Approval categories (seed 001: auto-approved categories versus "requires approval"): items of
+ * an `auto` type are approved with the plan; an item of an `ask` type (or of a type in neither
+ * list) runs only after an explicit yes (`launch --approve <ids>`, or the skill's question).
+ */
+export const approvalConfigSchema = z
+  .strictObject({
+    /** Types approved with the plan. */
+    auto: z.array(z.enum(APPROVABLE_TYPES)).default(['bug', 'test', 'docs', 'refactor', 'chore']),
+    /** Types that need an explicit yes per item. */
+    ask: z.array(z.enum(APPROVABLE_TYPES)).default(['feature']),
+  })
+  .superRefine((a, ctx) => {
+    for (const t of a.ask) {
+      if (a.auto.includes(t)) ctx.addIssue({ code: 'custom', path: ['ask'], message: `type '${t}' is in both approval.auto and approval.ask; keep it in one list` });
+    }
+  });
+
 export const resourcesConfigSchema = z.strictObject({
   /** Do not start an item when the repository's disk has less free space than this, in MB. */
   min_free_disk_mb: z.number().int().min(0).default(1024),
@@ -208,6 +229,7 @@ export const configSchema = z.strictObject({
   notifications: z.array(notificationTarget).default([]),
   pull_request: pullRequestConfigSchema.prefault({}),
   resources: resourcesConfigSchema.prefault({}),
+  approval: approvalConfigSchema.prefault({}),
 });
 
 /** The validated configuration with every default filled in. */

@@ -105,7 +105,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // The same CLI that runs this demo (dist/cli.js, or bin/overnight which loads it).
     const self = process.argv[1];
     const cli = self && /(cli\.m?js|overnight)$/.test(self) && existsSync(self) ? self : join(root, 'dist/cli.js');
-    const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json'], { cwd: repoRoot, env, extendEnv: false, reject: false, stdin: 'ignore' });
+    // The sample items are features (approval.ask): the demo says yes to each, as a user would.
+    const approve = SAMPLE_ITEMS.map((i) => i.id).join(',');
+    print(`Approving the sample's feature items (approval.ask): overnight launch --approve ${approve}`);
+    const launched = await execa(process.execPath, [cli, 'launch', '--format', 'json', '--approve', approve], { cwd: repoRoot, env, extendEnv: false, reject: false, stdin: 'ignore' });
     let sessionId: string | undefined;
     try {
       const envelope = JSON.parse(String(launched.stdout).trim().split('\n').pop() ?? '');

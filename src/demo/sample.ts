@@ -35,6 +35,8 @@ export interface SampleItem {
   slug: string;
   title: string;
   blockedBy?: number[];
+  /** Backlog `type` (default `feature`, an `approval.ask` type by default). */
+  type?: string;
   verify: string;
   goal: string;
   criteria: string[];
@@ -92,7 +94,7 @@ export function backlogMarkdown(item: SampleItem): string {
     '---',
     `title: ${JSON.stringify(item.title)}`,
     'status: ready',
-    'type: feature',
+    `type: ${item.type ?? 'feature'}`,
     'priority: medium',
     ...(item.blockedBy?.length ? [`blocked_by: [${item.blockedBy.join(', ')}]`] : []),
     `verify: ${JSON.stringify(item.verify)}`,

@@ -15,6 +15,7 @@ import { resolveBaseBranch } from './base-branch.js';
 import { renderPlanMarkdown, toExcluded } from './render.js';
 import { fitTimeLimit } from './rounds.js';
 import { applySelection, resolveOptionIds } from './selection.js';
+import { applyApproval, needsApproval } from './approval.js';
 import type { SessionPlan } from './types.js';
 
 export interface PrepareOptions {
@@ -26,6 +27,12 @@ export interface PrepareOptions {
   exclude?: string[];
   /** Agents at once (1-16); default: config `concurrency`. */
   concurrency?: number;
+  /**
+   * `--approve`: the items of an `approval.ask` type that got an explicit yes (ids, slugs or
+   * `NNN-slug`). Undefined: the plan as shown before any answer (every item stays, those needing
+   * a yes are marked); given (launch): ask items not named here are not run.
+   */
+  approve?: string[];
   /** The plan's timestamp (tests); default: now. */
   now?: Date;
 }
@@ -91,8 +98,10 @@ export async function preparePlan(
 
   const eligibility = selectEligible(items, config);
   const selection = applySelection(eligibility.eligible, only, exclude);
+  const approved = options.approve ? resolveOptionIds('--approve', options.approve, items, scan.dir) : undefined;
+  const approval = applyApproval(selection.selected, approved, config.approval);
   const defaultEstimate = parseDuration(config.agent.estimate) ?? 30 * 60_000;
-  const fit = fitTimeLimit(selection.selected, concurrency, (item) => item.timeoutMs ?? defaultEstimate, timeLimitMs);
+  const fit = fitTimeLimit(approval.selected, concurrency, (item) => item.timeoutMs ?? defaultEstimate, timeLimitMs);
 
   const withoutMarkdown: Omit<SessionPlan, 'markdown'> = {
     generatedAt: (options.now ?? new Date()).toISOString(),
@@ -105,6 +114,11 @@ export async function preparePlan(
     ...(config.budget_usd !== undefined ? { budgetUsd: config.budget_usd } : {}),
     rounds: fit.rounds,
     excluded: selection.excluded.map(({ item, reason }) => toExcluded(item, reason)),
+    notApproved: approval.notApproved.map(({ item, reason }) => toExcluded(item, reason)),
+    approval: {
+      ask: fit.rounds.flatMap((r) => r.items.map((p) => p.item)).filter((i) => needsApproval(i.type, config.approval)).map((i) => i.id),
+      answered: approved !== undefined,
+    },
     ineligible: eligibility.ineligible.map(({ item, reason }) => toExcluded(item, reason.text)),
     deferred: fit.deferred.map(({ item, reason }) => toExcluded(item, reason)),
     estimateMs: fit.estimateMs,

@@ -69,12 +69,33 @@ export function renderPlanMarkdown(plan: Omit<SessionPlan, 'markdown'>, checks: 
     lines.push('');
   }
 
-  const nothingLeftOut = plan.ineligible.length + plan.deferred.length + plan.excluded.length === 0;
+  const ask = plan.approval?.ask ?? [];
+  if (ask.length > 0) {
+    const refs = plan.rounds.flatMap((r) => r.items.map((p) => p.item)).filter((i) => ask.includes(i.id));
+    if (plan.approval?.answered) {
+      lines.push('## Approved by you', '', ...refs.map((i) => `- ${formatId(i.id)} ${i.slug}: ${cell(i.title)} (${i.type})`), '');
+    } else {
+      lines.push(
+        '## Needs your yes',
+        '',
+        'These items are of a type that needs an explicit yes (`approval.ask`); Approve covers the others. An item without a yes is not run, and nothing else changes.',
+        '',
+        ...refs.map((i) => `- ${formatId(i.id)} ${i.slug}: ${cell(i.title)} (${i.type})`),
+        '',
+        `From a shell: \`overnight launch --approve ${refs.map((i) => i.id).join(',')}\` (name only the ones you approve).`,
+        '',
+      );
+    }
+  }
+
+  const notApproved = plan.notApproved ?? [];
+  const nothingLeftOut = plan.ineligible.length + plan.deferred.length + plan.excluded.length + notApproved.length === 0;
   lines.push('## Not in this night', '');
   if (nothingLeftOut) lines.push('Every candidate item is in the plan.', '');
   if (plan.ineligible.length > 0) lines.push('### Ineligible', '', ...excludedList(plan.ineligible), '');
   if (plan.deferred.length > 0) lines.push('### Deferred to another night', '', ...excludedList(plan.deferred), '');
   if (plan.excluded.length > 0) lines.push('### Left out by --only / --exclude', '', ...excludedList(plan.excluded), '');
+  if (notApproved.length > 0) lines.push('### Not approved', '', ...excludedList(notApproved), '');
   const done = plan.notCandidates?.done ?? 0;
   const dropped = plan.notCandidates?.dropped ?? 0;
   if (done + dropped > 0) lines.push(`Not candidates: ${done} done, ${dropped} dropped.`, '');

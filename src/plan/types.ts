@@ -36,6 +36,13 @@ export interface SessionPlan {
   rounds: PlanRound[];
   /** Eligible by their own state but not in the night: filtered by --only/--exclude. */
   excluded: ExcludedItem[];
+  /** Of an `approval.ask` type and not approved (`launch --approve`), or waiting for such an item: not run tonight. */
+  notApproved?: ExcludedItem[];
+  /**
+   * Items in the rounds that need an explicit yes (`ask`: their ids), and whether the yeses were
+   * given (`answered`: launch with --approve; false: the plan shown before approval).
+   */
+  approval?: { ask: number[]; answered: boolean };
   /** Not eligible, each with its reason (draft, epic, blocked by an unfinished item, no acceptance criteria, no success condition...). */
   ineligible: ExcludedItem[];
   /** Eligible but past the time limit: deferred to another night, not dropped. */

@@ -39,6 +39,11 @@ export interface LaunchOptions {
   /** `--exclude`: ids, slugs or `NNN-slug`. */
   exclude?: string[];
   concurrency?: number;
+  /**
+   * `--approve`: items of an `approval.ask` type that got an explicit yes (ids, slugs or
+   * `NNN-slug`). Ask items not named are not run (the plan lists them as not approved).
+   */
+  approve?: string[];
   /** Clock, for tests. */
   now?: Date;
 }
@@ -55,6 +60,8 @@ export interface LaunchResult {
     estimateMs: number;
     rounds: Array<{ index: number; items: string[]; estimateMs: number }>;
     excluded: SessionPlan['excluded'];
+    /** Items of an `approval.ask` type without a yes (and items waiting for them): not run. */
+    notApproved: NonNullable<SessionPlan['notApproved']>;
     ineligible: SessionPlan['ineligible'];
     deferred: SessionPlan['deferred'];
   };
@@ -159,14 +166,15 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
     only: opts.only,
     exclude: opts.exclude,
     concurrency: opts.concurrency,
+    approve: opts.approve ?? [],
     now: opts.now,
   });
   const items = manifestItems(plan, config);
   if (items.length === 0) {
-    const why = [...plan.ineligible, ...plan.excluded, ...plan.deferred].slice(0, 10).map((x) => `  ${itemRef(x)}: ${x.reason}`);
+    const why = [...plan.ineligible, ...plan.excluded, ...(plan.notApproved ?? []), ...plan.deferred].slice(0, 10).map((x) => `  ${itemRef(x)}: ${x.reason}`);
     throw new OvernightError('launch.nothing-eligible', `The plan has no eligible item, so there is nothing to run tonight.${why.length ? `\n${why.join('\n')}` : ''}`, {
       file: config.backlog_dir,
-      fix: 'Mark items `status: ready` with an `## Acceptance criteria` section and a success condition (`verify:` or project `checks`), check --only/--exclude, then run `overnight prepare` again.',
+      fix: 'Mark items `status: ready` with an `## Acceptance criteria` section and a success condition (`verify:` or project `checks`), check --only/--exclude, approve the items that need a yes with --approve <ids>, then run `overnight prepare` again.',
     });
   }
   const baseCommit = await resolveCommit(repoRoot, plan.baseBranch);
@@ -252,6 +260,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
       estimateMs: plan.estimateMs,
       rounds: plan.rounds.map((r) => ({ index: r.index, items: r.items.map((p) => p.item.slug), estimateMs: r.estimateMs })),
       excluded: plan.excluded,
+      notApproved: plan.notApproved ?? [],
       ineligible: plan.ineligible,
       deferred: plan.deferred,
     },

@@ -138,7 +138,8 @@ describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () =
   it('Approve: the model launches the session through the CLI, and the next /overnight offers that active session', async () => {
     const night = makeRepo(backlog);
     try {
-      const launch = `"${OVERNIGHT_BIN}" launch --format json --time-limit 6h --exclude 7`;
+      // 001 is a feature (approval.ask): after Approve the skill asked about it and the user said yes.
+      const launch = `"${OVERNIGHT_BIN}" launch --format json --time-limit 6h --exclude 7 --approve 1`;
       const { run, requests } = await runSkill(
         '/overnight 6h',
         [

@@ -5,7 +5,7 @@ import { launchSession } from '../../src/session/launch.js';
 import { sessionFiles, sessionsDir, latestLink } from '../../src/session/paths.js';
 import { readManifest, readState, writeState } from '../../src/session/store.js';
 import { acquireLock, releaseLock } from '../../src/session/lock.js';
-import { removedAfterEach } from '../support/repo.js';
+import { approveAllIds, removedAfterEach } from '../support/repo.js';
 import { git, item, repoWith } from './runner-support.js';
 
 const repo = removedAfterEach(repoWith);
@@ -14,7 +14,7 @@ describe('overnight launch (launchSession)', () => {
   it('creates the session folder, the integration branch, the exclude line and the latest link', async () => {
     const r = repo({ ...item(1, 'alpha'), ...item(2, 'beta', { blocked_by: [1] }) });
     const head = git(r.root, 'rev-parse', 'HEAD');
-    const res = await launchSession(r.root, { timeLimit: '2h' });
+    const res = await launchSession(r.root, { timeLimit: '2h', approve: approveAllIds(r.root).split(',') });
     expect(res.sessionId).toMatch(/^\d{8}-\d{4}-[0-9a-f]{4}$/);
     expect(res.integrationBranch).toBe(`overnight/${res.sessionId}`);
     expect(res.items.map((i) => i.slug)).toEqual(['alpha', 'beta']);
@@ -41,17 +41,17 @@ describe('overnight launch (launchSession)', () => {
 
   it('appends the exclude line once across launches', async () => {
     const r = repo(item(1, 'alpha'));
-    const first = await launchSession(r.root);
+    const first = await launchSession(r.root, { approve: approveAllIds(r.root).split(',') });
     const s = readState(r.root, first.sessionId);
     await writeState(r.root, first.sessionId, { ...s, phase: 'complete' });
-    await launchSession(r.root);
+    await launchSession(r.root, { approve: approveAllIds(r.root).split(',') });
     const text = readFileSync(join(r.root, '.git/info/exclude'), 'utf8');
     expect(text.split('\n').filter((l) => l === '/.overnight/')).toHaveLength(1);
   });
 
   it('refuses while a session is active, and names resume and abandon', async () => {
     const r = repo(item(1, 'alpha'));
-    const first = await launchSession(r.root);
+    const first = await launchSession(r.root, { approve: approveAllIds(r.root).split(',') });
     await expect(launchSession(r.root)).rejects.toMatchObject({ code: 'session.active', message: expect.stringContaining(first.sessionId), fix: expect.stringMatching(/overnight resume.*overnight abandon/) });
   });
 
@@ -91,7 +91,7 @@ describe('overnight launch (launchSession)', () => {
 
   it('honours --only, --time-limit and --concurrency', async () => {
     const r = repo({ ...item(1, 'alpha'), ...item(2, 'beta'), ...item(3, 'gamma') });
-    const res = await launchSession(r.root, { only: ['2', 'gamma'], timeLimit: '90m', concurrency: 3 });
+    const res = await launchSession(r.root, { only: ['2', 'gamma'], timeLimit: '90m', concurrency: 3, approve: ['2', 'gamma'] });
     expect(res.items.map((i) => i.slug).sort()).toEqual(['beta', 'gamma']);
     expect(res.plan).toMatchObject({ timeLimitMs: 90 * 60_000, concurrency: 3 });
   });

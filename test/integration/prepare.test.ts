@@ -55,6 +55,15 @@ describe('overnight prepare', () => {
 | --- | --- | --- | --- | --- | --- | --- |
 | 003 | csv-export | CSV export (after 002) | feature | medium | 1h | project checks: \`npm test\` |
 
+## Needs your yes
+
+These items are of a type that needs an explicit yes (\`approval.ask\`); Approve covers the others. An item without a yes is not run, and nothing else changes.
+
+- 002 csv-parser: CSV parser (feature)
+- 003 csv-export: CSV export (feature)
+
+From a shell: \`overnight launch --approve 2,3\` (name only the ones you approve).
+
 ## Not in this night
 
 ### Ineligible

@@ -13,7 +13,7 @@ import { readEvents, readState } from '../../src/session/store.js';
 import { isPidAlive, readLock } from '../../src/session/lock.js';
 import { itemBranch, sessionFiles } from '../../src/session/paths.js';
 import { claudeBin, claudeEnv, PROJECT_ROOT } from '../support/claude.js';
-import { backlogItem, makeRepo, type TestRepo } from '../support/repo.js';
+import { approveAllIds, backlogItem, makeRepo, type TestRepo } from '../support/repo.js';
 
 const CLI = join(PROJECT_ROOT, 'bin/overnight');
 
@@ -56,7 +56,7 @@ describe('the runner with the real claude CLI (stand-in model)', () => {
 
   it('launches, starts detached, runs both items with the real CLI and merges them', async () => {
     const env = claudeEnv({ modelUrl: model.url });
-    const launched = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json', '--time-limit', '1h'], { cwd: repo.root, env, encoding: 'utf8' }));
+    const launched = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json', '--time-limit', '1h', '--approve', approveAllIds(repo.root)], { cwd: repo.root, env, encoding: 'utf8' }));
     expect(launched.ok).toBe(true);
     const id: string = launched.data.sessionId;
 
@@ -98,7 +98,7 @@ describe('the runner with the real claude CLI (stand-in model)', () => {
     model.addScript({ marker: 'MARK-gamma-3', turns: [{ tool: 'Bash', input: { command: 'echo g > gamma.txt && git add gamma.txt && git commit -q -m "Add gamma"' } }] });
     try {
       const env = claudeEnv({ modelUrl: model.url });
-      const launched = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json'], { cwd: r.root, env, encoding: 'utf8' }));
+      const launched = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json', '--approve', approveAllIds(r.root)], { cwd: r.root, env, encoding: 'utf8' }));
       const id: string = launched.data.sessionId;
       const at = new Date(Date.now() + 4000);
       const out = execFileSync(process.execPath, [CLI, 'schedule', at.toISOString()], { cwd: r.root, env, encoding: 'utf8' });
@@ -128,7 +128,7 @@ describe('the runner with the real claude CLI (stand-in model)', () => {
     model.addScript({ marker: 'MARK-hang-4', turns: [{ hang: true }] });
     try {
       const env = claudeEnv({ modelUrl: model.url });
-      const id: string = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json'], { cwd: r.root, env, encoding: 'utf8' })).data.sessionId;
+      const id: string = JSON.parse(execFileSync(process.execPath, [CLI, 'launch', '--format', 'json', '--approve', approveAllIds(r.root)], { cwd: r.root, env, encoding: 'utf8' })).data.sessionId;
       const out = execFileSync(process.execPath, [CLI, 'start', '--detach'], { cwd: r.root, env, encoding: 'utf8' });
       const pid = Number(/pid (\d+)/.exec(out)![1]);
       const t0 = Date.now();

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { NightDeps } from '../../src/runner/context.js';
 import type { AgentOutcomeLike, RunAgentOptions } from '../../src/runner/types.js';
 import { launchSession } from '../../src/session/launch.js';
-import { backlogItem, GIT_ENV, makeRepo, type TestRepo } from '../support/repo.js';
+import { approveAllIds, backlogItem, GIT_ENV, makeRepo, type TestRepo } from '../support/repo.js';
 
 export function item(id: number, slug: string, fields: Record<string, unknown> = {}): Record<string, string> {
   return { [`backlog/${String(id).padStart(3, '0')}-${slug}.md`]: backlogItem({ title: `Do ${slug}`, status: 'ready', type: 'feature', priority: 'medium', verify: 'true', ...fields }) };
@@ -21,9 +21,9 @@ export function repoWith(files: Record<string, string>, config?: string): TestRe
   return makeRepo({ ...files, ...(config ? { 'overnight.config.yaml': config } : {}) });
 }
 
-/** Launches a session in the repo and returns its id. */
+/** Launches a session in the repo and returns its id; every item is approved unless `opts.approve` says otherwise. */
 export async function launch(repo: TestRepo, opts: Parameters<typeof launchSession>[1] = {}): Promise<string> {
-  return (await launchSession(repo.root, opts)).sessionId;
+  return (await launchSession(repo.root, { approve: approveAllIds(repo.root).split(','), ...opts })).sessionId;
 }
 
 export function git(cwd: string, ...args: string[]): string {

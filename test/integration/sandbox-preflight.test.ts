@@ -57,7 +57,7 @@ describe('the OS sandbox preflight', () => {
     const r = repo(item(1, 'alpha'), 'safety:\n  sandbox: off\n');
     const prepare = runCli(r.root, ['prepare'], { PATH: bare });
     expect(prepare.stdout).toContain(UNCONTAINED_NOTICE);
-    const launch = runCli(r.root, ['launch', '--format', 'json'], { PATH: bare });
+    const launch = runCli(r.root, ['launch', '--format', 'json', '--approve', '1'], { PATH: bare });
     expect(launch.code, launch.stderr).toBe(0);
     const id = JSON.parse(launch.stdout).data.sessionId as string;
     expect(readFileSync(join(sessionsDir(r.root), id, 'plan.md'), 'utf8')).toContain(UNCONTAINED_NOTICE);

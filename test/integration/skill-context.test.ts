@@ -9,7 +9,7 @@ import { buildSkillContext, renderSkillContext } from '../../src/cli/commands/sk
 import { launchSession } from '../../src/session/launch.js';
 import { sessionFiles } from '../../src/session/paths.js';
 import { readState, writeState } from '../../src/session/store.js';
-import { backlogItem, makeRepo, type TestRepo } from '../support/repo.js';
+import { approveAllIds, backlogItem, makeRepo, type TestRepo } from '../support/repo.js';
 
 const field = (text: string, key: string) => new RegExp(`^${key}: (.*)$`, 'm').exec(text)?.[1];
 
@@ -26,7 +26,7 @@ describe('skill-context with a session on disk', () => {
     expect(field(before, 'FLOW')).toBe('plan');
     expect(field(before, 'TIME LIMIT')).toBe('90m');
 
-    const { sessionId } = await launchSession(repo.root, { timeLimit: '90m' });
+    const { sessionId } = await launchSession(repo.root, { timeLimit: '90m', approve: approveAllIds(repo.root).split(',') });
 
     const planAgain = renderSkillContext(await buildSkillContext(['6h'], repo.root));
     expect(field(planAgain, 'FLOW')).toBe('active-session');

@@ -17,7 +17,7 @@ import { readEvents } from '../../src/session/store.js';
 import type { SessionEvent, SessionManifest, SessionState } from '../../src/session/state.js';
 import type { MorningReport } from '../../src/report/types.js';
 import { claudeBin, claudeEnv, makeClaudeHome, PROJECT_ROOT } from './claude.js';
-import { GIT_ENV } from './repo.js';
+import { approveAllIds, GIT_ENV } from './repo.js';
 
 /** The CLI under test: bin/overnight (OVERNIGHT_E2E_BIN may point at another build of it). */
 export const BIN = process.env.OVERNIGHT_E2E_BIN ?? resolve(PROJECT_ROOT, 'bin/overnight');
@@ -139,9 +139,14 @@ export function nightFixture(): { model?: StandinModel; repo?: NightRepo } {
   return fixture;
 }
 
-/** `overnight launch --format json` and the new session's id; throws with the CLI's output when it fails. */
+/**
+ * `overnight launch --format json` and the new session's id; throws with the CLI's output when it
+ * fails. Every backlog item is approved (`--approve`, the yes a user gives each `approval.ask`
+ * item) unless `args` has its own `--approve`.
+ */
 export async function launch(root: string, env: Record<string, string>, args: string[] = []): Promise<string> {
-  const r = await overnight(root, env, ['launch', '--format', 'json', ...args]);
+  const approve = args.includes('--approve') ? [] : ['--approve', approveAllIds(root)];
+  const r = await overnight(root, env, ['launch', '--format', 'json', ...approve, ...args]);
   let id: string | undefined;
   try {
     id = JSON.parse(r.stdout.trim().split('\n').pop() ?? '')?.data?.sessionId;

@@ -2,7 +2,7 @@
  * Real git repositories for tests, in fresh temporary folders, with a git identity set in the
  * repository's own config (so commits work in any environment, CI included).
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -97,4 +97,19 @@ export function backlogItem(fields: Record<string, unknown>, body = '## Goal\nDo
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v)}`)
     .join('\n');
   return `---\n${yaml}\n---\n${body}`;
+}
+
+/**
+ * The ids of every backlog item file (`NNN-slug.md`) in `root/backlog` (or `dir`), comma-joined:
+ * the `--approve` list of a test that approves every item, as a user answering yes to each
+ * `approval.ask` item would (tests of approval itself pass their own list).
+ */
+export function approveAllIds(root: string, dir = 'backlog'): string {
+  const folder = join(root, dir);
+  if (!existsSync(folder)) return '';
+  return readdirSync(folder)
+    .map((f) => /^(\d+)-.*\.md$/.exec(f)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .map((id) => String(Number(id)))
+    .join(',');
 }

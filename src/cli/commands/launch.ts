@@ -1,5 +1,5 @@
 /**
- * `overnight launch [--time-limit 6h] [--only IDS] [--exclude IDS] [--concurrency N] [--format json]`:
+ * `overnight launch [--time-limit 6h] [--only IDS] [--exclude IDS] [--concurrency N] [--approve IDS] [--format json]`:
  * turns the approved plan into a session on disk (src/session/launch.ts). Does not start the runner.
  */
 import type { Command } from 'commander';
@@ -20,8 +20,9 @@ export function register(program: Command): void {
     .option('--only <ids>', 'only these items (ids or slugs, comma-separated)')
     .option('--exclude <ids>', 'leave these items out (ids or slugs, comma-separated)')
     .option('--concurrency <n>', 'agents at once (default: config concurrency)')
+    .option('--approve <ids>', 'items of an approval.ask type (default: feature) that you approve (ids or slugs, comma-separated); the others are not run')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { timeLimit?: string; only?: string; exclude?: string; concurrency?: string; format?: string }) => {
+    .action(async (opts: { timeLimit?: string; only?: string; exclude?: string; concurrency?: string; approve?: string; format?: string }) => {
       let format: 'text' | 'json' = 'text';
       await runAction('launch', opts.format === 'json' ? 'json' : 'text', async () => {
         format = parseFormat(opts.format);
@@ -31,6 +32,7 @@ export function register(program: Command): void {
           only: splitIds(opts.only),
           exclude: splitIds(opts.exclude),
           concurrency: parseConcurrencyOption(opts.concurrency),
+          approve: splitIds(opts.approve),
         });
         if (format === 'json') {
           printEnvelope('launch', result);
@@ -41,6 +43,9 @@ export function register(program: Command): void {
           `  folder:             ${result.sessionDir}`,
           `  integration branch: ${result.integrationBranch} (from ${result.baseBranch} ${result.baseCommit.slice(0, 10)})`,
           ...result.items.map((i) => `  - ${itemRef(i)}: ${i.title} (round ${i.round})`),
+          ...(result.plan.notApproved.length
+            ? ['Not approved (not run tonight; approve with --approve <ids>):', ...result.plan.notApproved.map((i) => `  - ${itemRef(i)}: ${i.reason}`)]
+            : []),
           '',
           `Start it now:      overnight start --session ${result.sessionId} --detach`,
           `or schedule it:    overnight schedule 23:00 --session ${result.sessionId}`,
