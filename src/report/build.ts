@@ -208,6 +208,7 @@ export function buildReport(
     timeLimitMs: manifest.timeLimitMs,
     stopReason: state.stopReason,
     sandbox: manifest.sandbox,
+    ...(manifest.notApproved?.length ? { notApproved: manifest.notApproved } : {}),
     ...(manifest.budgetUsd !== undefined
       ? { budget: { limitUsd: manifest.budgetUsd, spentUsd: Math.round(costUsd * 1e6) / 1e6, stopped: manifest.items.filter((i) => isBudgetDeferral(state.items[i.slug]?.status === 'deferred' ? state.items[i.slug]?.reason : undefined)).map((i) => i.slug) } }
       : {}),

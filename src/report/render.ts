@@ -33,6 +33,9 @@ export function summaryLines(r: MorningReport): string[] {
   ];
   if (r.stopReason) lines.push(`The session stopped early: ${r.stopReason}`);
   if (r.budget) lines.push(...budgetLines(r.budget));
+  if (r.notApproved?.length) {
+    lines.push(`Not approved (not run): ${r.notApproved.map((i) => i.slug).join(', ')}: their type needs an explicit yes (approval.ask); launch them with \`overnight launch --approve <ids>\` next night.`);
+  }
   if (r.sandbox === 'off') lines.push(UNCONTAINED_NOTICE);
   return lines;
 }

@@ -56,6 +56,8 @@ export interface StatusView {
   costUsd: number;
   /** The night's budget in USD (session.json `budgetUsd`), when it has one. */
   budgetUsd?: number;
+  /** Slugs of the items launched without the yes their type needs (approval.ask): not run. */
+  notApproved: string[];
   turns: number;
   integrationBranch: string;
   items: StatusItem[];
@@ -173,6 +175,7 @@ export function buildStatus(
     timeLimitMs: manifest.timeLimitMs,
     costUsd: Math.round(items.reduce((n, i) => n + i.costUsd, 0) * 1e6) / 1e6,
     ...(manifest.budgetUsd !== undefined ? { budgetUsd: manifest.budgetUsd } : {}),
+    notApproved: (manifest.notApproved ?? []).map((i) => i.slug),
     turns: items.reduce((n, i) => n + i.turns, 0),
     integrationBranch: manifest.integrationBranch,
     items,
@@ -204,6 +207,7 @@ export function renderStatus(v: StatusView, now: number): string {
   if (v.active) out.push(`Runner: ${v.runner.pid ? `pid ${v.runner.pid}, ` : ''}${v.runner.alive ? 'alive' : 'not running'}.`);
   if (v.notice) out.push(v.notice);
   if (v.sandbox === 'off') out.push(UNCONTAINED_NOTICE);
+  if (v.notApproved.length) out.push(`Not approved (not run tonight): ${v.notApproved.join(', ')}.`);
   out.push('');
   out.push(`${pad('ITEM', 24)} ${pad('STATUS', 11)} ${pad('TRY', 3)} ${pad('ELAPSED', 8)} ${pad('TURNS', 5)} ${pad('COST', 8)} ACTIVITY`);
   for (const i of v.items) {

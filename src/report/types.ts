@@ -173,6 +173,8 @@ export interface MorningReport {
   /** The OS sandbox the agents ran in (`off`: the night ran without OS containment). */
   sandbox: 'on' | 'off';
   summary: ReportSummary;
+  /** Items launched without the explicit yes their type needs (approval.ask): not run. */
+  notApproved?: Array<{ id: number; slug: string; title: string; reason: string }>;
   /** Set when the night had a budget (session.json `budgetUsd`). */
   budget?: BudgetFacts;
   shipped: ShippedItem[];

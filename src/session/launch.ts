@@ -193,6 +193,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
     version: 1,
     sandbox: config.safety.sandbox,
     ...(config.budget_usd !== undefined ? { budgetUsd: config.budget_usd } : {}),
+    notApproved: (plan.notApproved ?? []).map((i) => ({ id: i.id, slug: i.slug, title: i.title, reason: i.reason })),
     id,
     created: now.toISOString(),
     repoRoot,

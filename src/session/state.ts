@@ -51,6 +51,8 @@ export const manifestSchema = z.object({
   sandbox: z.enum(['on', 'off']).default('on'),
   /** The night's budget in USD (config `budget_usd` at launch); unset: no budget for the night. */
   budgetUsd: z.number().positive().optional(),
+  /** Items of an `approval.ask` type launched without a yes (and items waiting for them): not run tonight. */
+  notApproved: z.array(z.object({ id: z.number().int(), slug: z.string(), title: z.string(), reason: z.string() })).optional(),
 });
 export type SessionManifest = z.infer<typeof manifestSchema>;
 

@@ -71,4 +71,12 @@ describe('approval categories (approval.auto / approval.ask)', () => {
     expect(s.state.items.tidy!.status, output).toBe('merged');
     expect(s.state.items['unapproved-feature']).toBeUndefined();
   });
+
+  it('the morning report and `status` list the items that were not approved', async () => {
+    expect(s.report!.notApproved!.map((i) => i.slug)).toEqual(['unapproved-feature', 'follow-up']);
+    const report = await overnight(repo.root, env, ['report']);
+    expect(report.stdout).toMatch(/Not approved \(not run\): unapproved-feature, follow-up/);
+    const status = await overnight(repo.root, env, ['status']);
+    expect(status.stdout).toContain('Not approved (not run tonight): unapproved-feature, follow-up.');
+  });
 });
