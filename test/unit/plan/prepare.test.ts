@@ -51,6 +51,15 @@ describe('preparePlan', () => {
 | --- | --- | --- | --- | --- | --- | --- |
 | 003 | export | Export (after 002) | feature | medium | 1h | \`npm test -- export\` |
 
+## Needs your yes
+
+These items are of a type that needs an explicit yes (\`approval.ask\`); Approve covers the others. An item without a yes is not run, and nothing else changes.
+
+- 002 parser: Parser (feature)
+- 003 export: Export (feature)
+
+From a shell: \`overnight launch --approve 2,3\` (name only the ones you approve).
+
 ## Not in this night
 
 ### Ineligible
