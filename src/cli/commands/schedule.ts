@@ -3,10 +3,6 @@
  * runner (which survives closing the terminal) sleeps and starts the night at that time.
  */
 import type { Command } from 'commander';
-import { resolveSessionId } from '../../session/find.js';
-import { appendEvent, updateState } from '../../session/store.js';
-import { assertStartable, spawnDetached } from '../../runner/process.js';
-import { scheduleSession, unscheduleSession } from '../../runner/transitions.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
@@ -45,6 +41,10 @@ export function register(program: Command): void {
     .action(async (time: string, opts: { session?: string }) => {
       await runAction('schedule', 'text', async () => {
         const at = parseStartTime(time);
+        const { resolveSessionId } = await import('../../session/find.js');
+        const { appendEvent, updateState } = await import('../../session/store.js');
+        const { assertStartable, spawnDetached } = await import('../../runner/process.js');
+        const { scheduleSession, unscheduleSession } = await import('../../runner/transitions.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);

@@ -4,15 +4,15 @@
  * process (own process group, output to the session's runner.log) and prints its pid.
  */
 import type { Command } from 'commander';
-import { resolveSessionId } from '../../session/find.js';
-import { realNightDeps } from '../../runner/deps.js';
-import { assertResumable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 
 /** Shared by start and resume: foreground run or detached spawn. */
 export async function startOrResume(command: 'start' | 'resume', opts: { session?: string; detach?: boolean; format?: string }): Promise<void> {
   const format: OutputFormat = parseFormat(opts.format);
+  const { resolveSessionId } = await import('../../session/find.js');
+  const { realNightDeps } = await import('../../runner/deps.js');
+  const { assertResumable, assertStartable, runSession, spawnDetached } = await import('../../runner/process.js');
   const repoRoot = await findRepoRoot();
   const sessionId = resolveSessionId(repoRoot, opts.session);
   if (opts.detach) {

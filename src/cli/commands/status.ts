@@ -6,20 +6,21 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { isPidAlive } from '../../session/lock.js';
-import { sessionFiles } from '../../session/paths.js';
-import { loadSessionData, NO_SESSION_MESSAGE, readSavedReport, resolveSessionId } from '../../report/session-data.js';
-import { buildStatus, renderStatus, type StatusView } from '../../report/status.js';
-import { computeMorningReport } from '../../report/write.js';
+import type { StatusView } from '../../report/status.js';
 
 /** Reads the facts and builds the status view of a session, or undefined when there is none. */
 export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
+  const { loadSessionData, readSavedReport, resolveSessionId } = await import('../../report/session-data.js');
+  const { isPidAlive } = await import('../../session/lock.js');
+  const { sessionFiles } = await import('../../session/paths.js');
+  const { buildStatus } = await import('../../report/status.js');
   const id = await resolveSessionId(repoRoot, requested);
   if (!id) return undefined;
   const { manifest, state, events } = await loadSessionData(repoRoot, id);
   const files = sessionFiles(repoRoot, id);
   const over = state.phase === 'complete' || state.phase === 'abandoned' || state.phase === 'stopped';
-  const report = over ? ((await readSavedReport(repoRoot, id)) ?? (await computeMorningReport(repoRoot, id))) : undefined;
+  // A night that ended has a saved report; computing one (git facts) is the rare fallback.
+  const report = over ? ((await readSavedReport(repoRoot, id)) ?? (await (await import('../../report/write.js')).computeMorningReport(repoRoot, id))) : undefined;
   return buildStatus(manifest, state, events, {
     now: Date.now(),
     runnerAlive: state.runnerPid !== undefined && isPidAlive(state.runnerPid),
@@ -28,7 +29,9 @@ export async function loadStatus(repoRoot: string, requested?: string): Promise<
   });
 }
 
-function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): void {
+async function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): Promise<void> {
+  const { NO_SESSION_MESSAGE } = await import('../../report/session-data.js');
+  const { renderStatus } = await import('../../report/status.js');
   if (format === 'json') {
     printEnvelope('status', view ? { session: view } : { session: null, message: NO_SESSION_MESSAGE });
     return;
@@ -50,12 +53,12 @@ export function register(program: Command): void {
         const format = parseFormat(opts.format);
         const repoRoot = await findRepoRoot();
         let view = await loadStatus(repoRoot, opts.session);
-        show(view, format, Boolean(opts.watch));
+        await show(view, format, Boolean(opts.watch));
         if (!opts.watch) return;
         while (view?.active) {
           await new Promise((r) => setTimeout(r, 2000));
           view = await loadStatus(repoRoot, opts.session ?? view.sessionId);
-          show(view, format, true);
+          await show(view, format, true);
         }
       });
     });
