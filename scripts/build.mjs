@@ -27,7 +27,24 @@ function packageVersion() {
   return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 }
 
+/**
+ * Optional dependencies that bundled packages `require()` inside try/catch and work without
+ * (debug, used by simple-git, tries supports-color). esbuild leaves an unresolvable require as it
+ * is, which would load the package from whatever node_modules is around at run time; they are
+ * bundled as an empty module instead, so the bundle behaves the same everywhere.
+ */
+const OPTIONAL_ABSENT = ['supports-color'];
+const optionalAbsent = {
+  name: 'optional-absent',
+  setup(b) {
+    const filter = new RegExp(`^(${OPTIONAL_ABSENT.join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'optional-absent' }));
+    b.onLoad({ filter: /.*/, namespace: 'optional-absent' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const common = {
+  plugins: [optionalAbsent],
   absWorkingDir: root,
   bundle: true,
   platform: 'node',
@@ -49,6 +66,7 @@ async function buildCli() {
     ...common,
     format: 'esm',
     splitting: true,
+    minify: true,
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: dist,
     entryNames: '[name]',
@@ -75,9 +93,10 @@ async function buildHooks() {
   const entries = existsSync(hooksDir)
     ? readdirSync(hooksDir).filter((f) => f.endsWith('.ts')).sort().map((f) => join(hooksDir, f))
     : [];
-  if (entries.length === 0) return [];
+  if (entries.length === 0) return { files: [], metafiles: [] };
   const hook = { ...common, format: 'cjs', minify: true };
   const cores = await build({ ...hook, entryPoints: entries, outdir: join(dist, 'hooks/core') });
+  const metafiles = [cores.metafile];
   const hashes = new Map();
   const files = cores.outputFiles.map((f) => {
     const hash = createHash('sha256').update(f.contents).digest('hex').slice(0, 16);
@@ -95,26 +114,28 @@ async function buildHooks() {
       outfile: join(dist, 'hooks', `${name}.js`),
     });
     files.push(...loader.outputFiles);
+    metafiles.push(loader.metafile);
   }
   files.push({ path: join(dist, 'hooks/package.json'), contents: Buffer.from('{ "type": "commonjs" }\n') });
-  return files;
+  return { files, metafiles };
 }
 
 /**
  * Builds every bundle in memory.
- * @returns {Promise<{ files: Array<{ path: string, contents: Uint8Array }>, cliMetafile: object }>}
+ * @returns {Promise<{ files: Array<{ path: string, contents: Uint8Array }>, cliMetafile: object, metafiles: object[] }>}
  *   `path` relative to the project root with `/` separators (`dist/cli.js`, `dist/chunks/...`),
  *   sorted; `cliMetafile` is esbuild's metafile of the CLI build (which sources each chunk holds,
- *   which chunks it imports statically or dynamically).
+ *   which chunks it imports statically or dynamically); `metafiles` those of every build (CLI,
+ *   hook cores, hook loaders), whose `imports` list every module an output loads.
  * @throws esbuild's build error (a type-stripping or resolution failure) with its messages.
  */
 export async function buildBundles() {
   const cli = await buildCli();
   const hooks = await buildHooks();
-  const files = [...cli.outputFiles, ...hooks]
+  const files = [...cli.outputFiles, ...hooks.files]
     .map((f) => ({ path: relative(root, f.path).split('\\').join('/'), contents: f.contents }))
     .sort((a, b) => a.path.localeCompare(b.path));
-  return { files, cliMetafile: cli.metafile };
+  return { files, cliMetafile: cli.metafile, metafiles: [cli.metafile, ...hooks.metafiles] };
 }
 
 /** Every file under `dir`, as paths relative to the project root. */

@@ -10,14 +10,19 @@ import type { StatusView } from '../../report/status.js';
 
 /** Reads the facts and builds the status view of a session, or undefined when there is none. */
 export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
-  const { loadSessionData, readSavedReport, resolveSessionId } = await import('../../report/session-data.js');
+  const { readSavedReport, resolveSessionId } = await import('../../report/session-data.js');
+  const { readManifest, readState } = await import('../../session/store.js');
+  const { readStatusEvents } = await import('../../report/status-events.js');
   const { isPidAlive } = await import('../../session/lock.js');
   const { sessionFiles } = await import('../../session/paths.js');
   const { buildStatus } = await import('../../report/status.js');
   const id = await resolveSessionId(repoRoot, requested);
   if (!id) return undefined;
-  const { manifest, state, events } = await loadSessionData(repoRoot, id);
+  const manifest = readManifest(repoRoot, id);
+  const state = readState(repoRoot, id);
   const files = sessionFiles(repoRoot, id);
+  // Only the events the view uses, found without parsing the whole log (a night writes thousands).
+  const events = readStatusEvents(files.events, manifest.items.map((i) => i.slug));
   const over = state.phase === 'complete' || state.phase === 'abandoned' || state.phase === 'stopped';
   // A night that ended has a saved report; computing one (git facts) is the rare fallback.
   const report = over ? ((await readSavedReport(repoRoot, id)) ?? (await (await import('../../report/write.js')).computeMorningReport(repoRoot, id))) : undefined;
