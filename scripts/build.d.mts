@@ -12,3 +12,6 @@ export function buildBundles(): Promise<{ files: BundleFile[]; cliMetafile: Meta
 
 /** Builds and writes dist/, removing files of earlier builds; see scripts/build.mjs. */
 export function writeBundles(): Promise<void>;
+
+/** Whether a built file is a program, written with mode 755 (bin/overnight). */
+export function isExecutable(path: string): boolean;

@@ -9,12 +9,12 @@
 // and then only the chunks the command it runs imports (src/cli/commands/*: heavy modules are
 // imported inside the action).
 //
-// `node scripts/build.mjs` writes dist/ (each file to a temporary name, renamed into place, so a
+// `node scripts/build.mjs` writes dist/ and plugin/ (what a marketplace install copies: the plugin files and dist/) (each file to a temporary name, renamed into place, so a
 // process running dist/ during a rebuild never reads a half-written file) and removes files of
 // older builds. `buildBundles()` builds in memory only (the freshness test compares it with the
 // committed dist/).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -123,7 +123,8 @@ async function buildHooks() {
 /**
  * Builds every bundle in memory.
  * @returns {Promise<{ files: Array<{ path: string, contents: Uint8Array }>, cliMetafile: object, metafiles: object[] }>}
- *   `path` relative to the project root with `/` separators (`dist/cli.js`, `dist/chunks/...`),
+ *   `path` relative to the project root with `/` separators (`dist/cli.js`, `dist/chunks/...`,
+ *   `plugin/...`: the folder the marketplace entry installs),
  *   sorted; `cliMetafile` is esbuild's metafile of the CLI build (which sources each chunk holds,
  *   which chunks it imports statically or dynamically); `metafiles` those of every build (CLI,
  *   hook cores, hook loaders), whose `imports` list every module an output loads.
@@ -132,10 +133,31 @@ async function buildHooks() {
 export async function buildBundles() {
   const cli = await buildCli();
   const hooks = await buildHooks();
-  const files = [...cli.outputFiles, ...hooks.files]
-    .map((f) => ({ path: relative(root, f.path).split('\\').join('/'), contents: f.contents }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+  const distFiles = [...cli.outputFiles, ...hooks.files].map((f) => ({ path: relative(root, f.path).split('\\').join('/'), contents: f.contents }));
+  const files = [...distFiles, ...pluginFolderFiles(distFiles)].sort((a, b) => a.path.localeCompare(b.path));
   return { files, cliMetafile: cli.metafile, metafiles: [cli.metafile, ...hooks.metafiles] };
+}
+
+/**
+ * What the marketplace entry installs (.claude-plugin/marketplace.json, `"source": "./plugin"`): the
+ * plugin's own files, copied, and dist/. Claude Code copies the source folder of a marketplace
+ * entry into its plugin cache, and runs `npm ci` there when it finds a package.json with a
+ * lockfile (docs/architecture.md, "What a marketplace install copies"), so the repository root
+ * (sources, tests, devDependencies) is not what it should copy. Real copies, not symbolic links:
+ * `claude plugin validate` reads nothing through a link.
+ */
+const PLUGIN_PARTS = ['.claude-plugin/plugin.json', '.claude-plugin/icon.png', 'bin', 'commands', 'hooks', 'skills'];
+
+/** The files of plugin/: PLUGIN_PARTS read from the project root, and every dist/ file. */
+function pluginFolderFiles(distFiles) {
+  const parts = PLUGIN_PARTS.flatMap((part) => {
+    const full = join(root, part);
+    return statSync(full).isDirectory() ? listFiles(full) : [part];
+  });
+  return [
+    ...parts.map((rel) => ({ path: `plugin/${rel}`, contents: readFileSync(join(root, rel)) })),
+    ...distFiles.map((f) => ({ path: `plugin/${f.path}`, contents: f.contents })),
+  ];
 }
 
 /** Every file under `dir`, as paths relative to the project root. */
@@ -144,6 +166,11 @@ function listFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split('\\').join('/'));
+}
+
+/** Whether a built file is a program (the CLI's bin/overnight and its copy in plugin/). */
+export function isExecutable(path) {
+  return /(^|\/)bin\//.test(path);
 }
 
 /**
@@ -157,10 +184,10 @@ export async function writeBundles() {
     const target = join(root, file.path);
     mkdirSync(dirname(target), { recursive: true });
     const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, file.contents);
+    writeFileSync(tmp, file.contents, { mode: isExecutable(file.path) ? 0o755 : 0o644 });
     renameSync(tmp, target);
   }
-  for (const old of listFiles(dist)) {
+  for (const old of [...listFiles(dist), ...listFiles(join(root, 'plugin'))]) {
     if (!keep.has(old) && !old.endsWith('.tmp')) rmSync(join(root, old), { force: true });
   }
 }
