@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o}from"./chunk-UQ2BEPLA.js";import"./chunk-TWECMDIF.js";export{o as ENV,a as OVERNIGHT_DIR,i as SCRATCH_FOLDER,l as featureDir,m as integrationBranch,n as itemBranch,e as latestLink,f as lockFile,b as overnightDir,j as scratchPath,d as sessionDir,k as sessionFiles,c as sessionsDir,h as worktreePath,g as worktreesDir};

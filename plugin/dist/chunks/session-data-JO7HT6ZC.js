@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-BLLOXZEJ.js";import"./chunk-A3PYONNY.js";import"./chunk-YRLRFMIT.js";import"./chunk-A65KWEJL.js";import"./chunk-UUFEWDM5.js";import"./chunk-IC3UF6II.js";import"./chunk-UQ2BEPLA.js";import"./chunk-TWECMDIF.js";export{a as NO_SESSION_MESSAGE,f as listFeatureFiles,c as loadSessionData,d as readSavedReport,e as readTextOrEmpty,b as resolveSessionId};
