@@ -8,7 +8,7 @@
  * - the clone's CLI runs a whole night, whose agent runs under the clone's hooks.
  * It runs the committed dist/, so it also proves that what is committed works.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,5 +172,22 @@ describe('a plain git clone as the plugin (no npm)', { timeout: 300_000 }, () =>
       expect(report.code, report.stderr).toBe(0);
       expect(report.stdout).toContain(ITEM.slug);
     });
+  });
+
+  it("fails closed when the clone's dist/ is broken, and the message's advice (git checkout -- dist) repairs it", () => {
+    const hooksJson = JSON.parse(readFileSync(join(clone, 'hooks/hooks.json'), 'utf8'));
+    const command: string = hooksJson.hooks.PreToolUse.find((h: { matcher: string }) => h.matcher === 'Bash').hooks[0].command;
+    const input = JSON.stringify({ session_id: 's', transcript_path: '/dev/null', cwd: clone, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git push --force origin main' }, tool_use_id: 't' });
+    // Claude Code runs hook commands through a shell with CLAUDE_PLUGIN_ROOT set.
+    const runHook = () => spawnSync('sh', ['-c', command], { input, encoding: 'utf8', env: { ...process.env, CLAUDE_PLUGIN_ROOT: clone } });
+    rmSync(join(clone, 'dist/hooks/bash-gate.js'));
+    const broken = runHook();
+    expect(broken.status).toBe(2);
+    const advice = /in a clone: (git checkout -- dist)/.exec(broken.stderr)?.[1];
+    expect(advice, broken.stderr).toBe('git checkout -- dist');
+    execFileSync('sh', ['-c', advice!], { cwd: clone });
+    const repaired = runHook();
+    expect(repaired.status, repaired.stderr).toBe(0);
+    expect(JSON.parse(repaired.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'deny' });
   });
 });
