@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { parseTimeLimit } from '../../util/duration.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { loadStatus } from './status.js';
 
 /** The usage line every argument error ends with. */
 export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume or /overnight status.';
@@ -112,6 +111,7 @@ async function repoRootOf(cwd: string, mustBeRoot: boolean): Promise<string | Sk
 
 /** The status view rendered as text, or the no-session message. */
 async function statusText(root: string, sessionId?: string): Promise<string> {
+  const { loadStatus } = await import('../../report/load-status.js');
   const view = await loadStatus(root, sessionId);
   const { renderStatus } = await import('../../report/status.js');
   const { NO_SESSION_MESSAGE } = await import('../../report/session-data.js');
@@ -194,6 +194,7 @@ async function resumeContext(cwd: string): Promise<SkillContext> {
   const { activeSessions } = await import('../../session/find.js');
   const active = activeSessions(root);
   if (active.length === 0) {
+    const { loadStatus } = await import('../../report/load-status.js');
     const view = await loadStatus(root).catch(() => undefined);
     if (!view) return errorContext('No overnight session to resume in this repository. Start one with /overnight.');
     return {

@@ -3,36 +3,9 @@
  * after the night the morning report's summary. Read-only.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
 import type { StatusView } from '../../report/status.js';
-
-/** Reads the facts and builds the status view of a session, or undefined when there is none. */
-export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
-  const { readSavedReport, resolveSessionId } = await import('../../report/session-data.js');
-  const { readManifest, readState } = await import('../../session/store.js');
-  const { readStatusEvents } = await import('../../report/status-events.js');
-  const { isPidAlive } = await import('../../session/lock.js');
-  const { sessionFiles } = await import('../../session/paths.js');
-  const { buildStatus } = await import('../../report/status.js');
-  const id = await resolveSessionId(repoRoot, requested);
-  if (!id) return undefined;
-  const manifest = readManifest(repoRoot, id);
-  const state = readState(repoRoot, id);
-  const files = sessionFiles(repoRoot, id);
-  // Only the events the view uses, found without parsing the whole log (a night writes thousands).
-  const events = readStatusEvents(files.events, manifest.items.map((i) => i.slug));
-  const over = state.phase === 'complete' || state.phase === 'abandoned' || state.phase === 'stopped';
-  // A night that ended has a saved report; computing one (git facts) is the rare fallback.
-  const report = over ? ((await readSavedReport(repoRoot, id)) ?? (await (await import('../../report/write.js')).computeMorningReport(repoRoot, id))) : undefined;
-  return buildStatus(manifest, state, events, {
-    now: Date.now(),
-    runnerAlive: state.runnerPid !== undefined && isPidAlive(state.runnerPid),
-    report,
-    reportPath: existsSync(files.reportMd) ? files.reportMd : undefined,
-  });
-}
 
 async function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): Promise<void> {
   const { NO_SESSION_MESSAGE } = await import('../../report/session-data.js');
@@ -57,6 +30,7 @@ export function register(program: Command): void {
       await runAction('status', opts.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(opts.format);
         const repoRoot = await findRepoRoot();
+        const { loadStatus } = await import('../../report/load-status.js');
         let view = await loadStatus(repoRoot, opts.session);
         await show(view, format, Boolean(opts.watch));
         if (!opts.watch) return;
