@@ -1,4 +1,5 @@
-// Builds dist/ with esbuild: the CLI (an entry point plus code-split chunks) and one file per hook.
+// Builds dist/ with esbuild: the CLI (an entry point plus code-split chunks), the dashboard's page
+// script, and one file per hook.
 // dist/ is committed (a plain git clone is a working plugin: docs/architecture.md, "dist/ is
 // committed"), so the build is deterministic: the same sources and lockfile give the same bytes,
 // whatever folder the checkout is in (paths in the output are relative to the project root).
@@ -80,6 +81,15 @@ async function buildCli() {
 }
 
 /**
+ * The dashboard's page script (src/dashboard/client/): a browser bundle the dashboard inlines into
+ * its one page, so the page needs no CDN and no second request.
+ */
+async function buildDashboardClient() {
+  if (!existsSync(join(root, 'src/dashboard/client/main.ts'))) return undefined;
+  return build({ ...common, platform: 'browser', target: 'es2020', minify: true, entryPoints: { client: join(root, 'src/dashboard/client/main.ts') }, outdir: join(dist, 'dashboard') });
+}
+
+/**
  * The hooks. They start once per tool call, so their start-up is tuned (docs/safety-policy.md,
  * "Hooks and their cost"): CommonJS (no ESM loader), and each dist/hooks/<name>.js is a tiny loader
  * that runs dist/hooks/core/<name>.js with a V8 code cache (src/hooks/loader/run-cached.ts).
@@ -132,10 +142,11 @@ async function buildHooks() {
  */
 export async function buildBundles() {
   const cli = await buildCli();
+  const client = await buildDashboardClient();
   const hooks = await buildHooks();
-  const distFiles = [...cli.outputFiles, ...hooks.files].map((f) => ({ path: relative(root, f.path).split('\\').join('/'), contents: f.contents }));
+  const distFiles = [...cli.outputFiles, ...(client?.outputFiles ?? []), ...hooks.files].map((f) => ({ path: relative(root, f.path).split('\\').join('/'), contents: f.contents }));
   const files = [...distFiles, ...pluginFolderFiles(distFiles)].sort((a, b) => a.path.localeCompare(b.path));
-  return { files, cliMetafile: cli.metafile, metafiles: [cli.metafile, ...hooks.metafiles] };
+  return { files, cliMetafile: cli.metafile, metafiles: [cli.metafile, ...(client ? [client.metafile] : []), ...hooks.metafiles] };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The status view of a session read from disk: `overnight status`, `/overnight status` and the
- * skill's resume and active-session flows show it. Read-only.
+ * The status view of a session read from disk (the I/O beside src/report/status.ts, which is pure):
+ * shared by `overnight status`, the skill context and the dashboard, so all three show the same.
+ * Read-only.
  */
 import { existsSync } from 'node:fs';
 import { readSavedReport, resolveSessionId } from './session-data.js';
