@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
-import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../../wake/session.js';
 
 /**
  * Parses a start time: `HH:MM` (24 h, local time: today, or tomorrow when that has passed) or an
@@ -48,6 +47,7 @@ export function register(program: Command): void {
         const { appendEvent, updateState } = await import('../../session/store.js');
         const { assertStartable, spawnDetached } = await import('../../runner/process.js');
         const { scheduleSession, unscheduleSession } = await import('../../runner/transitions.js');
+        const { clearSessionWakeUp, installSessionWakeUp, processWakeUp } = await import('../../wake/session.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
