@@ -190,4 +190,15 @@ describe('a plain git clone as the plugin (no npm)', { timeout: 300_000 }, () =>
     expect(repaired.status, repaired.stderr).toBe(0);
     expect(JSON.parse(repaired.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'deny' });
   });
+
+  it("says how to repair a clone whose CLI bundle is missing, and the advice works", () => {
+    rmSync(join(clone, 'dist/cli.js'));
+    const broken = spawnSync(process.execPath, [cloneBin, '--version'], { encoding: 'utf8' });
+    expect(broken.status).toBe(1);
+    const advice = /in a clone: (git checkout -- dist)/.exec(broken.stderr)?.[1];
+    expect(advice, broken.stderr).toBe('git checkout -- dist');
+    execFileSync('sh', ['-c', advice!], { cwd: clone });
+    const repaired = spawnSync(process.execPath, [cloneBin, '--version'], { encoding: 'utf8' });
+    expect(repaired.status, repaired.stderr).toBe(0);
+  });
 });
