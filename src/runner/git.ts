@@ -8,7 +8,8 @@
  * project's own commit hooks are not the runner's business; the success condition and the project
  * checks are the verification.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -519,7 +520,8 @@ export async function findMergeCommit(cwd: string, integration: string, prefix: 
  * merged tree, `git commit-tree -p <into> -p <branch>` makes the merge commit (no hooks, like
  * `--no-verify`), and `git update-ref` moves `into` only if it is still where it was (`before`/`tip`:
  * the shas when the caller already resolved them; `backupRef`: a ref set to `before` in the same
- * transaction). On a
+ * transaction; `editTree`: a change to the merged tree before the commit is made, such as the
+ * backlog file's `status: done`, so the merge commit carries it). On a
  * conflict nothing changes and the conflicting files are returned. A worktree with `into` checked
  * out is NOT updated (its files then lag behind its HEAD): the caller resets it when it needs it.
  */
@@ -528,7 +530,7 @@ export async function mergeNoFfByTree(
   into: string,
   branch: string,
   message: string,
-  opts: { before?: string; tip?: string; backupRef?: string } = {},
+  opts: { before?: string; tip?: string; backupRef?: string; editTree?: (tree: string) => Promise<string> } = {},
 ): Promise<MergeResult> {
   const before = opts.before ?? (await resolveCommit(repoRoot, `refs/heads/${into}`));
   const tip = opts.tip ?? (await resolveCommit(repoRoot, `refs/heads/${branch}`));
@@ -546,11 +548,46 @@ export async function mergeNoFfByTree(
     }
     return { ok: false, conflicts: [], message: text };
   }
-  const tree = out.split('\n')[0]!.trim();
+  const merged = out.split('\n')[0]!.trim();
+  const tree = opts.editTree ? await opts.editTree(merged) : merged;
   const mergeCommit = await gitRaw(repoRoot, ['commit-tree', tree, '-p', before, '-p', tip, '-m', message]);
   // One transaction (git-update-ref(1) --stdin): `into` moves only if still at `before`; with
   // `backupRef`, the backup of `into` is set to `before` at the same moment.
   const input = `update refs/heads/${into} ${mergeCommit} ${before}\n${opts.backupRef ? `update ${opts.backupRef} ${before}\n` : ''}`;
   await execa('git', ['update-ref', '-m', `merge ${branch}: Merge made by overnight (no-ff)`, '--stdin'], { cwd: repoRoot, input, stdout: 'ignore' });
   return { ok: true, mergeCommit, before };
+}
+
+/**
+ * A file's content in a tree (`git cat-file blob <tree>:<path>`) and its mode (`git ls-tree`), or
+ * undefined when the tree has no regular file at `path` (an untracked backlog file, a symlink).
+ * Read-only plumbing: no work tree, no index.
+ */
+export async function readTreeFile(repoRoot: string, tree: string, path: string): Promise<{ text: string; mode: string } | undefined> {
+  const entry = await gitRaw(repoRoot, ['ls-tree', tree, '--', path]);
+  const m = /^(100644|100755) blob ([0-9a-f]+)\t/.exec(entry);
+  if (!m) return undefined;
+  const text = await git(repoRoot).raw(['cat-file', 'blob', m[2]!]);
+  return { text, mode: m[1]! };
+}
+
+/**
+ * A new tree: `tree` with the file at `path` (relative to the repository root, `/`-separated)
+ * replaced by `text`, written without any work tree: the blob with `git hash-object -w --stdin`,
+ * the tree through a throw-away index file (`GIT_INDEX_FILE`, git(1) ENVIRONMENT: `read-tree`,
+ * `update-index --cacheinfo`, `write-tree`). The repository's own index and every checkout are
+ * untouched. Returns the new tree's id; throws the git error when a step fails.
+ */
+export async function treeWithFile(repoRoot: string, tree: string, path: string, text: string, mode = '100644'): Promise<string> {
+  const { stdout: blob } = await execa('git', ['hash-object', '-w', '--stdin'], { cwd: repoRoot, input: text });
+  const dir = mkdtempSync(join(tmpdir(), 'overnight-index-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(dir, 'index') };
+    await execa('git', ['read-tree', tree], { cwd: repoRoot, env });
+    await execa('git', ['update-index', '--add', '--cacheinfo', `${mode},${blob.trim()},${path}`], { cwd: repoRoot, env });
+    const { stdout } = await execa('git', ['write-tree'], { cwd: repoRoot, env });
+    return stdout.trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

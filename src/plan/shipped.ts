@@ -1,0 +1,72 @@
+/**
+ * Items shipped on a night's integration branch whose pull request is not merged yet (DESIGN.md,
+ * "Git model"; issue 12, item 1). The runner sets an item's backlog file to `status: done` on the
+ * integration branch `overnight/<session-id>` when it merges the item (src/runner/mark-done.ts).
+ * Until that branch reaches the base branch, the user's backlog still says `ready`: `prepare`
+ * must not plan the item again. Read-only: `git for-each-ref` and one `git cat-file --batch`.
+ */
+import { execa } from 'execa';
+import { readItemStatusText } from '../backlog/set-status.js';
+import type { BacklogItem } from '../backlog/types.js';
+
+/** Integration branches are `overnight/<session-id>`; item branches have one more path part. */
+const INTEGRATION_BRANCH = /^overnight\/[^/]+$/;
+
+/** Local integration branches, newest commit first (`git for-each-ref --sort=-committerdate`). */
+async function integrationBranches(repoRoot: string): Promise<string[]> {
+  const { stdout } = await execa('git', ['for-each-ref', '--sort=-committerdate', '--format=%(refname:short)', 'refs/heads/overnight/'], { cwd: repoRoot });
+  return stdout.split('\n').map((l) => l.trim()).filter((name) => INTEGRATION_BRANCH.test(name));
+}
+
+/**
+ * Reads `<rev>:<path>` objects in one `git cat-file --batch` (git-cat-file(1), BATCH OUTPUT:
+ * `<oid> <type> <size>\n<contents>\n`, or `<object> missing\n`). Returns the text of each found
+ * blob, undefined for a missing one, in the order asked.
+ */
+async function readBlobs(repoRoot: string, specs: string[]): Promise<Array<string | undefined>> {
+  if (specs.length === 0) return [];
+  const { stdout } = await execa('git', ['cat-file', '--batch'], { cwd: repoRoot, input: `${specs.join('\n')}\n`, encoding: 'buffer' });
+  const out: Array<string | undefined> = [];
+  let at = 0;
+  const buf = Buffer.from(stdout);
+  for (let i = 0; i < specs.length; i++) {
+    const nl = buf.indexOf(10, at);
+    const header = buf.subarray(at, nl).toString('utf8');
+    at = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      out.push(undefined); // `<spec> missing` or `ambiguous`
+      continue;
+    }
+    const size = Number(m[2]);
+    out.push(m[1] === 'blob' ? buf.subarray(at, at + size).toString('utf8') : undefined);
+    at += size + 1;
+  }
+  return out;
+}
+
+/**
+ * For each `ready` item of `items`, the integration branch that shipped it and awaits review: a
+ * local `overnight/<session-id>` branch whose copy of the item's file says `status: done` while the
+ * base branch's copy does not (after the pull request is merged, base says done and the branch no
+ * longer counts; a later reopening of the item to `ready` is then honoured). The newest such
+ * branch wins. Returns a map from item id to branch name; empty when there are no night branches.
+ * Throws only when git itself fails to run.
+ */
+export async function shippedAwaitingReview(repoRoot: string, baseBranch: string, items: readonly BacklogItem[]): Promise<Map<number, string>> {
+  const shipped = new Map<number, string>();
+  const ready = items.filter((i) => i.status === 'ready');
+  if (ready.length === 0) return shipped;
+  const branches = await integrationBranches(repoRoot);
+  if (branches.length === 0) return shipped;
+  const refs = [baseBranch, ...branches];
+  const specs = ready.flatMap((item) => refs.map((ref) => `refs/heads/${ref}:${item.file}`));
+  const texts = await readBlobs(repoRoot, specs);
+  ready.forEach((item, i) => {
+    const row = texts.slice(i * refs.length, (i + 1) * refs.length).map((t) => (t === undefined ? undefined : readItemStatusText(t)));
+    if (row[0] === 'done') return;
+    const at = row.slice(1).findIndex((s) => s === 'done');
+    if (at >= 0) shipped.set(item.id, branches[at]!);
+  });
+  return shipped;
+}
