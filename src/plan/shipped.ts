@@ -9,8 +9,8 @@ import { execa } from 'execa';
 import { readItemStatusText } from '../backlog/set-status.js';
 import type { BacklogItem } from '../backlog/types.js';
 
-/** Integration branches are `overnight/<session-id>`; item branches have one more path part. */
-const INTEGRATION_BRANCH = /^overnight\/[^/]+$/;
+/** Integration branches are `overnight/<session-id>`; item branches are `overnight/<session-id>--<slug>` (src/session/paths.ts). */
+const INTEGRATION_BRANCH = /^overnight\/(?!.*--)[^/]+$/;
 
 /** Local integration branches, newest commit first (`git for-each-ref --sort=-committerdate`). */
 async function integrationBranches(repoRoot: string): Promise<string[]> {

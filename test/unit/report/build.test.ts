@@ -138,8 +138,22 @@ describe('nextStepsFor', () => {
     expect(nextStepsFor(m, { ...base, failureKind: 'transient', outcome: 'killed-idle' }).join(' ')).toContain('watchdog');
     expect(nextStepsFor(m, { ...base, failureKind: 'permanent' }).join(' ')).toContain('overnight doctor');
     expect(nextStepsFor(m, { ...base, failureKind: 'timeout' }).join(' ')).toContain('time limit');
-    expect(nextStepsFor(m, { ...base, failureKind: 'dependency', failedDependencies: ['y'] }).join(' ')).toContain('Fix y first');
+    expect(nextStepsFor(m, { ...base, failureKind: 'dependency', failedDependencies: ['y'] }).join(' ')).toContain('`overnight retry y --session s` runs it again and then this item');
     expect(nextStepsFor(m, { ...base }).join(' ')).toContain('features/x/');
+  });
+
+  it('names `overnight retry <slug> --session <id>` for every item a retry can ship, never resume', () => {
+    for (const failureKind of ['task', 'merge', 'transient'] as const) {
+      const steps = nextStepsFor(m, { ...base, failureKind }).join(' ');
+      expect(steps, failureKind).toContain('`overnight retry x --session s` runs it again as a fresh attempt, merged into overnight/s');
+      expect(steps, failureKind).not.toContain('overnight resume');
+    }
+    expect(nextStepsFor(m, { ...base }).join(' ')).toContain('`overnight retry x --session s`');
+  });
+
+  it('keeps resume for what stopped the night itself (a permanent failure, the time limit)', () => {
+    expect(nextStepsFor(m, { ...base, failureKind: 'permanent' }).join(' ')).toContain('`overnight resume --session s`');
+    expect(nextStepsFor(m, { ...base, failureKind: 'timeout' }).join(' ')).toContain('`overnight resume --session s`');
   });
 });
 
