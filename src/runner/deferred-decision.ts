@@ -23,7 +23,9 @@ const SIGNAL = /^\s*(TASK_COMPLETE|TASK_BLOCKED\b.*)\s*$/;
 const ANY_DECISION = /^\s*(?:[-*]\s+)?(?:\*\*)?Decision\b/i;
 function decisionLine(file?: string): RegExp {
   const name = file ? `\\((?:deferred/)?${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)` : '';
-  return new RegExp(`^\\s*(?:[-*]\\s+)?(?:\\*\\*)?Decision\\s*${name}(?:\\*\\*)?\\s*:(?:\\*\\*)?\\s*(.*)$`, 'i');
+  // The line naming the question's file may start anywhere in a line; a plain `Decision:` must start it.
+  const start = file ? '(?:^|\\s)' : '^\\s*';
+  return new RegExp(`${start}(?:[-*]\\s+)?(?:\\*\\*)?Decision\\s*${name}(?:\\*\\*)?\\s*:(?:\\*\\*)?\\s*(.*)$`, 'i');
 }
 
 /** The paragraph starting at a line matching `re` (its text after the colon, and the lines up to a blank line, heading or another decision). */
@@ -61,8 +63,8 @@ function withoutLearningsAndSignal(lines: string[]): string {
 
 /**
  * The agent's decision about the deferred question in `file` (its name in `deferred/`), from its
- * final message `lastText`: the paragraph of a `Decision (deferred/<file>): ...` line (the
- * `deferred/` prefix, a list bullet and bold are optional); else, when `onlyQuestion` (the item
+ * final message `lastText`: the paragraph of a `Decision (deferred/<file>): ...` line (anywhere
+ * in a line; the `deferred/` prefix, a list bullet and bold are optional); else, when `onlyQuestion` (the item
  * asked one question this attempt), a plain `Decision: ...` paragraph; else the final message
  * without its `## Learnings` section and the TASK_COMPLETE / TASK_BLOCKED line. Undefined when
  * nothing is left. Pure.
