@@ -199,8 +199,8 @@ describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () =
     expect(run.exitCode, run.stderr).toBe(0);
     const text = skillText(requests[0]!);
     expect(text).toContain('FLOW: error');
-    expect(text).toContain("MESSAGE: Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume or /overnight status.");
-    expect(run.result.result).toBe("Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume or /overnight status.");
+    expect(text).toContain("MESSAGE: Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.");
+    expect(run.result.result).toBe("Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.");
   });
 
   it('/overnight 6x gets the malformed-time-limit message', async () => {
