@@ -8,6 +8,7 @@
 import { execa } from 'execa';
 import { readItemStatusText } from '../backlog/set-status.js';
 import type { BacklogItem } from '../backlog/types.js';
+import { readObjects } from '../runner/git.js';
 
 /** Integration branches are `overnight/<session-id>`; item branches are `overnight/<session-id>--<slug>` (src/session/paths.ts). */
 const INTEGRATION_BRANCH = /^overnight\/(?!.*--)[^/]+$/;
@@ -16,33 +17,6 @@ const INTEGRATION_BRANCH = /^overnight\/(?!.*--)[^/]+$/;
 async function integrationBranches(repoRoot: string): Promise<string[]> {
   const { stdout } = await execa('git', ['for-each-ref', '--sort=-committerdate', '--format=%(refname:short)', 'refs/heads/overnight/'], { cwd: repoRoot });
   return stdout.split('\n').map((l) => l.trim()).filter((name) => INTEGRATION_BRANCH.test(name));
-}
-
-/**
- * Reads `<rev>:<path>` objects in one `git cat-file --batch` (git-cat-file(1), BATCH OUTPUT:
- * `<oid> <type> <size>\n<contents>\n`, or `<object> missing\n`). Returns the text of each found
- * blob, undefined for a missing one, in the order asked.
- */
-async function readBlobs(repoRoot: string, specs: string[]): Promise<Array<string | undefined>> {
-  if (specs.length === 0) return [];
-  const { stdout } = await execa('git', ['cat-file', '--batch'], { cwd: repoRoot, input: `${specs.join('\n')}\n`, encoding: 'buffer' });
-  const out: Array<string | undefined> = [];
-  let at = 0;
-  const buf = Buffer.from(stdout);
-  for (let i = 0; i < specs.length; i++) {
-    const nl = buf.indexOf(10, at);
-    const header = buf.subarray(at, nl).toString('utf8');
-    at = nl + 1;
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!m) {
-      out.push(undefined); // `<spec> missing` or `ambiguous`
-      continue;
-    }
-    const size = Number(m[2]);
-    out.push(m[1] === 'blob' ? buf.subarray(at, at + size).toString('utf8') : undefined);
-    at += size + 1;
-  }
-  return out;
 }
 
 /**
@@ -61,11 +35,14 @@ export async function shippedAwaitingReview(repoRoot: string, baseBranch: string
   if (branches.length === 0) return shipped;
   const refs = [baseBranch, ...branches];
   const specs = ready.flatMap((item) => refs.map((ref) => `refs/heads/${ref}:${item.file}`));
-  const texts = await readBlobs(repoRoot, specs);
+  const texts = (await readObjects(repoRoot, specs)).map((o) => (o?.type === 'blob' ? { oid: o.oid, text: o.raw.toString('utf8') } : undefined));
+  // The YAML is parsed only for a copy that mentions `done` at all.
+  const saysDone = (text: string) => /\bdone\b/.test(text) && readItemStatusText(text) === 'done';
   ready.forEach((item, i) => {
-    const row = texts.slice(i * refs.length, (i + 1) * refs.length).map((t) => (t === undefined ? undefined : readItemStatusText(t)));
-    if (row[0] === 'done') return;
-    const at = row.slice(1).findIndex((s) => s === 'done');
+    const [base, ...onBranches] = texts.slice(i * refs.length, (i + 1) * refs.length);
+    if (base && saysDone(base.text)) return;
+    // Only a copy that differs from the base branch's can say something else (most are the same blob).
+    const at = onBranches.findIndex((b) => b !== undefined && b.oid !== base?.oid && saysDone(b.text));
     if (at >= 0) shipped.set(item.id, branches[at]!);
   });
   return shipped;

@@ -25,5 +25,5 @@ export async function markDoneInTree(repoRoot: string, tree: string, file: strin
   const next = setItemStatusText(current.text, 'done');
   if (next === undefined) return { tree, marked: false, why: 'unreadable' };
   if (next === current.text) return { tree, marked: false, why: 'already-done' };
-  return { tree: await treeWithFile(repoRoot, tree, file, next, current.mode), marked: true };
+  return { tree: await treeWithFile(repoRoot, current, file, next), marked: true };
 }
