@@ -55,7 +55,7 @@ export function assertStartable(repoRoot: string, sessionId: string): void {
   if (state.phase === 'launched' || state.phase === 'scheduled') return;
   if (state.phase === 'complete' || state.phase === 'abandoned') {
     throw new OvernightError('start.over', `Session ${sessionId} is ${state.phase}; there is nothing to start.`, {
-      fix: state.phase === 'complete' ? `Continue its interrupted or deferred items with \`overnight resume --session ${sessionId}\`, or launch a new night.` : 'Launch a new night with `overnight launch`.',
+      fix: state.phase === 'complete' ? `Continue its interrupted or deferred items with \`overnight resume --session ${sessionId}\`, run its failed items again with \`overnight retry --session ${sessionId}\`, or launch a new night.` : 'Launch a new night with `overnight launch`.',
     });
   }
   throw new OvernightError('start.use-resume', `Session ${sessionId} already ran (phase ${state.phase}) and its runner is not alive.`, {

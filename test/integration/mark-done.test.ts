@@ -50,6 +50,12 @@ describe('the merge marks the item done on the integration branch', () => {
     expect(plan.ineligible).toEqual([expect.objectContaining({ slug: 'csv', reason: 'shipped in overnight/s1, awaiting review' })]);
     expect(plan.rounds.flatMap((x) => x.items.map((i) => i.item.slug))).toEqual(['docs']);
 
+    // The docs' other way out: deleting the night branch makes the item plannable again.
+    r.git('branch', '-c', 'overnight/s1', 'keep');
+    r.git('branch', '-q', '-D', 'overnight/s1');
+    expect((await preparePlan(r.root)).plan.ineligible).toEqual([]);
+    r.git('branch', '-m', 'keep', 'overnight/s1');
+
     // After the pull request is merged into main, the branch no longer counts; the item is done.
     r.git('merge', '-q', '--no-ff', '-m', 'PR', 'overnight/s1');
     expect(await shippedAwaitingReview(r.root, 'main', [{ id: 1, status: 'ready', file: 'backlog/001-csv.md' }] as never)).toEqual(new Map());
