@@ -2,6 +2,7 @@
  * morning-report.md: the morning report as markdown a person reads over coffee and a pull request
  * body (DESIGN.md, "Morning report"). Pure.
  */
+import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { formatId, itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { fencedBlock, tableCell as cell } from '../util/markdown.js';
@@ -32,6 +33,7 @@ export function summaryLines(r: MorningReport): string[] {
   ];
   if (s.retries > 0) lines.push(`Runs: the night and ${s.retries} \`overnight retry\` run(s) on the same integration branch; the duration counts from the first start.`);
   if (r.stopReason) lines.push(`The session stopped early: ${r.stopReason}`);
+  if (r.sandbox === 'off') lines.push(UNCONTAINED_NOTICE);
   return lines;
 }
 

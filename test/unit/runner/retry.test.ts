@@ -19,6 +19,7 @@ function manifest(): SessionManifest {
     timeLimitMs: 3_600_000,
     concurrency: 2,
     checks: [],
+    sandbox: 'on',
     // a; b after a; c; d after b (a chain); e alone
     items: [mItem('a', { id: 1 }), mItem('b', { id: 2, dependsOn: ['a'] }), mItem('c', { id: 3 }), mItem('d', { id: 4, dependsOn: ['b'] }), mItem('e', { id: 5 })],
   };
