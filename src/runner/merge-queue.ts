@@ -43,8 +43,16 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
     ctx.event('merge_started', { slug: item.slug, branch, commits: commits.length });
     // The integration branch is backed up in the same transaction that moves it. The merge commit
     // also sets the item's backlog file to `status: done` (mark-done.ts).
-    let backlog: MarkDoneOutcome | undefined;
-    const editTree = async (tree: string) => (backlog = await markDoneInTree(ctx.repoRoot, tree, item.file)).tree;
+    // A git failure while marking does not cost the item its merge: it ships unmarked (and is said so).
+    let backlog: MarkDoneOutcome | { tree: string; marked: false; why: string } | undefined;
+    const editTree = async (tree: string) => {
+      try {
+        backlog = await markDoneInTree(ctx.repoRoot, tree, item.file);
+      } catch (error) {
+        backlog = { tree, marked: false, why: `git failed: ${(error as Error).message.split('\n')[0]}` };
+      }
+      return backlog.tree;
+    };
     const merged = await mergeNoFfByTree(ctx.repoRoot, integration, branch, mergeMessage(item), { before, tip, backupRef: backupRefName(ctx.sessionId, integration), editTree });
     if (!merged.ok) {
       const files = merged.conflicts.length ? merged.conflicts.join(', ') : '(git reported no file list)';
