@@ -218,6 +218,13 @@ describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () =
     expect(run.result.result).toBe('No overnight session to resume in this repository. Start one with /overnight.');
   });
 
+  it('/overnight retry with no session says there is nothing to retry', async () => {
+    const { run, requests } = await runSkill('/overnight retry csv-export', [echoMessage]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(skillText(requests[0]!)).toContain('FLOW: error');
+    expect(run.result.result).toBe('No overnight session in this repository, so nothing to retry. Start one with /overnight.');
+  });
+
   it('/overnight outside the repository root, and without a backlog folder, fails its preconditions', async () => {
     const sub = join(repo.root, 'backlog');
     const inSub = await runSkill('/overnight', [echoMessage], { cwd: sub });
