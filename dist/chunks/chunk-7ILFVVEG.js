@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{f as o}from"./chunk-TWECMDIF.js";o();function i(t){if(!t)return;let e=Date.parse(t);return Number.isNaN(e)?void 0:e}function f(t){let e=0,d=0,u=0;for(let n of t){e+=n.turns??0,d+=n.costUsd??0;let s=i(n.startedAt),r=i(n.endedAt);s!==void 0&&r!==void 0&&r>=s&&(u+=r-s)}return{turns:e,costUsd:d,agentMs:u}}export{i as a,f as b};

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{d as a,e as b,f as c,g as d,h as e,i as f,j as g,k as h,l as i,m as j}from"./chunk-ATXFWSKN.js";import"./chunk-EBSNYUL2.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-DXP3PTCN.js";import"./chunk-TWECMDIF.js";export{g as appendEvent,f as appendEventFile,h as parseEvents,j as readEvents,i as readEventsFile,a as readManifest,b as readState,e as updateState,d as writeState,c as writeStateFile};
