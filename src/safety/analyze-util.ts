@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { Command, Script } from './shell/ast.js';
-import type { Arg, Env } from './shell/expand.js';
+import { POSITIONAL_KEY, type Arg, type Env } from './shell/expand.js';
 import type { PolicyContext } from './types.js';
 import { FIND_MATCH, lit, type FindInfo, type Invocation, type StdinInfo } from './invocation.js';
 
@@ -17,6 +17,40 @@ export interface State {
 
 /** A copy of a state, for a subshell or one branch of an alternative. */
 export const clone = (st: State): State => ({ env: new Map(st.env), cwd: st.cwd, branch: st.branch });
+
+/**
+ * Sets the positional parameters `$1`... `$#`, `$@`, `$*` of a new script or function call
+ * (`sh -c 'script' name args...`, `f args...`, `set -- args`, `shift`): known values stay known;
+ * when any is unknown, `"$@"` and `$#` are unknown too. `$0` is left as it is.
+ */
+export function setPositional(st: State, params: Arg[]): void {
+  for (const k of POSITIONAL_KEYS) st.env.delete(k);
+  params.forEach((a, k) => {
+    if (k < 9) st.env.set(String(k + 1), a.value);
+  });
+  // Parameters past the ninth are unknown rather than missing (`${10}`).
+  for (let k = params.length; k < 9; k++) st.env.set(String(k + 1), '');
+  if (params.every((a) => a.value !== null)) {
+    const list = params.map((a) => a.value!);
+    st.env.set(POSITIONAL_KEY, JSON.stringify(list));
+    st.env.set('#', String(list.length));
+    st.env.set('*', list.join(' '));
+    st.env.set('@', list.join(' '));
+  } else {
+    st.env.set('#', null);
+    st.env.set('*', null);
+    st.env.set('@', null);
+  }
+}
+
+/** The keys of the positional parameters in the variable map (saved around a function call). */
+export const POSITIONAL_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '@', '*', '#', POSITIONAL_KEY];
+
+/** The known positional parameters as literal arguments, or null when unknown. */
+export function positionalArgs(st: State): Arg[] | null {
+  const raw = st.env.get(POSITIONAL_KEY);
+  return raw == null ? null : (JSON.parse(raw) as string[]).map(lit);
+}
 
 /** Drops options (and the values of the listed ones) from the front of `args`, through `--`. */
 export function skipOptions(args: Arg[], shortWithValue: string, longWithValue: string[]): Arg[] {

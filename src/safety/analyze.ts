@@ -19,7 +19,7 @@ import { GIT_COMMAND_KEYS, SHELLS, interpreterOf } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
 import { argsText, FIND_MATCH, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
-import { clone, findMatchValue, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
+import { clone, findMatchValue, positionalArgs, setPositional, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
 
 import { Walker, ALIAS_KEY, GIT_ALIAS_KEY, type DispatchExtra, type Frame } from './analyze-walk.js';
 
@@ -34,6 +34,7 @@ export function analyzeCommand(command: string, cwd: string, ctx: PolicyContext)
   const script = parseShell(command, 0);
   const a = new Analyzer(ctx);
   a.script(script, { env: new Map(), cwd, branch: undefined }, { via: [], depth: 0 });
+  a.finishFunctions();
   return { invocations: a.invocations, findings: a.findings };
 }
 
@@ -53,6 +54,7 @@ class Analyzer extends Walker {
     }
     if (a0.value === null) argv = [lit(name), ...argv.slice(1)];
     const rest = argv.slice(1);
+    if (x.wrappers.length === 0 && this.callFunction(name, rest, st, fr, x)) return;
     const alias = st.env.get(ALIAS_KEY + name);
     if (typeof alias === 'string' && !x.wrappers.includes(`alias ${name}`)) {
       const text = `${alias} ${rest.map((a) => (a.value !== null ? shellQuote(a.value) : a.text)).join(' ')}`;
@@ -516,20 +518,10 @@ class Analyzer extends Walker {
       if (!s) return;
       // `sh -c 'script' name arg1 arg2`: $0 is name, $1... the args (unknown ones stay unknown).
       const inner = clone(st);
-      for (const k of ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '@', '*', '#']) inner.env.delete(k);
       const params = operands.slice(1);
-      params.forEach((a, k) => {
-        if (k <= 9) inner.env.set(String(k), a.value);
-      });
-      const args = params.slice(1);
-      inner.env.set('#', String(args.length));
-      if (args.length === 1) {
-        inner.env.set('@', args[0]!.value);
-        inner.env.set('*', args[0]!.value);
-      } else if (args.length === 0) {
-        inner.env.set('@', '');
-        inner.env.set('*', '');
-      }
+      inner.env.delete('0');
+      if (params[0]) inner.env.set('0', params[0].value);
+      setPositional(inner, params.slice(1));
       if (s.value !== null) return this.walkString(s.value, inner, fr, `${name} -c`);
       return this.unknownCode([s], `${name} -c`, st, fr);
     }
