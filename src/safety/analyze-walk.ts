@@ -13,7 +13,7 @@ import type { PolicyContext } from './types.js';
 import { COMMAND_VARS, FETCHERS, SHELL_OPTIONS } from './commands.js';
 import { parseGitArgv, splitOptions } from './git-argv.js';
 import { argsText, lit, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
-import { callsItselfInBackground, clone, literalOutput, merge, positionalArgs, POSITIONAL_KEYS, setPositional, withGitEnv, type State } from './analyze-util.js';
+import { callsItselfInBackground, clone, isGitEnvName, literalOutput, merge, positionalArgs, POSITIONAL_KEYS, setPositional, withGitEnv, type State } from './analyze-util.js';
 
 /** Where a walk is: the nesting labels so far and the depth. */
 export interface Frame {
@@ -366,7 +366,7 @@ export abstract class Walker {
     this.commandVars(assigned, st, fr);
     this.arithmeticArgs(argv, st, fr);
     const before = this.invocations.length;
-    const exported: Array<[string, string | null]> = ['GIT_DIR', 'GIT_WORK_TREE'].filter((n) => st.env.has(n)).map((n) => [n, st.env.get(n)!]);
+    const exported: Array<[string, string | null]> = [...st.env.keys()].filter(isGitEnvName).map((n) => [n, st.env.get(n)!]);
     this.dispatch(withGitEnv(argv, [...exported, ...assigned]), st, fr, { redirects, stdin, wrappers: [] });
     this.recordWrites(cmd, redirects, this.invocations.slice(before), st);
     this.recordDownloads(this.invocations.slice(before), st);

@@ -15,7 +15,7 @@ import type { Script } from './shell/ast.js';
 import type { Arg } from './shell/expand.js';
 import { isSecretPath, resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
-import { GIT_COMMAND_KEYS, SHELLS, interpreterOf } from './commands.js';
+import { GIT_BANG_KEYS, GIT_COMMAND_KEYS, GIT_PATH_KEYS, GIT_SUB_COMMAND_OPTIONS, SHELLS, interpreterOf } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
 import { argsText, FIND_MATCH, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
@@ -351,11 +351,8 @@ class Analyzer extends Walker {
         return this.parallel(argv, st, fr, x);
       case 'git': {
         const g = parseGitArgv(argv);
-        for (const [k, v] of Object.entries(g.config)) {
-          if (!GIT_COMMAND_KEYS.test(k)) continue;
-          const code = k === 'credential.helper' ? (v.startsWith('!') ? v.slice(1) : '') : v;
-          if (code) this.walkString(code, clone(st), fr, `git -c ${k}`);
-        }
+        this.gitSettings(g, st, fr, x);
+        this.gitOptionCommands(g, st, fr);
         const written = g.sub !== null && st.env.has(GIT_ALIAS_KEY + g.sub.toLowerCase()) ? st.env.get(GIT_ALIAS_KEY + g.sub.toLowerCase()) : undefined;
         if (written === null) return this.find('shell.eval-unknown', `git alias \`${g.sub}\` was set earlier in this command to a value only known when it runs`, true);
         const alias = g.sub !== null ? g.config[`alias.${g.sub.toLowerCase()}`] ?? written : undefined;
@@ -408,6 +405,48 @@ class Analyzer extends Walker {
     this.optionCommands(name, argv, st, fr);
     if (/^[gmn]?awk$/.test(name)) this.awk(name, argv, st, fr);
     this.emit(argv, st, fr, x);
+  }
+
+  /**
+   * git settings given on the command line (`-c k=v`, `--config-env`, and the `GIT_CONFIG_*`
+   * variables withGitEnv turned into `-c`) that run programs: their commands are walked like
+   * any other; hooks or included files from outside the worktree, and such settings only known
+   * when git runs, are code the gate cannot see.
+   */
+  private gitSettings(g: ReturnType<typeof parseGitArgv>, st: State, fr: Frame, x: DispatchExtra): void {
+    for (const k of g.unknownConfig) {
+      if (k === '' || GIT_COMMAND_KEYS.test(k) || k.startsWith('alias.')) this.find('shell.eval-unknown', `the git setting ${k === '' ? '(its name too)' : k} is only known when git runs, and it can run a command`, true);
+    }
+    for (const [k, v] of Object.entries(g.config)) {
+      if (!GIT_COMMAND_KEYS.test(k)) continue;
+      if (GIT_PATH_KEYS.test(k)) {
+        const p = v === '' ? null : resolvePath(v, x.cwd ?? st.cwd, this.ctx.home);
+        const inside = p !== null && (p === '/dev/null' || p === this.ctx.worktreeRoot || p.startsWith(this.ctx.worktreeRoot + '/'));
+        if (!inside) this.find('shell.eval-unknown', `git -c ${k}=${v} makes git run or read files outside your worktree that the gate cannot see`, true);
+        continue;
+      }
+      const code = GIT_BANG_KEYS.test(k) ? (v.startsWith('!') ? v.slice(1) : '') : v;
+      if (code) this.walkString(code, clone(st), fr, `git -c ${k}`);
+    }
+  }
+
+  /** Options of git subcommands that carry a shell command (`git rebase -x`, `git difftool --extcmd`...; GIT_SUB_COMMAND_OPTIONS). */
+  private gitOptionCommands(g: ReturnType<typeof parseGitArgv>, st: State, fr: Frame): void {
+    const spec = g.sub === null ? undefined : GIT_SUB_COMMAND_OPTIONS[g.sub];
+    if (!spec) return;
+    for (let i = 0; i < g.args.length; i++) {
+      const v = g.args[i]!.value;
+      if (v === null || v === '--') {
+        if (v === '--') return;
+        continue;
+      }
+      const o = spec.find((o) => v === o || (o.startsWith('--') && v.startsWith(o + '=')) || (!o.startsWith('--') && v.startsWith(o) && v.length > o.length));
+      if (!o) continue;
+      const val = v === o ? g.args[++i] : lit(v.slice(o.length + (o.startsWith('--') ? 1 : 0)));
+      if (!val) continue;
+      if (val.value === null) this.unknownCode([val], `git ${g.sub} ${o}`, st, fr);
+      else this.walkString(val.value, clone(st), fr, `git ${g.sub} ${o}`);
+    }
   }
 
   /** `awk '... system("cmd") ...'`: judges the shell commands an awk program runs. */
