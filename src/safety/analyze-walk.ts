@@ -144,6 +144,20 @@ export abstract class Walker {
     this.produced.set(sc, this.invocations.slice(before));
   }
 
+  /**
+   * The text a substitution's script prints, when it is literal (`echo 'x'`, `printf '...'`,
+   * `cat <<EOF`, `cat` of a file written earlier in the line), else null.
+   */
+  protected scriptOutput(sc: Script, st: State): string | null {
+    const cmd = sc.items.length === 1 && sc.items[0]!.pipeline.commands.length === 1 ? sc.items[0]!.pipeline.commands[0]! : undefined;
+    const mine = this.produced.get(sc) ?? [];
+    if (!cmd) return null;
+    const text = literalOutput(cmd, mine);
+    if (text !== null) return text;
+    const cat = this.catContent(mine, st);
+    return cat === NETWORK_CONTENT ? null : cat;
+  }
+
   protected fetches(sc: Script | undefined): boolean {
     if (!sc) return false;
     return (this.produced.get(sc) ?? []).some((inv) => FETCHERS.has(inv.name));

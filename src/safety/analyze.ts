@@ -18,6 +18,7 @@ import type { PolicyContext } from './types.js';
 import { GIT_BANG_KEYS, GIT_COMMAND_KEYS, GIT_PATH_KEYS, GIT_SUB_COMMAND_OPTIONS, SHELLS, interpreterOf } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
+import { embeddedScripts, screenCommands, tmuxCommands } from './embedded-args.js';
 import { argsText, FIND_MATCH, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
 import { clone, findMatchValue, positionalArgs, setPositional, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
 
@@ -331,10 +332,7 @@ class Analyzer extends Walker {
       case 'source':
       case '.': {
         const f = rest[0];
-        if (f?.procsub) {
-          if (this.fetches(f.procsub)) this.find('net.pipe-to-shell', `\`${name}\` runs code fetched from the network (process substitution)`);
-          return;
-        }
+        if (f?.procsub) return this.procsubScript(f.procsub, name, st, fr);
         if (f && (f.value === '/dev/stdin' || f.value === '-')) return this.stdinScript(x.stdin, st, fr, name);
         const content = f?.value == null ? undefined : this.fileContent(resolvePath(f.value, x.cwd ?? st.cwd, this.ctx.home), st);
         if (content !== undefined) {
@@ -343,6 +341,26 @@ class Analyzer extends Walker {
         }
         break;
       }
+      case 'sed':
+      case 'gsed':
+      case 'sqlite3':
+      case 'sqlite':
+      case 'vim':
+      case 'vi':
+      case 'nvim':
+      case 'ex':
+      case 'view':
+      case 'vimdiff':
+      case 'gvim':
+      case 'evim':
+      case 'make':
+      case 'gmake':
+      case 'gdb':
+        this.embedded(name, argv, st, fr, x);
+        break;
+      case 'tmux':
+      case 'screen':
+        return this.terminalMux(name, argv, st, fr, x);
       case 'xargs':
         return this.xargs(argv, st, fr, x);
       case 'find':
@@ -446,6 +464,46 @@ class Analyzer extends Walker {
       if (!val) continue;
       if (val.value === null) this.unknownCode([val], `git ${g.sub} ${o}`, st, fr);
       else this.walkString(val.value, clone(st), fr, `git ${g.sub} ${o}`);
+    }
+  }
+
+  /**
+   * A script run from a process substitution (`source <(...)`, `bash <(...)`): its text when the
+   * substitution prints literal text (`<(echo 'cmd')`, `<(cat <<EOF ...)`), walked like any script;
+   * network output is net.pipe-to-shell; any other output is code only known when it runs.
+   */
+  private procsubScript(sc: Script, name: string, st: State, fr: Frame): void {
+    if (this.fetches(sc)) return this.find('net.pipe-to-shell', `\`${name}\` runs code fetched from the network (process substitution)`);
+    const text = this.scriptOutput(sc, st);
+    if (text !== null) return this.walkString(text, clone(st), fr, `${name} <(...)`);
+    const producers = (this.produced.get(sc) ?? []).map((i) => i.text).join('; ');
+    this.find('shell.eval-unknown', `\`${name}\` runs the output of \`${producers}\` (a process substitution), which is only known when it runs; write the commands out literally instead`, true);
+  }
+
+  /** Shell commands inside the command language of sed, sqlite3, vim/ex, make and gdb (embedded.ts). */
+  private embedded(name: string, argv: Arg[], st: State, fr: Frame, x: DispatchExtra): void {
+    const found = embeddedScripts(name, argv.slice(1), x.stdin?.text ?? null, (sc) => this.scriptOutput(sc, st));
+    for (const e of found) {
+      if (e.unknown) this.find('interp.unknown-code', `\`${name}\`: ${e.unknown}`, true);
+      for (const sh of e.shellStrings) this.walkString(sh, clone(st), fr, `${name} ${e.label}`);
+      for (const w of e.writePaths) if (w !== '' && w !== '/dev/stdout' && w !== '/dev/stderr') this.emit([lit('touch'), lit('--'), lit(w)], st, fr, { redirects: [], wrappers: [name] });
+    }
+  }
+
+  /**
+   * tmux and screen start shell commands in a new window (`tmux new -d 'cmd'`, `tmux run-shell`,
+   * `screen -dm cmd args`) or type keys into one (`tmux send-keys 'cmd' Enter`, `screen -X stuff`):
+   * those commands are walked like any other (tmux(1) COMMANDS, screen(1)).
+   */
+  private terminalMux(name: string, argv: Arg[], st: State, fr: Frame, x: DispatchExtra): void {
+    this.emit(argv, st, fr, x);
+    const f = this.deeper(fr, name);
+    if (!f) return;
+    const cmds = name === 'tmux' ? tmuxCommands(argv.slice(1)) : screenCommands(argv.slice(1));
+    for (const c of cmds) {
+      if (c.some((a) => a.value === null)) this.unknownCode(c, name, st, f);
+      else if (c.length === 1) this.walkString(c[0]!.value!, clone(st), f, name);
+      else this.dispatch(c, clone(st), f, { redirects: [], wrappers: [] });
     }
   }
 
@@ -568,10 +626,7 @@ class Analyzer extends Walker {
     // `bash /dev/stdin args`: the script is standard input.
     if (script && !fromStdin && script.value !== null && /^\/dev\/stdin$|^\/dev\/fd\/0$|^\/proc\/self\/fd\/0$/.test(script.value)) return this.stdinScript(x.stdin, st, fr, name);
     if (script && !fromStdin) {
-      if (script.procsub && this.fetches(script.procsub)) {
-        this.find('net.pipe-to-shell', `\`${name}\` runs a script fetched from the network (process substitution)`);
-        return;
-      }
+      if (script.procsub) return this.procsubScript(script.procsub, name, st, fr);
       this.emit(argv, st, fr, x);
       const content = script.value === null ? undefined : this.fileContent(resolvePath(script.value, x.cwd ?? st.cwd, this.ctx.home), st);
       if (content !== undefined) this.runWrittenScript(content, script.value!, st, fr);
@@ -651,7 +706,9 @@ class Analyzer extends Walker {
     this.emit([argv[0]!, ...args.slice(0, i)], st, fr, { ...x, stdin: undefined });
     const f = this.deeper(fr, 'xargs');
     if (!f) return;
-    const items = stdinItems(x.stdin, this.ctx);
+    // With -I, each input line (not word) is one item (xargs(1)).
+    const lines = replace !== undefined && x.stdin?.text != null ? x.stdin.text.split('\n').filter((l) => l.trim() !== '') : undefined;
+    const items = lines !== undefined && lines.length <= 64 ? lines.map(lit) : stdinItems(x.stdin, this.ctx);
     const runs: Arg[][] = [];
     if (replace !== undefined) {
       for (const item of items.slice(0, 16)) {
