@@ -15,7 +15,7 @@ import type { Script } from './shell/ast.js';
 import type { Arg } from './shell/expand.js';
 import { isSecretPath, resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
-import { GIT_BANG_KEYS, GIT_COMMAND_KEYS, GIT_PATH_KEYS, GIT_SUB_COMMAND_OPTIONS, SHELLS, interpreterOf } from './commands.js';
+import { GIT_BANG_KEYS, GIT_COMMAND_KEYS, GIT_PATH_KEYS, GIT_SUB_COMMAND_OPTIONS, SHELLS, interpreterOf, printsOwnCompletion } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
 import { embeddedScripts, screenCommands, tmuxCommands } from './embedded-args.js';
@@ -476,7 +476,9 @@ class Analyzer extends Walker {
     if (this.fetches(sc)) return this.find('net.pipe-to-shell', `\`${name}\` runs code fetched from the network (process substitution)`);
     const text = this.scriptOutput(sc, st);
     if (text !== null) return this.walkString(text, clone(st), fr, `${name} <(...)`);
-    const producers = (this.produced.get(sc) ?? []).map((i) => i.text).join('; ');
+    const made = this.produced.get(sc) ?? [];
+    if (made.length === 1 && printsOwnCompletion(made[0]!)) return;
+    const producers = made.map((i) => i.text).join('; ');
     this.find('shell.eval-unknown', `\`${name}\` runs the output of \`${producers}\` (a process substitution), which is only known when it runs; write the commands out literally instead`, true);
   }
 

@@ -7,7 +7,7 @@
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'yash', 'fish', 'csh', 'tcsh', 'rbash', 'busybox']);
 
 /** The interpreter family of a command name (`python3.12` -> `python`), or undefined. */
-export function interpreterOf(name: string): 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'deno' | 'bun' | undefined {
+export function interpreterOf(name: string): 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'deno' | 'bun' | 'lua' | undefined {
   if (/^(python|pypy)[0-9.]*$/.test(name)) return 'python';
   if (name === 'node' || name === 'nodejs') return 'node';
   if (/^perl[0-9.]*$/.test(name)) return 'perl';
@@ -15,6 +15,7 @@ export function interpreterOf(name: string): 'python' | 'node' | 'perl' | 'ruby'
   if (/^php[0-9.]*$/.test(name)) return 'php';
   if (name === 'deno') return 'deno';
   if (name === 'bun') return 'bun';
+  if (/^(lua|luajit)[0-9.]*$/.test(name)) return 'lua';
   return undefined;
 }
 
@@ -92,3 +93,22 @@ export const SHELL_OPTIONS: Record<string, string[]> = {
   scp: ['-S', '-o'],
   sftp: ['-S', '-o'],
 };
+
+/**
+ * An installed program printing its own shell completion script (`kubectl completion bash`,
+ * `npm completion`, `gh completion -s zsh`, `rustup completions bash`): the text is fixed by the
+ * program, not by anything on the command line, so `source <(kubectl completion bash)` runs no
+ * code the agent chose. Programs named by a path (possibly written by the agent), shells,
+ * interpreters and wrappers do not count.
+ */
+export function printsOwnCompletion(inv: { argv: Array<{ value: string | null }>; name: string; wrappers: string[]; via: string[] }): boolean {
+  const a0 = inv.argv[0]?.value;
+  if (a0 == null || a0.includes('/') || SHELLS.has(inv.name) || interpreterOf(inv.name) || inv.wrappers.length > 0) return false;
+  const rest = inv.argv.slice(1).map((a) => a.value);
+  if (rest.some((v) => v === null)) return false;
+  const words = rest as string[];
+  const at = words.findIndex((w) => w === 'completion' || w === 'completions' || w === '--completion' || w === '--completions');
+  if (at < 0 || at > 1) return false;
+  const after = words.slice(at + 1);
+  return after.length <= 2 && after.every((w) => /^(-s|--shell|bash|zsh|fish|powershell|pwsh|elvish)$/.test(w)) && words.slice(0, at).every((w) => /^[a-z][a-z-]*$/.test(w));
+}
