@@ -1,11 +1,11 @@
 /**
  * Help and dry-run forms of commands: `terraform destroy --help`, `gh repo delete --help`,
  * `rsync -n --delete ...`, `aws s3 rm --dryrun ...` print what they would do and change nothing,
- * so the rules judge them as the bare program (`rsync`) or `<program> --help`. Redirections,
- * standard input and everything the analyzer found elsewhere in the line are still judged.
+ * so the rules judge only what the shell itself does around them: their redirections (`rm --help >
+ * ~/.bashrc` still truncates the file), as for a command line with no command. Everything the
+ * analyzer found elsewhere in the line is still judged.
  */
 import type { Invocation } from '../invocation.js';
-import { lit } from '../invocation.js';
 
 /**
  * Dry-run options per program, from each program's manual: rsync(1) `-n`/`--dry-run`; the AWS
@@ -23,15 +23,18 @@ const DRY_RUN: Record<string, { short: string; long: string[] }> = {
   apt: { short: 's', long: ['--simulate', '--just-print', '--dry-run', '--recon', '--no-act'] },
 };
 
-/** Programs whose later words are a command for something else (a remote shell, a container, a server): `--help` there is that command's argument. */
-const PASS_THROUGH = new Set(['ssh', 'redis-cli', 'valkey-cli', 'keydb-cli', 'docker', 'podman', 'kubectl', 'oc', 'nerdctl', 'sudo', 'doas', 'su', 'env', 'xargs', 'watch', 'timeout', 'nohup', 'nice', 'time', 'exec', 'command']);
+/** Programs whose later words are a command for something else (a remote shell, a server): `--help` there is that command's argument. */
+const PASS_THROUGH = new Set(['ssh', 'redis-cli', 'valkey-cli', 'keydb-cli', 'sudo', 'doas', 'su', 'env', 'xargs', 'watch', 'timeout', 'nohup', 'nice', 'time', 'exec', 'command']);
+/** Container tools pass the words after these subcommands to a command in the container. */
+const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'kubectl', 'oc']);
+const CONTAINER_RUN = new Set(['run', 'exec', 'debug', 'attach', 'create', 'start']);
 
 /** Programs (Go flag / cobra / mitchellh-cli tools) where `-h` and `-help` mean `--help` too. */
 const SHORT_HELP = new Set(['terraform', 'tofu', 'kubectl', 'helm', 'gh', 'fly', 'flyctl', 'vercel', 'pulumi', 'packer', 'nomad', 'consul', 'vault']);
 
 /**
- * The form the rules should judge `inv` as, when it is a help or dry-run form: `[name, --help]`
- * or `[name]` with the same redirections; undefined otherwise.
+ * The form the rules should judge `inv` as, when it is a help or dry-run form: no command, the
+ * same redirections; undefined otherwise.
  *
  * `--help` counts when every word before it is an option or a lower-case subcommand word
  * (`gh repo delete --help`), so it cannot be the value of an option (`curl -d --help`) or an
@@ -44,16 +47,14 @@ export function harmlessForm(inv: Invocation): Invocation | undefined {
   const vals = args.map((a) => a.value!);
   const end = vals.indexOf('--');
   const own = end < 0 ? vals : vals.slice(0, end);
-  if (isHelp(inv.name, own)) return { ...inv, argv: [inv.argv[0]!, lit('--help')], text: `${inv.name} --help` };
   const dry = DRY_RUN[inv.name];
-  if (dry && own.some((v) => dry.long.includes(v.split('=')[0]!) || (dry.short !== '' && /^-[A-Za-z]+$/.test(v) && [...dry.short].some((c) => v.includes(c))))) {
-    return { ...inv, argv: [inv.argv[0]!], text: inv.name };
-  }
-  return undefined;
+  const harmless = isHelp(inv.name, own) || (dry !== undefined && own.some((v) => dry.long.includes(v.split('=')[0]!) || (dry.short !== '' && /^-[A-Za-z]+$/.test(v) && [...dry.short].some((c) => v.includes(c)))));
+  return harmless ? { ...inv, argv: [], name: '' } : undefined;
 }
 
 function isHelp(name: string, own: string[]): boolean {
   if (PASS_THROUGH.has(name)) return false;
+  if (CONTAINER_TOOLS.has(name) && own.some((v) => CONTAINER_RUN.has(v))) return false;
   const helpWords = SHORT_HELP.has(name) ? ['--help', '-help', '-h'] : ['--help'];
   const at = own.findIndex((v) => helpWords.includes(v));
   if (at < 0) return false;
