@@ -169,13 +169,16 @@ const WRITE_CALLS: Record<Family, RegExp> = {
 };
 
 /** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
-export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan {
+export function scanCode(fam: Family, rawCode: string, prints = false, depth = 0): CodeScan {
   const code = normalizeNames(fam, rawCode);
   const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false, runsFetchedCode: false, computedOutsideWrite: false };
   const nodeLike = fam === 'node' || fam === 'bun';
   const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
+  const quoted = stringInteriors(code);
   for (const m of code.matchAll(SHELL_CALLS[fam])) {
     if (!usesChildProcess) break;
+    // A call name inside a string literal (`system("bundle", "exec", "rspec")`) is text, not a call.
+    if (quoted[m.index!]) continue;
     const at = m.index! + m[0].length;
     if (m[0] === '`' || m[0].startsWith('%x') || (fam === 'perl' && m[0].startsWith('qx'))) {
       const close = m[0] === '`' ? '`' : m[0].endsWith('(') ? ')' : m[0].endsWith('{') ? '}' : '`';
@@ -194,6 +197,21 @@ export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan
     else out.shellStrings.push(call.line);
   }
   if (DYNAMIC_CODE[fam].some((re) => re.test(code))) out.unknownShell = true;
+  // Code evaluated from a literal (`exec("import os; os.system('...')")`, `eval "..."`) is scanned like the rest.
+  if (depth < 4) {
+    for (const m of code.matchAll(/(?<![\w.$])(?:exec|eval|instance_eval|loadstring|load)\s*\(?\s*/g)) {
+      if (quoted[m.index!]) continue;
+      const lit = readLiteral(code, m.index! + m[0].length);
+      if (lit.kind !== 'string') continue;
+      const inner = scanCode(fam, lit.value, false, depth + 1);
+      out.shellStrings.push(...inner.shellStrings);
+      out.argvLists.push(...inner.argvLists);
+      out.deletePaths.push(...inner.deletePaths);
+      out.writePaths.push(...inner.writePaths);
+      out.unknownShell ||= inner.unknownShell;
+      out.unknownDelete ||= inner.unknownDelete;
+    }
+  }
   for (const m of code.matchAll(DELETE_CALLS[fam])) {
     const lit = readLiteral(code, m.index! + m[0].length);
     if (lit.kind === 'string') out.deletePaths.push(lit.value);
@@ -297,6 +315,29 @@ const DYNAMIC_CODE: Record<Family, RegExp[]> = {
   bun: [/(?<![\w.])eval\s*\(\s*(?!['"`])|\bnew\s+Function\s*\(/, /\bprocess\s*\.\s*(?:binding|dlopen)\s*\(/],
   lua: [/\b(?:load|loadstring)\s*\(\s*(?!['"])/, /\bos\s*\[/],
 };
+
+/**
+ * For each position of `code`, whether it lies inside a string literal (after its opening quote).
+ * Quotes are `'` and `"`. A backquote is not one: in perl, ruby and php it is a shell call
+ * (matched by SHELL_CALLS at its opening quote), and a JavaScript template holds code in `${}`.
+ * Python's triple quotes count as one quote each side, which is enough for this purpose.
+ */
+function stringInteriors(code: string): boolean[] {
+  const inside: boolean[] = new Array<boolean>(code.length).fill(false);
+  const quotes = '\'"';
+  let q = '';
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (q) {
+      inside[i] = true;
+      if (c === '\\') {
+        inside[i + 1] = true;
+        i++;
+      } else if (c === q) q = '';
+    } else if (quotes.includes(c)) q = c;
+  }
+  return inside;
+}
 
 /** Network reads, per language. */
 const FETCHES_CODE: Record<Family, RegExp> = {
