@@ -353,9 +353,15 @@ class Analyzer extends Walker {
       case 'vimdiff':
       case 'gvim':
       case 'evim':
+      case 'ed':
       case 'make':
       case 'gmake':
       case 'gdb':
+      case 'emacs':
+      case 'emacsclient':
+      case 'tclsh':
+      case 'wish':
+      case 'expect':
         this.embedded(name, argv, st, fr, x);
         break;
       case 'tmux':
@@ -482,7 +488,7 @@ class Analyzer extends Walker {
     this.find('shell.eval-unknown', `\`${name}\` runs the output of \`${producers}\` (a process substitution), which is only known when it runs; write the commands out literally instead`, true);
   }
 
-  /** Shell commands inside the command language of sed, sqlite3, vim/ex, make and gdb (embedded.ts). */
+  /** Shell commands inside the command language of sed, sqlite3, vim/ex/ed, make, gdb, Emacs Lisp and Tcl (embedded.ts). */
   private embedded(name: string, argv: Arg[], st: State, fr: Frame, x: DispatchExtra): void {
     const found = embeddedScripts(name, argv.slice(1), x.stdin?.text ?? null, (sc) => this.scriptOutput(sc, st));
     for (const e of found) {

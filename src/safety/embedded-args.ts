@@ -5,7 +5,7 @@
  */
 import type { Script } from './shell/ast.js';
 import type { Arg } from './shell/expand.js';
-import { scanExCommand, scanGdbCommand, scanMakefile, scanSed, scanSqlite, type EmbeddedScan } from './embedded.js';
+import { scanElisp, scanExCommand, scanGdbCommand, scanMakefile, scanSed, scanSqlite, scanTcl, type EmbeddedScan } from './embedded.js';
 
 /** One script found on a command line, with where it came from (`-e`, `-c`, `stdin`...). */
 export type FoundScript = EmbeddedScan & { label: string };
@@ -15,7 +15,7 @@ export type ProcsubText = (sc: Script) => string | null;
 
 /**
  * The scripts of one call of `name` (sed, gsed, sqlite3, sqlite, vim, vi, nvim, ex, view, vimdiff,
- * gvim, evim, make, gmake, gdb) with arguments `args` (argv without the name) and the literal text
+ * gvim, evim, ed, make, gmake, gdb, emacs, emacsclient, tclsh, wish, expect) with arguments `args` (argv without the name) and the literal text
  * on its standard input (or null). An argument only known when it runs is scanned in its display
  * form (`s/a/$X/`): what is literal in it still counts. Never throws.
  */
@@ -32,6 +32,13 @@ export function embeddedScripts(name: string, args: Arg[], stdin: string | null,
       return makeScripts(args, stdin, procsubText);
     case 'gdb':
       return gdbScripts(args);
+    case 'emacs':
+    case 'emacsclient':
+      return emacsScripts(args);
+    case 'tclsh':
+    case 'wish':
+    case 'expect':
+      return tclScripts(name, args, stdin);
     default:
       return vimScripts(name, args, stdin);
   }
@@ -125,10 +132,42 @@ function gdbScripts(args: Arg[]): FoundScript[] {
   return out;
 }
 
+/** `emacs --eval EXPR` / `-eval` / `--eval=EXPR`, `emacsclient -e EXPR` (emacs(1)). */
+function emacsScripts(args: Arg[]): FoundScript[] {
+  const out: FoundScript[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const v = text(args[i]!);
+    const m = /^(?:--?eval|-e|--execute)(?:=([\s\S]*))?$/.exec(v);
+    if (!m) continue;
+    const code = m[1] ?? (args[++i] ? text(args[i]!) : '');
+    out.push(labeled('--eval', args[i]?.value === null && m[1] === undefined ? { shellStrings: [], writePaths: [], unknown: 'the Emacs Lisp given to --eval is only known when it runs' } : scanElisp(code)));
+  }
+  return out;
+}
+
+/** A Tcl script: `expect -c cmds`, or a program on standard input (tclsh/expect without a script file). */
+function tclScripts(name: string, args: Arg[], stdin: string | null): FoundScript[] {
+  const out: FoundScript[] = [];
+  let file = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = text(args[i]!);
+    if (name === 'expect' && v === '-c') out.push(labeled('-c', scanTcl(args[++i] ? text(args[i]!) : '')));
+    else if (name === 'expect' && v === '-f') {
+      file = true;
+      i++;
+    } else if (!v.startsWith('-')) {
+      file = true;
+      break;
+    }
+  }
+  if (!file && stdin !== null) out.push(labeled('stdin', scanTcl(stdin)));
+  return out;
+}
+
 /** vim's `-c cmd`, `--cmd cmd`, `+cmd`, and in ex mode (`ex`, `-e`, `-E`, `-es`) the ex script on standard input (vim(1)). */
 function vimScripts(name: string, args: Arg[], stdin: string | null): FoundScript[] {
   const out: FoundScript[] = [];
-  let exMode = name === 'ex';
+  let exMode = name === 'ex' || name === 'ed';
   for (let i = 0; i < args.length; i++) {
     const v = text(args[i]!);
     if (v === '--') break;

@@ -3,7 +3,8 @@
  * `s///e` flag, sqlite3's `.shell`/`.system` and `|cmd` file names, vim/ex `:!cmd`, make recipes
  * and `$(shell ...)`, gdb's `shell`. Each scanner reads that language far enough to find the
  * shell command lines in it (literal ones, to be analysed like any Bash command) and the places
- * where the command is only known when the program runs (reported as unknown code). Pure: no I/O.
+ * where the command is only known when the program runs (reported as unknown code). Also ed's `!`,
+ * Emacs Lisp's process calls and Tcl's `exec`/`spawn` (tclsh, expect). Pure: no I/O.
  */
 
 /** What a script in an embedded language would run or write. */
@@ -157,7 +158,7 @@ export function scanExCommand(command: string): EmbeddedScan {
     c = c.replace(/^(silent!?|sil!?|noautocmd|keepalt|keepjumps|keepmarks|lockmarks|vertical|verbose|unsilent|noswapfile|sandbox)\s+/, '');
     // A range before the command: `%`, `.`, `$`, numbers, marks, patterns, with `,` `;` `+` `-`.
     c = c.replace(/^([%.$\d,;+\-\s]|'[a-z<>]|\/(?:[^/\\]|\\.)*\/|\?(?:[^?\\]|\\.)*\?)*/, '');
-    const bang = /^(?:r(?:ead)?|w(?:rite)?|w!|up(?:date)?)?\s*!([\s\S]*)$/.exec(c);
+    const bang = /^(?:r(?:ead)?|w(?:rite)?|w!|up(?:date)?|e(?:dit)?)?\s*!([\s\S]*)$/.exec(c);
     if (bang) {
       if (bang[1]!.trim() !== '') out.shellStrings.push(bang[1]!.trim());
       continue;
@@ -222,5 +223,119 @@ export function scanGdbCommand(command: string): EmbeddedScan {
     const m = /\|\s*([^|]*)$/.exec(c);
     if (m) out.shellStrings.push(m[1]!);
   } else if (/^(python|py|pi|python-interactive|guile|gu|source|make)\b/.test(c)) out.unknown = `the gdb command \`${c.slice(0, 60)}\` runs code the gate cannot see`;
+  return out;
+}
+
+/** Reads an Emacs Lisp string literal at `i` (`"..."` with backslash escapes), or null. */
+function elispString(code: string, i: number): { value: string; end: number } | null {
+  while (/\s/.test(code[i] ?? '')) i++;
+  if (code[i] !== '"') return null;
+  let v = '';
+  for (let j = i + 1; j < code.length; j++) {
+    const ch = code[j]!;
+    if (ch === '\\') {
+      v += code[++j] ?? '';
+      continue;
+    }
+    if (ch === '"') return { value: v, end: j + 1 };
+    v += ch;
+  }
+  return null;
+}
+
+/**
+ * Emacs Lisp given to `emacs --eval` (GNU Emacs Lisp manual, "Synchronous Processes", "Asynchronous
+ * Processes"): `shell-command`, `shell-command-to-string`, `async-shell-command` and
+ * `call-process-shell-command` run a shell command line; `call-process`, `process-lines`,
+ * `start-process` (after the name and buffer) and `make-process` run a program; `eval` and `load`
+ * of something computed, and any of those with an argument that is not a string literal, are
+ * unknown code.
+ */
+export function scanElisp(code: string): EmbeddedScan {
+  const out = empty();
+  for (const m of code.matchAll(/\((shell-command-to-string|async-shell-command|call-process-shell-command|shell-command|process-lines|call-process|start-process|start-file-process|make-process|eval|load)\b/g)) {
+    const fn = m[1]!;
+    let i = m.index! + m[0].length;
+    if (fn === 'eval' || fn === 'load' || fn === 'make-process') {
+      if (fn !== 'load' || elispString(code, i) === null) out.unknown = `Emacs Lisp \`(${fn} ...)\` runs code or a program the gate cannot see`;
+      continue;
+    }
+    if (fn === 'start-process' || fn === 'start-file-process') {
+      // (start-process NAME BUFFER PROGRAM &rest ARGS): skip the name and the buffer.
+      const name = elispString(code, i);
+      if (!name) {
+        out.unknown = `Emacs Lisp \`(${fn} ...)\` with a computed name`;
+        continue;
+      }
+      i = name.end;
+      const buf = /^\s*(nil|"(?:[^"\\]|\\.)*"|[\w-]+)/.exec(code.slice(i));
+      i += buf ? buf[0].length : 0;
+    }
+    const first = elispString(code, i);
+    if (!first) {
+      out.unknown = `Emacs Lisp \`(${fn} ...)\` runs a command only known when it runs`;
+      continue;
+    }
+    if (fn.includes('shell-command')) {
+      out.shellStrings.push(first.value);
+      continue;
+    }
+    // (call-process PROGRAM INFILE DESTINATION DISPLAY &rest ARGS): the string arguments after PROGRAM.
+    const argv = [first.value];
+    let j = first.end;
+    for (;;) {
+      const rest = code.slice(j);
+      const atom = /^\s*(nil|t|[\w-]+)(?=[\s)])/.exec(rest);
+      if (atom && fn === 'call-process') {
+        j += atom[0].length;
+        continue;
+      }
+      const s = elispString(code, j);
+      if (!s) break;
+      argv.push(s.value);
+      j = s.end;
+    }
+    if (!/^\s*\)/.test(code.slice(j))) out.unknown = `Emacs Lisp \`(${fn} ...)\` has arguments only known when it runs`;
+    else out.shellStrings.push(argv.map(shq).join(' '));
+  }
+  return out;
+}
+
+/** Single-quotes a word for a shell command line when it needs it. */
+function shq(v: string): string {
+  return /^[\w./:=@%+-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A Tcl script (tclsh, wish, expect; Tcl's `exec` and expect's `spawn` and `system`): each such
+ * command's words form a command line (exec pipelines and redirections included) analysed like
+ * any other; a word with a substitution (`$var`, `[cmd]`) makes it unknown code, and so does
+ * `eval` or `open "|..."` of something computed.
+ */
+export function scanTcl(script: string): EmbeddedScan {
+  const out = empty();
+  for (const raw of script.split(/[\n;]/)) {
+    const line = raw.trim().replace(/^\[|\]$/g, '');
+    const m = /^(?:catch\s*\{\s*)?(exec|spawn|system|open|eval|uplevel|subst)\s+([\s\S]*?)\s*\}?$/.exec(line);
+    if (!m) continue;
+    const [, cmd, rest] = m;
+    if (cmd === 'open') {
+      const pipe = /^(["{])\|([\s\S]*?)["}]/.exec(rest!);
+      if (pipe) {
+        if (/[$[]/.test(pipe[2]!)) out.unknown = 'Tcl `open "|..."` runs a command only known when it runs';
+        else out.shellStrings.push(pipe[2]!);
+      }
+      continue;
+    }
+    if (/[$[]/.test(rest!) || cmd === 'eval' || cmd === 'uplevel' || cmd === 'subst') {
+      if (cmd !== 'eval' && cmd !== 'uplevel' && cmd !== 'subst') out.unknown = `Tcl \`${cmd}\` runs a command only known when it runs`;
+      else if (/[$[]/.test(rest!)) out.unknown = `Tcl \`${cmd}\` evaluates code only known when it runs`;
+      else out.shellStrings.push(...scanTcl(rest!.replace(/^\{|\}$/g, '')).shellStrings);
+      continue;
+    }
+    const words = rest!.match(/\{[^}]*\}|"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+    const argv = words.map((w) => (w.startsWith('{') || w.startsWith('"') ? w.slice(1, -1) : w)).filter((w) => w !== '--' && !/^-(ignorestderr|keepnewline|noecho|nottycopy|nottyinit|console|open|leaveopen)$/.test(w));
+    if (argv.length > 0) out.shellStrings.push(argv.map((w) => (/^[|<>&]/.test(w) ? w : shq(w))).join(' '));
+  }
   return out;
 }
