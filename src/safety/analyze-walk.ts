@@ -34,6 +34,8 @@ export const MAX_INVOCATIONS = 2000;
 const ARITH_BUILTINS = new Set(['let', 'declare', 'typeset', 'local', 'export', 'readonly', 'printf', 'read', 'test', '[', 'unset', 'mapfile', 'readarray', 'wait', 'shift', 'return', 'exit']);
 /** Commands visited (loop bodies once per item, function bodies, nested scripts): bounds the work on hostile input. */
 export const MAX_STEPS = 20000;
+/** Function calls expanded (each walks the function's body): bounds calls that fan out (`f() { g; g; }; g() { h; h; }...`). */
+export const MAX_FUNCTION_CALLS = 400;
 /** Files written in a subshell or pipeline stage stay written for the commands after it (the file system is shared). */
 function keepFiles(from: State, to: State): void {
   for (const [k, v] of from.env) if (k.startsWith(FILE_KEY)) to.env.set(k, v);
@@ -56,6 +58,7 @@ export abstract class Walker {
   protected steps = 0;
   /** Shell functions defined in the command line, with the state where they were defined. */
   protected functions: Array<{ name: string; body: Command; st: State; fr: Frame; called: boolean }> = [];
+  protected functionCalls = 0;
 
   constructor(protected readonly ctx: PolicyContext) {}
 
@@ -90,8 +93,8 @@ export abstract class Walker {
    * A call of a function defined earlier in the line (`f() { git "$@"; }; f push --force`): walks
    * its body in the caller's state with `$1`... `"$@"` bound to the call's arguments, then puts the
    * caller's positional parameters back (bash(1), FUNCTIONS). Returns false when `name` is not
-   * known to be a function here. A function calling itself is expanded twice at most, then judged
-   * with unknown arguments.
+   * known to be a function here. A function calling itself is expanded with the call's arguments
+   * twice, then once more with unknown arguments, and no deeper.
    */
   protected callFunction(name: string, args: Arg[], st: State, fr: Frame, x: DispatchExtra): boolean {
     const id = st.env.get(FUNC_KEY + name);
@@ -100,11 +103,18 @@ export abstract class Walker {
     if (!fn) return false;
     fn.called = true;
     const label = `function ${name}`;
+    const self = fr.via.filter((v) => v === label).length;
+    // A function calling itself: its body was already judged one level up with unknown arguments.
+    if (self >= 3) return true;
+    if (++this.functionCalls > MAX_FUNCTION_CALLS) {
+      if (!this.findings.some((x) => x.ruleId === 'parse.too-large')) this.find('parse.too-large', `more than ${MAX_FUNCTION_CALLS} function calls to analyze`);
+      return true;
+    }
     const f = this.deeper(fr, label);
     if (!f) return true;
     if (x.redirects.length > 0) this.emit([], st, fr, { redirects: x.redirects, wrappers: [] });
     const saved = POSITIONAL_KEYS.map((k) => [k, st.env.has(k), st.env.get(k)] as const);
-    if (fr.via.filter((v) => v === label).length >= 2) for (const k of POSITIONAL_KEYS) st.env.delete(k);
+    if (self === 2) for (const k of POSITIONAL_KEYS) st.env.delete(k);
     else setPositional(st, args);
     this.command(fn.body, st, f, x.stdin);
     for (const [k, had, v] of saved) {
