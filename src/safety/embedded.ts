@@ -148,8 +148,9 @@ export function scanSqlite(text: string): EmbeddedScan {
 /**
  * One vim/ex command (`-c cmd`, `+cmd`, `--cmd cmd`, or a line of an ex script), vim's `:help
  * :!`, `:help :r!`, `:help :w_c`, `:help :terminal`: `!cmd`, `{range}!filter`, `r !cmd`,
- * `w !cmd` and `terminal cmd` run shell commands; `system()`, `execute`, and the language
- * interfaces (`python`, `lua`, `perl`, `ruby`) run code only known when it runs.
+ * `w !cmd` and `terminal cmd` run shell commands; `system()`, `execute`, `call`, `source`, the
+ * language interfaces (`python`, `lua`, `perl`, `ruby`) and `:normal` keys with `!`, `:` or `Q`
+ * run code only known when it runs.
  */
 export function scanExCommand(command: string): EmbeddedScan {
   const out = empty();
@@ -168,7 +169,10 @@ export function scanExCommand(command: string): EmbeddedScan {
       out.shellStrings.push(term[1]!.trim() === '' ? 'sh' : term[1]!.trim());
       continue;
     }
-    if (/\b(system|systemlist|jobstart|termopen|libcall\w*)\s*\(/.test(c) || /^(exe(?:cute)?|py(?:thon)?3?|pyx?|pydo|py3do|lua|luado|luafile|perl|perldo|ruby|rubydo|rubyfile|mz(?:scheme)?|tcl|tcldo|call|let|norm(?:al)?|so(?:urce)?|ru(?:ntime)?)\b/.test(c)) {
+    // `:normal` keys run shell filters through `!` and ex commands through `:`/`Q`.
+    const normal = /^norm(?:al)?!?\s+([\s\S]*)$/.exec(c);
+    if (normal && /[!:Q]/.test(normal[1]!)) out.unknown = `the vim command \`${c.slice(0, 60)}\` types keys that can run a shell or ex command`;
+    if (/\b(system|systemlist|jobstart|termopen|libcall\w*)\s*\(/.test(c) || /^(exe(?:cute)?|py(?:thon)?3?|pyx?|pydo|py3do|lua|luado|luafile|perl|perldo|ruby|rubydo|rubyfile|mz(?:scheme)?|tcl|tcldo|call|so(?:urce)?|ru(?:ntime)?)\b/.test(c)) {
       out.unknown = `the vim command \`${c.slice(0, 60)}\` runs code the gate cannot see`;
     }
   }
