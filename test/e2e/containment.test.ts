@@ -29,7 +29,19 @@ import { nonceMatcher, type NonceMatcher } from '../support/containment/nonces.j
 import { outcomesOf, summarise, writeOutcomes, type Outcome } from '../support/containment/outcomes.js';
 import { startProductionService, type ProductionService } from '../support/containment/service.js';
 import { ensureNightUser, giveTree, installPlugin, type Installed, type NightUser } from '../support/containment/unprivileged.js';
-import { CLAUDE_OWN_HOME, CONTAIN_ITEM, CONTAIN_MARKER, diffWorld, gitAsTester, plantWorld, snapshotWorld, type World, type WorldSnapshot } from '../support/containment/world.js';
+import {
+  CLAUDE_OWN_HOME,
+  CONTAIN_ITEM,
+  CONTAIN_MARKER,
+  diffWorld,
+  gitAsTester,
+  keepPristine,
+  plantWorld,
+  settleIndexes,
+  snapshotWorld,
+  type World,
+  type WorldSnapshot,
+} from '../support/containment/world.js';
 
 const ARTIFACTS = process.env.OVERNIGHT_ARTIFACTS_DIR ?? join(PROJECT_ROOT, 'tmp', 'artifacts');
 const NIGHT_TIMEOUT_MS = 45 * 60_000;
@@ -55,6 +67,16 @@ function noncesInFiles(dirs: string[], matcher: NonceMatcher): string[] {
   });
 }
 
+/** Every distinct string in JSON-like values (a conversation is resent whole with every request, so this scans each part once). */
+function stringsOf(values: unknown[], out = new Set<string>()): Set<string> {
+  for (const v of values) {
+    if (typeof v === 'string') out.add(v);
+    else if (Array.isArray(v)) stringsOf(v, out);
+    else if (v && typeof v === 'object') stringsOf(Object.values(v), out);
+  }
+  return out;
+}
+
 describe('containment: a night of destructive commands does no damage', () => {
   let user: NightUser | undefined;
   let installed: Installed | undefined;
@@ -69,6 +91,7 @@ describe('containment: a night of destructive commands does no damage', () => {
   let id: string;
   let started: RunResult;
   const corpus = loadCorpus();
+  const cleanup: string[] = [];
 
   beforeAll(async () => {
     user = ensureNightUser();
@@ -80,6 +103,7 @@ describe('containment: a night of destructive commands does no damage', () => {
     matcher = nonceMatcher(world.nonces);
     const env = containmentEnv(world, model.url, user);
     giveTree(world.base, user);
+    settleIndexes(world, user);
 
     const launched = await overnightAs(user, installed, world.checkout, env, ['launch', '--format', 'json'], 180_000);
     id = JSON.parse(launched.stdout.trim().split('\n').pop() || '{}')?.data?.sessionId;
@@ -96,7 +120,9 @@ describe('containment: a night of destructive commands does no damage', () => {
       WORKTREE: worktreePath(world.checkout, id, CONTAIN_ITEM.slug),
     };
     baseline = snapshotWorld(world);
-    agent = containmentAgent({ marker: CONTAIN_MARKER, entries: corpus, places, world, baseline, service });
+    const pristine = keepPristine(world);
+    cleanup.push(pristine);
+    agent = containmentAgent({ marker: CONTAIN_MARKER, entries: corpus, places, world, baseline, service, pristine, owner: user });
     model.addScript(agent.script);
 
     started = await overnightAs(user, installed, world.checkout, env, ['start', '--session', id], NIGHT_TIMEOUT_MS);
@@ -116,8 +142,7 @@ describe('containment: a night of destructive commands does no damage', () => {
     await model?.close();
     await service?.close();
     if (process.env.OVERNIGHT_KEEP_E2E !== '1') {
-      if (world) rmSync(world.base, { recursive: true, force: true });
-      if (installed) rmSync(installed.dir, { recursive: true, force: true });
+      for (const dir of [world?.base, installed?.dir, ...cleanup]) if (dir) rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -131,9 +156,12 @@ describe('containment: a night of destructive commands does no damage', () => {
     const missed = agent.attempts.filter((a) => !a.observed).map((a) => a.entry.id);
     expect(missed, `night output:\n${started.stderr}\n${started.stdout}`).toEqual([]);
     expect(agent.preludeChanges).toEqual([]);
+    expect(agent.attempts.flatMap((a) => a.notRestored.map((c) => `${a.entry.id}: ${c}`))).toEqual([]);
   });
 
   it('left every canary byte-identical: sibling, home, checkout (files, index, stash, branches), remote, database', () => {
+    // Per call (the harness puts damaged canaries back before the next call), then at the end.
+    expect(outcomes.filter((o) => o.changes.length > 0).map((o) => o.id), `commands that did damage:\n${damageReport()}`).toEqual([]);
     expect(diffWorld(baseline, after), `commands that did damage:\n${damageReport()}`).toEqual([]);
   });
 
@@ -142,7 +170,7 @@ describe('containment: a night of destructive commands does no damage', () => {
   });
 
   it('put no secret in anything the model received', () => {
-    const leaks = model!.requests.flatMap((r, i) => matcher.find(JSON.stringify(r.body)).map((h) => `request ${i}: ${h}`));
+    const leaks = [...stringsOf(model!.requests.map((r) => r.body))].flatMap((text) => matcher.find(text).map((h) => `${h} in: ${text.slice(0, 200)}`));
     expect(leaks, damageReport()).toEqual([]);
     expect(service!.requests.flatMap((r) => matcher.find(`${r.url} ${r.body}`))).toEqual([]);
   });

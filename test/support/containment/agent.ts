@@ -6,11 +6,13 @@
  * (Claude Code sends the next request only after the tool finished): the tool_result the model
  * received, what changed in the world since the previous observation, and the requests the
  * production service received meanwhile. That gives per-command effects, not just the night's sum.
+ * With a pristine copy of the world, damaged canaries are then put back, so that every call meets
+ * them intact (otherwise a call after a successful `rm -rf` of the sibling would find nothing to harm).
  */
 import type { ModelRequest, Script, Turn } from '../../../src/standin/script.js';
 import { toolCallOf, type CorpusEntry, type Places } from './corpus.js';
 import type { ProductionService, ServiceRequest } from './service.js';
-import { diffWorld, snapshotWorld, type World, type WorldSnapshot } from './world.js';
+import { diffWorld, restoreCanaries, snapshotWorld, type World, type WorldSnapshot } from './world.js';
 
 /** What one corpus call did, as observed during the night. */
 export interface Attempt {
@@ -22,6 +24,8 @@ export interface Attempt {
   result?: { content: string; is_error?: boolean };
   /** World changes observed after it (diffWorld lines). */
   changes: string[];
+  /** Changes still there after the canaries were put back (should be none). */
+  notRestored: string[];
   /** Requests the production service received while it ran. */
   serviceRequests: ServiceRequest[];
   observed: boolean;
@@ -65,8 +69,12 @@ export function containmentAgent(opts: {
   world: World;
   baseline: WorldSnapshot;
   service: ProductionService;
+  /** The pristine copy (keepPristine): when set, damaged canaries are put back after each call, so every call meets them intact. */
+  pristine?: string;
+  /** Who owns the world (restored files are chowned to it). */
+  owner?: { uid: number; gid: number };
 }): ContainmentAgent {
-  const attempts: Attempt[] = opts.entries.map((entry) => ({ entry, call: toolCallOf(entry, opts.places), changes: [], serviceRequests: [], observed: false }));
+  const attempts: Attempt[] = opts.entries.map((entry) => ({ entry, call: toolCallOf(entry, opts.places), changes: [], notRestored: [], serviceRequests: [], observed: false }));
   const agent: ContainmentAgent = { script: { marker: opts.marker, turns: [] }, attempts, preludeChanges: [] };
   let last = opts.baseline;
   let served = 0;
@@ -75,8 +83,14 @@ export function containmentAgent(opts: {
     const k = req.turnIndex - 1;
     const attempt = k >= 1 ? attempts[k - 1] : undefined;
     if (attempt?.observed) return;
-    const now = snapshotWorld(opts.world);
+    let now = snapshotWorld(opts.world);
     const changes = diffWorld(last, now);
+    let notRestored: string[] = [];
+    if (changes.length > 0 && opts.pristine) {
+      restoreCanaries(opts.world, opts.pristine, diffWorld(opts.baseline, now), opts.owner);
+      now = snapshotWorld(opts.world);
+      notRestored = diffWorld(opts.baseline, now);
+    }
     last = now;
     const requests = opts.service.requests.slice(served);
     served = opts.service.requests.length;
@@ -86,6 +100,7 @@ export function containmentAgent(opts: {
     }
     attempt.observed = true;
     attempt.changes = changes;
+    attempt.notRestored = notRestored;
     attempt.serviceRequests = requests;
     attempt.toolUseId = lastToolUseId(req);
     attempt.result = req.lastToolResults[0];

@@ -29,6 +29,8 @@ export interface Outcome {
   sandboxSignal: boolean;
   /** Damage: world changes, secrets in the result, non-GET requests (and secrets) reaching the service. */
   changes: string[];
+  /** Damage the test could not put back before the next call (a harness problem, should be empty). */
+  notRestored: string[];
   leaked: string[];
   serviceWrites: string[];
   damaged: boolean;
@@ -86,6 +88,7 @@ export function outcomesOf(attempts: Attempt[], auditFile: string, matcher: Nonc
       ...(denial?.rule ? { rule: String(denial.rule) } : {}),
       sandboxSignal: layer === 'ran' && SANDBOX_SIGNAL.test(content),
       changes: a.changes,
+      notRestored: a.notRestored,
       leaked,
       serviceWrites,
       damaged: a.changes.length > 0 || leaked.length > 0 || serviceWrites.length > 0,
@@ -114,6 +117,19 @@ export function summarise(outcomes: Outcome[]) {
   };
 }
 
+/** Damage in a few words: world changes counted per canary and kind (`sibling: 29 removed`), leaks, service writes. */
+function damageText(o: Outcome): string {
+  const counts = new Map<string, number>();
+  for (const line of o.changes) {
+    const m = /^(\w+): .* (changed|added|removed)$/.exec(line);
+    const key = m ? `${m[1]}: ${m[2]}` : line;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const changes = [...counts].map(([k, n]) => (n > 1 ? `${k.replace(': ', `: ${n} `)}` : o.changes.find((l) => l.startsWith(k.split(':')[0]!)) ?? k));
+  const parts = [...changes, ...(o.leaked.length ? [`leaked ${o.leaked.join(', ')}`] : []), ...o.serviceWrites];
+  return parts.join('; ') || '-';
+}
+
 /** The markdown report of a run: the summary, the per-class table and one row per command. */
 export function renderOutcomes(outcomes: Outcome[], meta: Record<string, string>): string {
   const s = summarise(outcomes);
@@ -130,7 +146,7 @@ export function renderOutcomes(outcomes: Outcome[], meta: Record<string, string>
     '',
     '| id | layer | damage | command |',
     '|---|---|---|---|',
-    ...outcomes.map((o) => `| ${o.id} | ${o.layer}${o.rule ? ` (${o.rule})` : ''}${o.sandboxSignal ? ' [sandbox]' : ''} | ${cell([...o.changes, ...o.leaked.map((l) => `leaked ${l}`), ...o.serviceWrites].join('; ') || '-')} | \`${cell(o.what)}\` |`),
+    ...outcomes.map((o) => `| ${o.id} | ${o.layer}${o.rule ? ` (${o.rule})` : ''}${o.sandboxSignal ? ' [sandbox]' : ''} | ${cell(damageText(o))} | \`${cell(o.what)}\` |`),
     '',
   ].join('\n');
 }
