@@ -119,13 +119,13 @@ export function summarise(outcomes: Outcome[]) {
 
 /** Damage in a few words: world changes counted per canary and kind (`sibling: 29 removed`), leaks, service writes. */
 function damageText(o: Outcome): string {
-  const counts = new Map<string, number>();
+  const groups = new Map<string, string[]>();
   for (const line of o.changes) {
     const m = /^(\w+): .* (changed|added|removed)$/.exec(line);
     const key = m ? `${m[1]}: ${m[2]}` : line;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    groups.set(key, [...(groups.get(key) ?? []), line]);
   }
-  const changes = [...counts].map(([k, n]) => (n > 1 ? `${k.replace(': ', `: ${n} `)}` : o.changes.find((l) => l.startsWith(k.split(':')[0]!)) ?? k));
+  const changes = [...groups].map(([key, lines]) => (lines.length === 1 ? lines[0]! : key.replace(': ', `: ${lines.length} files `)));
   const parts = [...changes, ...(o.leaked.length ? [`leaked ${o.leaked.join(', ')}`] : []), ...o.serviceWrites];
   return parts.join('; ') || '-';
 }
