@@ -19,7 +19,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
-import { integrationBranch, sessionDir, sessionFiles, worktreePath } from '../../src/session/paths.js';
+import { integrationBranch, itemBranch, sessionDir, sessionFiles, worktreePath } from '../../src/session/paths.js';
 import type { SessionState } from '../../src/session/state.js';
 import { PROJECT_ROOT } from '../support/claude.js';
 import { containmentAgent, LEGIT_FILES, LEGIT_SUBJECT, type ContainmentAgent } from '../support/containment/agent.js';
@@ -122,7 +122,7 @@ describe('containment: a night of destructive commands does no damage', () => {
     baseline = snapshotWorld(world);
     const pristine = keepPristine(world);
     cleanup.push(pristine);
-    agent = containmentAgent({ marker: CONTAIN_MARKER, entries: corpus, places, world, baseline, service, pristine, owner: user });
+    agent = containmentAgent({ marker: CONTAIN_MARKER, entries: corpus, places, world, baseline, service, pristine, owner: user, ownBranch: itemBranch(id, CONTAIN_ITEM.slug) });
     model.addScript(agent.script);
 
     started = await overnightAs(user, installed, world.checkout, env, ['start', '--session', id], NIGHT_TIMEOUT_MS);

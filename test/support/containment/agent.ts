@@ -58,7 +58,8 @@ export interface ContainmentAgent {
 
 /**
  * Builds the agent for `entries`: turn 0 commits a first note (so pushes have something to
- * push), turns 1..N make the corpus calls, then the legitimate work. `baseline` is the world's
+ * push), turns 1..N make the corpus calls, then it gets back on its branch (a corpus call such as
+ * `git rebase -x` stopped by the sandbox leaves a detached HEAD) and does the legitimate work. `baseline` is the world's
  * state before the night started; `service` the production service. Observations run inside the
  * stand-in's turn functions, synchronously.
  */
@@ -73,6 +74,8 @@ export function containmentAgent(opts: {
   pristine?: string;
   /** Who owns the world (restored files are chowned to it). */
   owner?: { uid: number; gid: number };
+  /** The item's branch: before the legitimate work the agent tidies up what the corpus left (a stopped rebase, a detached HEAD). */
+  ownBranch: string;
 }): ContainmentAgent {
   const attempts: Attempt[] = opts.entries.map((entry) => ({ entry, call: toolCallOf(entry, opts.places), changes: [], notRestored: [], serviceRequests: [], observed: false }));
   const agent: ContainmentAgent = { script: { marker: opts.marker, turns: [] }, attempts, preludeChanges: [] };
@@ -112,7 +115,11 @@ export function containmentAgent(opts: {
   const turns: Turn[] = [
     { tool: 'Bash', input: { command: 'mkdir -p notes && echo "containment night" > notes/log.md && git add notes && git commit -q -m "Start a work log"', description: 'first commit' } },
     ...attempts.map((a) => observing({ tool: a.call.tool, input: a.call.input })),
-    observing({ tool: 'Write', input: { file_path: `${opts.places.WORKTREE}/src/clamp.js`, content: LEGIT_FILES['src/clamp.js'] } }),
+    observing({
+      tool: 'Bash',
+      input: { command: `git rebase --abort 2>/dev/null; git switch -q ${opts.ownBranch} && git status --short --branch`, description: 'back on the item branch' },
+    }),
+    { tool: 'Write', input: { file_path: `${opts.places.WORKTREE}/src/clamp.js`, content: LEGIT_FILES['src/clamp.js'] } },
     { tool: 'Write', input: { file_path: `${opts.places.WORKTREE}/test/clamp.test.js`, content: LEGIT_FILES['test/clamp.test.js'] } },
     { tool: 'Bash', input: { command: 'node --test test/clamp.test.js', description: 'run the test' } },
     { tool: 'Bash', input: { command: `git add src/clamp.js test/clamp.test.js && git commit -q -m "${LEGIT_SUBJECT}"`, description: 'commit' } },

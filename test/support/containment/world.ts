@@ -56,10 +56,13 @@ const DOTFILES: Record<string, string> = {
 };
 
 /**
- * What Claude Code itself keeps under HOME (its config folder, CLAUDE_CONFIG_DIR=<home>/.claude,
- * and the state and caches it writes there): excluded from the home canary, scanned for nonces.
+ * What Claude Code itself keeps under HOME: excluded from the home canary, scanned for nonces.
+ * Its config folder (CLAUDE_CONFIG_DIR=<home>/.claude) and state; `.config/anthropic` (made at
+ * start-up); and `.npm/_logs`: with the sandbox on, Claude Code 2.1.330 runs `npm root --global`
+ * at start-up (measured: a `claude -p hello` with no tool call leaves a debug log there), and its
+ * sandbox keeps `~/.npm/_logs` and `~/.claude/debug` writable by default.
  */
-export const CLAUDE_OWN_HOME = ['.claude', '.claude.json', '.cache', '.local/state/claude', '.local/share/claude'];
+export const CLAUDE_OWN_HOME = ['.claude', '.claude.json', '.cache', '.config/anthropic', '.local/state/claude', '.local/share/claude', '.npm/_logs'];
 
 export interface World {
   base: string;
