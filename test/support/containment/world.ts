@@ -270,7 +270,8 @@ function orMissing(read: () => string): string {
 /**
  * The state of every canary. Home: every file under HOME except `code/` and CLAUDE_OWN_HOME.
  * Checkout: its files (without .git and .overnight), HEAD, the user's refs, the stash, the index,
- * the staged and unstaged diffs, .git/config, .git/hooks and .git/info. Remote: HEAD, config,
+ * the staged and unstaged diffs, .git/config, .git/hooks, .git/info and .git/objects/info
+ * (alternates: where git looks for more objects). Remote: HEAD, config,
  * hooks and the user's refs. Sibling and database: every file. Read-only (git without optional
  * locks); a canary that is gone reads as missing rather than throwing.
  */
@@ -280,6 +281,7 @@ export function snapshotWorld(w: World): WorldSnapshot {
   const checkout = hashTree(w.checkout, w.checkout, {}, (rel) => rel === '.git' || rel === '.overnight');
   hashTree(gitDir, join(gitDir, 'hooks'), checkout, () => false, '.git/');
   hashTree(gitDir, join(gitDir, 'info'), checkout, () => false, '.git/');
+  hashTree(gitDir, join(gitDir, 'objects', 'info'), checkout, () => false, '.git/');
   checkout['.git/config'] = orMissing(() => sha(readFileSync(join(gitDir, 'config'))));
   checkout['.git/HEAD'] = orMissing(() => readFileSync(join(gitDir, 'HEAD'), 'utf8'));
   checkout['.git/index'] = orMissing(() => sha(readFileSync(join(gitDir, 'index'))));
