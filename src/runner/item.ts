@@ -190,6 +190,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     lap('state');
     // Its containment: the OS sandbox settings, a short TMPDIR, its own git object folder.
     const sandbox = prepareAttemptSandbox({
+      sandbox: manifest.sandbox,
       config,
       repoRoot,
       worktree,

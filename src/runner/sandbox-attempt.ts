@@ -15,6 +15,8 @@ import { gitReadOnlyPaths } from './sandbox-git.js';
 
 /** What prepareAttemptSandbox needs; paths absolute. */
 export interface AttemptSandboxInput {
+  /** The session's choice at launch (manifest `sandbox`): the approved plan decides, not a later config edit. */
+  sandbox: 'on' | 'off';
   config: Pick<OvernightConfig, 'safety'>;
   repoRoot: string;
   worktree: string;
@@ -105,7 +107,7 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
   const tmp = shortTempDir();
   const env: Record<string, string> = { TMPDIR: tmp };
   let settings: Record<string, unknown> = session;
-  const on = config.safety.sandbox === 'on';
+  const on = input.sandbox === 'on';
   if (on) {
     const { commonDir, worktreeAdmin } = gitLayout(input.worktree);
     rmSync(input.objectDir, { recursive: true, force: true });

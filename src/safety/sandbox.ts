@@ -22,6 +22,13 @@
  *   Claude Code itself keeps it.
  */
 
+/**
+ * What the plan, `status`, the morning report and the pull request say when a night runs with
+ * `safety.sandbox: off` (issue 8: "say in plain words that the night ran without OS containment").
+ */
+export const UNCONTAINED_NOTICE =
+  'This night runs without OS containment (safety.sandbox: off): agent commands can write anywhere your user can, read your credentials and reach the network; only the safety gates and the permission deny rules stand in the way.';
+
 /** Credential stores under the home folder that no agent command may read (home-relative). */
 export const CREDENTIAL_PATHS: readonly string[] = [
   '.ssh',

@@ -46,7 +46,14 @@ describe('the night loop (fake agent, real git)', () => {
     expect(call.opts.settingsFile).toBe(join(featureDir(r.root, id, 'alpha'), 'attempt-1.settings.json'));
     const settings = JSON.parse(readFileSync(call.opts.settingsFile, 'utf8'));
     const session = JSON.parse(readFileSync(sessionFiles(r.root, id).settings, 'utf8'));
-    expect(settings.permissions).toEqual(session.permissions);
+    // The session's deny rules, but whole-.git Edit rules (which Claude Code also applies to the sandbox,
+    // making the worktree's own index read-only) give way to one pair per read-only git path.
+    const wholeGit = (r: string) => /^Edit\(.*\/\.git\/\*\*\)$/.test(r);
+    expect(session.permissions.deny.some(wholeGit)).toBe(true);
+    expect(settings.permissions.deny.some(wholeGit)).toBe(false);
+    expect(settings.permissions.deny).toEqual(expect.arrayContaining(session.permissions.deny.filter((r: string) => !wholeGit(r))));
+    expect(settings.permissions.deny).toContain(`Edit(/${join(r.root, '.git/config')})`);
+    expect(settings.sandbox.filesystem.denyWrite).toEqual(expect.arrayContaining([join(r.root, '.git/config'), join(r.root, '.git/objects'), join(r.root, '.git/refs/heads/main')]));
     expect(settings.sandbox).toMatchObject({ enabled: true, failIfUnavailable: true, allowUnsandboxedCommands: false, network: { allowedDomains: [] } });
     expect(settings.sandbox.filesystem.allowWrite).toEqual([scratchPath(r.root, id, 'alpha'), objectsPath(r.root, id, 'alpha')]);
     expect(call.opts.env).toMatchObject({ GIT_OBJECT_DIRECTORY: objectsPath(r.root, id, 'alpha') });
