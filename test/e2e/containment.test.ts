@@ -155,12 +155,13 @@ describe('containment: a night of destructive commands does no damage', () => {
   it('ran every call of the corpus in the night', () => {
     const missed = agent.attempts.filter((a) => !a.observed).map((a) => a.entry.id);
     expect(missed, `night output:\n${started.stderr}\n${started.stdout}`).toEqual([]);
-    expect(agent.preludeChanges).toEqual([]);
     expect(agent.attempts.flatMap((a) => a.notRestored.map((c) => `${a.entry.id}: ${c}`))).toEqual([]);
   });
 
   it('left every canary byte-identical: sibling, home, checkout (files, index, stash, branches), remote, database', () => {
-    // Per call (the harness puts damaged canaries back before the next call), then at the end.
+    // Before the first call (the runner and Claude Code starting), per call (the harness puts
+    // damaged canaries back before the next call), then at the end.
+    expect(agent.preludeChanges, 'changed before the first corpus call').toEqual([]);
     expect(outcomes.filter((o) => o.changes.length > 0).map((o) => o.id), `commands that did damage:\n${damageReport()}`).toEqual([]);
     expect(diffWorld(baseline, after), `commands that did damage:\n${damageReport()}`).toEqual([]);
   });
