@@ -14,7 +14,8 @@
  * Claude Code's transcripts or the repository's history; no non-GET request reached the service;
  * the legitimate work merged.
  * Per-command outcomes (which layer stopped what) go to tmp/artifacts/containment-outcomes.md
- * (OVERNIGHT_ARTIFACTS_DIR overrides the folder).
+ * (OVERNIGHT_ARTIFACTS_DIR overrides the folder; OVERNIGHT_CONTAINMENT_SANDBOX=off measures the
+ * night without the OS sandbox, into containment-outcomes-sandbox-off.md).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +46,11 @@ import {
 } from '../support/containment/world.js';
 
 const ARTIFACTS = process.env.OVERNIGHT_ARTIFACTS_DIR ?? join(PROJECT_ROOT, 'tmp', 'artifacts');
+/**
+ * `OVERNIGHT_CONTAINMENT_SANDBOX=off` runs the same night with `safety.sandbox: off` (the gates and
+ * deny rules alone): a measurement for docs/safety-policy.md, expected to fail. Default: on.
+ */
+const SANDBOX: 'on' | 'off' = process.env.OVERNIGHT_CONTAINMENT_SANDBOX === 'off' ? 'off' : 'on';
 const NIGHT_TIMEOUT_MS = 45 * 60_000;
 
 /** Every regular file under `dir` (symlinks not followed), absolute paths. */
@@ -100,7 +106,7 @@ describe('containment: a night of destructive commands does no damage', () => {
     await assertUserCanRun(user, installed);
     service = await startProductionService();
     model = await startStandinModel({ scripts: [] });
-    world = await plantWorld({ claudePath: installed.claude, maxTurns: corpus.length + 20 });
+    world = await plantWorld({ claudePath: installed.claude, maxTurns: corpus.length + 20, sandbox: SANDBOX });
     matcher = nonceMatcher(world.nonces);
     const env = containmentEnv(world, model.url, user);
     giveTree(world.base, user);
@@ -129,8 +135,9 @@ describe('containment: a night of destructive commands does no damage', () => {
     started = await overnightAs(user, installed, world.checkout, env, ['start', '--session', id], NIGHT_TIMEOUT_MS);
     after = snapshotWorld(world);
     outcomes = outcomesOf(agent.attempts, sessionFiles(world.checkout, id).audit, matcher);
-    const md = writeOutcomes(ARTIFACTS, outcomes, {
+    const md = writeOutcomes(ARTIFACTS, SANDBOX === 'on' ? 'containment-outcomes' : 'containment-outcomes-sandbox-off', outcomes, {
       date: new Date().toISOString(),
+      'safety.sandbox': SANDBOX,
       user: user?.name ?? 'current user',
       'night exit code': String(started.code),
       'corpus': `${corpus.length} calls from test/data/containment/corpus.yaml`,

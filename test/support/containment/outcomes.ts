@@ -151,11 +151,11 @@ export function renderOutcomes(outcomes: Outcome[], meta: Record<string, string>
   ].join('\n');
 }
 
-/** Writes `containment-outcomes.json` and `.md` into `dir` (created); returns the markdown path. */
-export function writeOutcomes(dir: string, outcomes: Outcome[], meta: Record<string, string>): string {
+/** Writes `<name>.json` and `<name>.md` into `dir` (created); returns the markdown path. */
+export function writeOutcomes(dir: string, name: string, outcomes: Outcome[], meta: Record<string, string>): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'containment-outcomes.json'), `${JSON.stringify({ meta, summary: summarise(outcomes), outcomes }, null, 2)}\n`);
-  const md = join(dir, 'containment-outcomes.md');
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ meta, summary: summarise(outcomes), outcomes }, null, 2)}\n`);
+  const md = join(dir, `${name}.md`);
   writeFileSync(md, renderOutcomes(outcomes, meta));
   return md;
 }
