@@ -351,8 +351,24 @@ function isLink(path: string): boolean {
   }
 }
 
-/** Puts the user's refs of a repository back: the pristine loose refs and packed-refs; loose refs that are new and not the night's own are removed. */
+/** The night's own refs (`overnight/` branches, backup refs) of a repository: name -> object id. */
+function nightRefs(gitDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of gitAsTester(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname) %(objectname)']).split('\n')) {
+    const [name, oid] = line.split(' ');
+    if (name && oid && /(^|\/)overnight(\/|-)/.test(name)) out.set(name, oid);
+  }
+  return out;
+}
+
+/**
+ * Puts the user's refs of a repository back: the pristine loose refs and packed-refs; loose refs
+ * that are new and not the night's own are removed. The night's own refs are kept as they were
+ * just before (re-written as loose refs if restoring packed-refs dropped them).
+ */
 function putBackRefs(w: World, pristine: string, gitRel: string): void {
+  const gitDir = join(w.base, gitRel);
+  const own = nightRefs(gitDir);
   const rel = (p: string) => relative(w.base, p);
   const live = (p: string) => join(w.base, p);
   const userRef = (p: string) => !/(^|\/)overnight(\/|-)/.test(p);
@@ -362,6 +378,8 @@ function putBackRefs(w: World, pristine: string, gitRel: string): void {
   for (const ref of Object.keys(now)) if (userRef(ref) && !(ref in before)) rmSync(join(live(refsRel), ref), { force: true });
   for (const ref of Object.keys(before)) if (userRef(ref) && before[ref] !== now[ref]) putBack(w, pristine, rel(join(w.base, refsRel, ref)));
   putBack(w, pristine, join(gitRel, 'packed-refs'));
+  const now2 = nightRefs(gitDir);
+  for (const [name, oid] of own) if (now2.get(name) !== oid) write(join(gitDir, name), `${oid}\n`);
 }
 
 /**
