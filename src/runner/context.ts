@@ -30,6 +30,10 @@ export interface NightDeps {
   writeReport?: (repoRoot: string, sessionId: string) => Promise<unknown>;
   /** End of the night: push and open the pull request (src/report/pull-request.ts). Errors are logged, not fatal. */
   finishPullRequest?: (repoRoot: string, sessionId: string) => Promise<unknown>;
+  /** An item finally failed (after its `item_failed` event): notify the `on_item_failure` targets (src/report/notify.ts notifyItemFailed). Never throws. */
+  notifyItemFailed?: (repoRoot: string, sessionId: string, slug: string) => Promise<unknown>;
+  /** The night paused for a rate or usage limit until `until` (ISO): notify every target (notifyNightEnd, kind `paused`). Never throws. */
+  notifyPaused?: (repoRoot: string, sessionId: string, until: string, reason: string) => Promise<unknown>;
   /** Measures free disk and load before items start (default: src/runner/resources.ts measureResources at the repository root). */
   measureResources?: () => { freeDiskMb: number; loadPerCore: number };
   /** Where progress lines go (runner.log when detached). */

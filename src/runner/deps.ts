@@ -8,6 +8,7 @@ import { runAgent } from '../agent/run.js';
 import type { OvernightConfig } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { finishSessionPullRequest } from '../report/finish.js';
+import { notifyItemFailed, notifyNightEnd } from '../report/notify.js';
 import { writeMorningReport } from '../report/write.js';
 import { updateState } from '../session/store.js';
 import { pluginRoot } from '../util/plugin-root.js';
@@ -56,6 +57,8 @@ export async function realNightDeps(repoRoot: string, overrides: Partial<NightDe
     activityThrottleMs: 2000,
     writeReport: async (root, id) => writeMorningReport(root, id),
     finishPullRequest: async (root, id) => pullRequestStep(root, id, config),
+    notifyItemFailed: async (root, id, slug) => notifyItemFailed(root, id, slug, { config }),
+    notifyPaused: async (root, id, until, reason) => notifyNightEnd(root, id, { kind: 'paused', resumeAt: until || undefined, reason: reason || undefined }, { config }),
     log: (line) => {
       process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
     },

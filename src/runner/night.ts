@@ -80,8 +80,13 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const files = sessionFiles(repoRoot, sessionId);
   const config = await loadConfig(repoRoot);
   const update = (mutate: (s: SessionState) => SessionState | void) => updateState(repoRoot, sessionId, mutate);
+  // Notifications of an item's failure and of a pause (usage limit) run beside the night, never
+  // awaited by it; the night waits for them before it ends.
+  const notices: Array<Promise<unknown>> = [];
   const event = (type: string, data: Record<string, unknown> = {}) => {
     appendEventFile(files.events, type, data);
+    if (type === 'item_failed' && typeof data.slug === 'string' && deps.notifyItemFailed) notices.push(deps.notifyItemFailed(repoRoot, sessionId, data.slug).catch(() => undefined));
+    if (type === 'session_paused' && deps.notifyPaused) notices.push(deps.notifyPaused(repoRoot, sessionId, String(data.until ?? ''), String(data.reason ?? '')).catch(() => undefined));
   };
   const stop = opts.signal ?? new AbortController().signal;
 
@@ -275,6 +280,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     stop.removeEventListener('abort', onStop);
   }
 
+  await Promise.allSettled(notices);
   return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason);
 }
 
