@@ -19,6 +19,8 @@ const CONFIG_HINTS: Record<string, string> = {
   notifications: "Use a list of targets such as '- { type: ntfy, url: https://ntfy.sh/my-topic }' or '- { type: slack, url_env: OVERNIGHT_SLACK_URL }' (docs/configuration.md, notifications).",
   'notifications.type': "Use 'type: ntfy', 'type: slack' or 'type: webhook' (each with 'url:' or 'url_env:'), or 'type: command' (with 'command:').",
   'notifications.url': "Give either 'url: https://...' or 'url_env: NAME' (an environment variable holding the URL, so the committed config holds no secret), not both.",
+  'safety.deny_commands': "Write a JavaScript regular expression that compiles, e.g. '^terraform (apply|destroy)\\b'; escape a literal '(', '[', '*', '+' or '?' with a backslash.",
+  'safety.allow_commands': "Write a JavaScript regular expression that compiles, e.g. '^make (lint|test)$'; escape a literal '(', '[', '*', '+' or '?' with a backslash.",
 };
 
 /**

@@ -13,6 +13,32 @@ export const durationText = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration such as 30s, 45m or 2h' });
 
+/**
+ * Why `source` is not a valid JavaScript regular expression (the engine's own words, e.g.
+ * "Unterminated group"), or undefined when `new RegExp(source)` compiles it. Pure.
+ */
+export function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
+}
+
+/**
+ * A command rule of `safety.allow_commands` / `safety.deny_commands`: a JavaScript regular
+ * expression that must compile. A deny rule that cannot compile would silently deny nothing (or,
+ * in the gate, everything), so it is refused when the config is read, naming the key and index.
+ */
+export const commandRegexText = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    const problem = regexProblem(source);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${problem})` });
+  });
+
 /** A session time limit (`6h`, `1.5h`, `90m`), per DESIGN.md. */
 export const timeLimitText = z
   .string()
@@ -119,9 +145,9 @@ export const safetyConfigSchema = z.strictObject({
   /** Paths agents may never write or delete, in addition to the built-in secret and .git rules. */
   deny_paths: z.array(z.string().min(1)).default([]),
   /** Commands always allowed, as regular expressions matched against one simple command's text. */
-  allow_commands: z.array(z.string().min(1)).default([]),
+  allow_commands: z.array(commandRegexText).default([]),
   /** Commands always denied, as regular expressions matched against one simple command's text. */
-  deny_commands: z.array(z.string().min(1)).default([]),
+  deny_commands: z.array(commandRegexText).default([]),
   /** Apply the Bash gate in interactive Claude Code sessions too (repository root as the boundary). */
   interactive: z.boolean().default(true),
   /**

@@ -29,7 +29,9 @@ export function parseLog(text: string | undefined): CommitFact[] {
  * - integrationCommits: `git log --format=%H%x09%s <baseCommit>..<integration branch>` (newest first);
  * - itemCommits: for every item with a merge commit, `git log --reverse <merge>^1..<merge>^2`
  *   (the commits the merge brought in, oldest first); else the state's recorded commits' subjects;
- * - remotes: `git remote`.
+ * - remotes: `git remote`;
+ * - lostMerges: merged items whose merge commit is not an ancestor of the integration tip
+ *   (`git merge-base --is-ancestor`), or every merged item when the branch is gone.
  * Never throws for a missing branch or commit (the facts are left empty).
  */
 export async function collectGitFacts(repoRoot: string, manifest: SessionManifest, state: SessionState): Promise<GitFacts> {
@@ -38,8 +40,12 @@ export async function collectGitFacts(repoRoot: string, manifest: SessionManifes
     ? parseLog(await git(repoRoot, ['log', '--format=%H%x09%s', `${manifest.baseCommit}..${head}`]))
     : [];
   const itemCommits: Record<string, CommitFact[]> = {};
+  const lostMerges: Record<string, string> = {};
   for (const [slug, st] of Object.entries(state.items)) {
     if (st.status !== 'merged') continue;
+    // Shipped means held by the integration branch: a merge the tip no longer reaches is lost.
+    const mergedAs = st.mergeCommit || st.commits.at(-1);
+    if (mergedAs && !(head && (await git(repoRoot, ['merge-base', '--is-ancestor', mergedAs, head])) !== undefined)) lostMerges[slug] = mergedAs;
     if (st.mergeCommit) {
       const commits = parseLog(await git(repoRoot, ['log', '--reverse', '--format=%H%x09%s', `${st.mergeCommit}^1..${st.mergeCommit}^2`]));
       if (commits.length > 0) {
@@ -58,5 +64,5 @@ export async function collectGitFacts(repoRoot: string, manifest: SessionManifes
     .split('\n')
     .map((r) => r.trim())
     .filter(Boolean);
-  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes };
+  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes, ...(Object.keys(lostMerges).length > 0 ? { lostMerges } : {}) };
 }

@@ -5,6 +5,7 @@ import type { SessionManifest, SessionState } from '../session/state.js';
 import type { RetryPolicy } from './judge.js';
 import type { RunAgentFn } from './types.js';
 import type { BriefInput } from '../agent/brief.js';
+import type { IntegrationWatch } from './integration-watch.js';
 
 /** The night's replaceable dependencies (tests inject a fake agent; the CLI uses the real adapter). */
 export interface NightDeps {
@@ -55,8 +56,13 @@ export interface NightContext {
   event: (type: string, data?: Record<string, unknown>) => void;
   /** Pauses the whole session until an ISO time (rate or usage limit). */
   pause: (until: string, reason: string) => Promise<void>;
-  /** Stops the session early (permanent failure): running agents are aborted, nothing new starts. */
-  stopSession: (reason: string) => void;
+  /**
+   * Stops the session early (a permanent failure): running agents are aborted, nothing new starts.
+   * `kind` is recorded as state.stopKind (default `permanent`; `integration-branch-moved`...).
+   */
+  stopSession: (reason: string, kind?: string) => void;
+  /** The watch over the integration branch: this run's merges, and whether it was found moved (integration-watch.ts). */
+  integration: IntegrationWatch;
   /** Runs `fn` alone in the merge queue (one merge into the integration branch at a time). */
   mergeQueue: <T>(fn: () => Promise<T>) => Promise<T>;
   /**

@@ -20,6 +20,8 @@ import type { NightContext, NightDeps } from './context.js';
 import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from '../util/serial-queue.js';
+import { ensureIntegrationHolds, newIntegrationWatch } from './integration-watch.js';
+import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../wake/session.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
@@ -127,6 +129,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const running = new Map<string, Promise<void>>();
   let stopping: AbortReason | undefined;
   let stopReason: string | undefined;
+  let stopKind: string | undefined;
   let wake = new AbortController();
   const kick = () => wake.abort();
   const abortAll = (reason: AbortReason) => {
@@ -144,6 +147,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     update,
     event,
     mergeQueue: serialQueue(),
+    integration: newIntegrationWatch(),
     spareWorktrees: [],
     spareCleaning: new Map(),
     spareRemovals: [],
@@ -156,12 +160,14 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       event('session_paused', { until: s.pausedUntil, reason });
       deps.log(`session paused until ${s.pausedUntil}: ${reason}`);
       kick();
+      await armPauseWakeUp(ctx, s.pausedUntil!);
     },
-    stopSession: (reason) => {
+    stopSession: (reason, kind = 'permanent') => {
       if (stopping) return;
       stopping = 'permanent';
       stopReason = reason;
-      event('session_stopping', { reason });
+      stopKind = kind;
+      event('session_stopping', { reason, kind });
       deps.log(`session stopping early: ${reason}`);
       abortAll('permanent');
       kick();
@@ -201,6 +207,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       const now = deps.now();
       if (now >= deadline && !deadlineHit) onDeadline();
       if (state.phase === 'paused' && state.pausedUntil && now >= Date.parse(state.pausedUntil)) {
+        await clearSessionWakeUp(repoRoot, sessionId, 'the pause is over and the runner is awake');
         state = await update((s) => unpauseSession(s));
         event('session_unpaused', {});
         deps.log('pause over: going on');
@@ -281,7 +288,35 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   }
 
   await Promise.allSettled(notices);
-  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason);
+  // The report and the pull request must only claim what the integration branch holds.
+  if (!stopping) await ensureIntegrationHolds(ctx, 'at the end of the night');
+  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason, stopKind);
+}
+
+/** How long after a pause's end the OS wake-up fires: the live runner goes on by itself first and removes it. */
+export const PAUSE_WAKE_GRACE_MS = 2 * 60_000;
+
+/**
+ * A usage-limit pause survives a reboot: `overnight resume` is handed to the OS scheduler for
+ * PAUSE_WAKE_GRACE_MS after `pausedUntil` (src/wake), replacing an earlier one. Where no scheduler
+ * is usable this runner's own sleep is recorded as the wake-up (status says it does not survive a
+ * reboot). Never throws: a failure is logged.
+ */
+async function armPauseWakeUp(ctx: NightContext, pausedUntil: string): Promise<void> {
+  try {
+    const current = readState(ctx.repoRoot, ctx.sessionId).wakeUp;
+    const at = new Date(Date.parse(pausedUntil) + PAUSE_WAKE_GRACE_MS);
+    if (current && current.command === 'resume' && current.at === at.toISOString()) return;
+    await clearSessionWakeUp(ctx.repoRoot, ctx.sessionId, 'a later pause replaces it');
+    const os = await installSessionWakeUp(ctx.repoRoot, ctx.sessionId, at, 'resume');
+    if (!os.ok) {
+      await ctx.update((s) => {
+        s.wakeUp = processWakeUp(process.pid, new Date(pausedUntil), 'resume', os.tried);
+      });
+    }
+  } catch (error) {
+    ctx.deps.log(`could not hand the pause's wake-up to the OS scheduler: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -311,12 +346,15 @@ function retireSpares(ctx: NightContext): void {
  * morning report and the pull request step; event session_end. After a stop by a signal nothing
  * is removed (resume goes on from there). The lock is released by the caller.
  */
-async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
+async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string, stopKind?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
   // No spare's clean or removal may still run in a folder about to be removed.
   await Promise.allSettled([...(ctx.spareCleaning?.values() ?? []), ...(ctx.spareRemovals ?? [])]);
   const now = new Date(deps.now()).toISOString();
-  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
+  // Over (or stopped for a cause): nothing is to wake it. A stop by a signal (a reboot's SIGTERM
+  // too) keeps a pause's wake-up, so the night still goes on after the reboot.
+  if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') await clearSessionWakeUp(repoRoot, sessionId, `the night is ${phase}`).catch(() => undefined);
+  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason, stopKind }));
 
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
     const remove: string[] = [];
