@@ -50,14 +50,14 @@ export const STALLED_ADVICE =
   'It was stopped as stalled: it kept working without committing or changing any tracked file. Work in smaller steps this time: make one small change, check it, commit it, then take the next step. Commit early and often; an attempt that makes no commit and no edit for a while is stopped again.';
 
 /** The "Attempt N failed" section: what it ran into, its last evidence, and for a stall the request for smaller steps. */
-function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>): string[] {
+function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>, branch: string): string[] {
   const stalled = p.kind === 'stalled';
   return [
     `## Attempt ${p.n} of this item ${stalled ? 'stalled' : 'failed'}`,
     `What it ran into: ${p.failure.trim()}` +
       (stalled ? `\n${STALLED_ADVICE}` : '') +
       (p.evidence?.trim() ? `\nLast evidence:\n${fencedBlock(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
-      '\nThis is a fresh session in the same worktree: its commits (if any) are still on the branch. Do not repeat what failed.',
+      `\nThis is a fresh session, and a fresh start: the runner reset your worktree and branch \`${branch}\` to the integration branch as it is now, so the earlier attempt's commits and files are NOT here (they are kept in a backup ref for people to inspect). Start the work over and do not repeat what failed.`,
   ];
 }
 
@@ -130,7 +130,7 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(parts.join('\n\n'));
   }
 
-  if (input.previousAttempt) out.push(...previousAttemptSection(input.previousAttempt));
+  if (input.previousAttempt) out.push(...previousAttemptSection(input.previousAttempt, input.branch));
 
   out.push('## When you finish');
   out.push(

@@ -9,15 +9,16 @@
  * passes an AbortSignal that fires on SIGTERM/SIGINT: running agents are aborted, marked
  * interrupted, the state is written and the session is left `stopped` for `overnight resume`.
  */
+import { removeSandboxPlaceholders } from './sandbox-git.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { sessionFiles, worktreePath, worktreesDir, itemBranch, OBJECTS_FOLDER, SCRATCH_FOLDER } from '../session/paths.js';
-import type { SessionState } from '../session/state.js';
+import { STOP_REASON_SIGNAL, type SessionState } from '../session/state.js';
 import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
 import type { NightContext, NightDeps } from './context.js';
-import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
+import { commitsBetween, commonGitDir, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
 import { serialQueue } from '../util/serial-queue.js';
 import { ensureIntegrationHolds, newIntegrationWatch } from './integration-watch.js';
@@ -177,7 +178,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const onStop = () => {
     if (!stopping) {
       stopping = 'stop';
-      stopReason = 'the runner was stopped by a signal';
+      stopReason = STOP_REASON_SIGNAL;
       event('session_stopping', { reason: stopReason });
       deps.log('stop signal: ending running agents');
     }
@@ -357,7 +358,7 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') await clearSessionWakeUp(repoRoot, sessionId, `the night is ${phase}`).catch(() => undefined);
   let state = await ctx.update((s) => endSession(s, { now, phase, stopReason, stopKind }));
 
-  if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
+  if (phase === 'complete' || stopReason !== STOP_REASON_SIGNAL) {
     const remove: string[] = [];
     const emptyBranches: Array<{ slug: string; branch: string }> = [];
     for (const item of manifest.items) {
@@ -386,6 +387,8 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       removeWorktrees(repoRoot, remove).catch((error: Error) => deps.log(`worktree cleanup failed: ${error.message}`)),
       // The agents' scratch folders: temporary by definition, failed items' included.
       rm(join(worktreesDir(repoRoot, sessionId), SCRATCH_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`scratch cleanup failed: ${error.message}`)),
+      // What Claude Code's sandbox left in the repository's git dir (an empty alternates file).
+      commonGitDir(repoRoot).then(removeSandboxPlaceholders, () => undefined),
       // The agents' object folders (each is imported and removed when its attempt ends; what is
       // left is an import that failed, whose item failed with it).
       rm(join(worktreesDir(repoRoot, sessionId), OBJECTS_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`object folder cleanup failed: ${error.message}`)),

@@ -3,8 +3,6 @@
  * removes the session's worktrees, keeps every branch, releases the lock.
  */
 import type { Command } from 'commander';
-import { resolveSessionId } from '../../session/find.js';
-import { abandonSession } from '../../runner/abandon.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
 
@@ -16,6 +14,8 @@ export function register(program: Command): void {
     .option('--session <id>', 'session id (default: the latest)')
     .action(async (opts: { session?: string }) => {
       await runAction('abandon', 'text', async () => {
+        const { resolveSessionId } = await import('../../session/find.js');
+        const { abandonSession } = await import('../../runner/abandon.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         const r = await abandonSession(repoRoot, sessionId);

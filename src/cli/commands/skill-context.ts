@@ -5,32 +5,25 @@
  * text; a non-zero exit would abort the skill silently, so this command always exits 0 and reports
  * problems in its output instead).
  *
- * It prints which flow applies (plan, active-session, resume, status, error), the precondition
+ * It prints which flow applies (plan, active-session, resume, resume-finished, retry, status, error), the precondition
  * result, and the flow's material: the rendered session plan, the status view, deferred questions,
  * or the exact error message to show.
  */
 import type { Command } from 'commander';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { preparePlan } from '../../plan/prepare.js';
-import { readDeferredQuestions } from '../../report/deferred.js';
-import { NO_SESSION_MESSAGE } from '../../report/session-data.js';
-import { renderStatus } from '../../report/status.js';
-import { activeSessions } from '../../session/find.js';
-import { sessionFiles } from '../../session/paths.js';
 import { parseTimeLimit } from '../../util/duration.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { loadStatus } from '../../report/load-status.js';
 
 /** The usage line every argument error ends with. */
-export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume or /overnight status.';
+export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.';
 
 /** What the user asked for with `/overnight <args>`. */
 export type SkillRequest =
   | { flow: 'plan'; timeLimit?: string }
   | { flow: 'resume' }
+  | { flow: 'retry'; items: string[] }
   | { flow: 'status' }
   | { flow: 'error'; message: string };
 
@@ -39,6 +32,7 @@ export type SkillRequest =
  * several words). Pure.
  * - none: the plan flow with the configured time limit;
  * - `resume` / `status` (any letter case): those flows;
+ * - `retry` followed by nothing or item ids/slugs: the retry flow (src/runner/retry.ts);
  * - a time limit (`6h`, `1.5h`, `90m`, per DESIGN.md "The CLI"): the plan flow with it;
  * - a word starting with a digit that is not a time limit: the malformed-time-limit message;
  * - anything else, or more than one word: the unknown-subcommand message.
@@ -48,6 +42,7 @@ export function parseSkillArgs(args: readonly string[]): SkillRequest {
   if (words.length === 0) return { flow: 'plan' };
   const [first, ...rest] = words as [string, ...string[]];
   const lower = first.toLowerCase();
+  if (lower === 'retry') return { flow: 'retry', items: rest.flatMap((w) => w.split(',')).filter((w) => w !== '') };
   if (rest.length > 0) {
     if (lower === 'resume' || lower === 'status' || parseTimeLimit(first) !== undefined) {
       return { flow: 'error', message: `Unexpected argument '${rest.join(' ')}' after '${first}'. ${SKILL_USAGE}` };
@@ -65,7 +60,7 @@ export function parseSkillArgs(args: readonly string[]): SkillRequest {
 
 /** The context block printed for the skill: a header of `KEY: value` lines, then sections. */
 export interface SkillContext {
-  flow: 'plan' | 'active-session' | 'resume' | 'resume-finished' | 'status' | 'error';
+  flow: 'plan' | 'active-session' | 'resume' | 'resume-finished' | 'retry' | 'status' | 'error';
   fields: Array<[string, string]>;
   sections: Array<{ title: string; body: string }>;
 }
@@ -119,12 +114,17 @@ async function repoRootOf(cwd: string, mustBeRoot: boolean): Promise<string | Sk
 
 /** The status view rendered as text, or the no-session message. */
 async function statusText(root: string, sessionId?: string): Promise<string> {
+  const { loadStatus } = await import('../../report/load-status.js');
   const view = await loadStatus(root, sessionId);
+  const { renderStatus } = await import('../../report/status.js');
+  const { NO_SESSION_MESSAGE } = await import('../../report/session-data.js');
   return view ? renderStatus(view, Date.now()) : NO_SESSION_MESSAGE;
 }
 
 /** The deferred questions of a session as a markdown list (or a line saying there are none). */
 async function deferredText(root: string, sessionId: string): Promise<{ count: number; text: string }> {
+  const { readDeferredQuestions } = await import('../../report/deferred.js');
+  const { sessionFiles } = await import('../../session/paths.js');
   const questions = await readDeferredQuestions(sessionFiles(root, sessionId).deferred).catch(() => []);
   if (questions.length === 0) return { count: 0, text: 'No deferred questions.' };
   const text = questions
@@ -137,6 +137,8 @@ async function deferredText(root: string, sessionId: string): Promise<{ count: n
 async function planContext(cwd: string, timeLimit: string | undefined): Promise<SkillContext> {
   const root = await repoRootOf(cwd, true);
   if (typeof root !== 'string') return root;
+  const { loadConfig } = await import('../../config/load.js');
+  const { activeSessions } = await import('../../session/find.js');
   let backlogDir: string;
   try {
     backlogDir = (await loadConfig(root)).backlog_dir;
@@ -169,6 +171,7 @@ async function planContext(cwd: string, timeLimit: string | undefined): Promise<
     };
   }
   try {
+    const { preparePlan } = await import('../../plan/prepare.js');
     const { plan } = await preparePlan(root, { timeLimit });
     const runnable = plan.rounds.reduce((n, r) => n + r.items.length, 0);
     return {
@@ -191,14 +194,17 @@ async function planContext(cwd: string, timeLimit: string | undefined): Promise<
 async function resumeContext(cwd: string): Promise<SkillContext> {
   const root = await repoRootOf(cwd, false);
   if (typeof root !== 'string') return root;
+  const { activeSessions } = await import('../../session/find.js');
   const active = activeSessions(root);
   if (active.length === 0) {
+    const { loadStatus } = await import('../../report/load-status.js');
     const view = await loadStatus(root).catch(() => undefined);
     if (!view) return errorContext('No overnight session to resume in this repository. Start one with /overnight.');
+    const failed = view.items.filter((i) => i.status === 'failed' || i.status === 'blocked').map((i) => i.slug);
     return {
       flow: 'resume-finished',
-      fields: [['REPOSITORY', root], ['SESSION', view.sessionId]],
-      sections: [{ title: 'Latest session', body: renderStatus(view, Date.now()) }],
+      fields: [['REPOSITORY', root], ['SESSION', view.sessionId], ['FAILED OR BLOCKED ITEMS', failed.length > 0 ? failed.join(', ') : 'none']],
+      sections: [{ title: 'Latest session', body: (await import('../../report/status.js')).renderStatus(view, Date.now()) }],
     };
   }
   const { id, state } = active[active.length - 1]!;
@@ -215,6 +221,53 @@ async function resumeContext(cwd: string): Promise<SkillContext> {
     ],
     sections: [
       { title: 'Session status', body: await statusText(root, id) },
+      { title: 'Deferred questions', body: deferred.text },
+    ],
+  };
+}
+
+/**
+ * The retry flow: the latest session, which must be over (an active one is resumed, not retried),
+ * and the items `overnight retry` would run again for `items` (chooseRetryItems: its refusal,
+ * such as nothing to retry, becomes the error flow with its fix).
+ */
+async function retryContext(cwd: string, items: string[]): Promise<SkillContext> {
+  const root = await repoRootOf(cwd, false);
+  if (typeof root !== 'string') return root;
+  const { activeSessions } = await import('../../session/find.js');
+  const { loadStatus } = await import('../../report/load-status.js');
+  const { renderStatus } = await import('../../report/status.js');
+  const { readManifest, readState } = await import('../../session/store.js');
+  const { assertRetryPhase, chooseRetryItems } = await import('../../runner/retry.js');
+  const active = activeSessions(root);
+  if (active.length > 0) {
+    const { id } = active[active.length - 1]!;
+    return errorContext(`Session ${id} is not over yet; there is nothing to retry while it runs. Use /overnight resume or /overnight status.`);
+  }
+  const view = await loadStatus(root).catch(() => undefined);
+  if (!view) return errorContext('No overnight session in this repository, so nothing to retry. Start one with /overnight.');
+  const id = view.sessionId;
+  let chosen: string[];
+  try {
+    const state = readState(root, id);
+    assertRetryPhase(state);
+    chosen = chooseRetryItems(readManifest(root, id), state, items);
+  } catch (error) {
+    return errorContext(errorText(error), [['SESSION', id]]);
+  }
+  const deferred = await deferredText(root, id);
+  return {
+    flow: 'retry',
+    fields: [
+      ['REPOSITORY', root],
+      ['SESSION', id],
+      ['PHASE', view.phase],
+      ['RETRY ITEMS', chosen.join(', ')],
+      ['RETRY COMMAND', `overnight retry ${items.length > 0 ? `${items.join(' ')} ` : ''}--session ${id} --detach`],
+      ['DEFERRED QUESTIONS', String(deferred.count)],
+    ],
+    sections: [
+      { title: 'Session status', body: renderStatus(view, Date.now()) },
       { title: 'Deferred questions', body: deferred.text },
     ],
   };
@@ -241,6 +294,8 @@ export async function buildSkillContext(args: readonly string[], cwd: string = p
         return await planContext(cwd, request.timeLimit);
       case 'resume':
         return await resumeContext(cwd);
+      case 'retry':
+        return await retryContext(cwd, request.items);
       case 'status':
         return await statusContext(cwd);
     }
