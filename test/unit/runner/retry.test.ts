@@ -87,7 +87,7 @@ describe('prepareResume with a retry', () => {
     // An agent-blocked item's reason becomes its last attempt's failure, for the next brief.
     expect(r.state.items.e!.attempts[0]!.failure).toBe('it ended blocked: needs an API key');
     expect(lastFailure(r.state, 'e')).toEqual({ n: 1, failure: 'it ended blocked: needs an API key', evidence: undefined });
-    expect(lastFailure(r.state, 'a')).toEqual({ n: 1, failure: 'the success condition failed', evidence: 'not ok 1' });
+    expect(lastFailure(r.state, 'a')).toEqual({ n: 1, failure: 'the success condition failed', evidence: 'not ok 1', kind: 'task' });
     expect(sessionStateSchema.parse(r.state)).toBeTruthy();
   });
 
@@ -108,5 +108,12 @@ describe('prepareResume with a retry', () => {
     // An interrupted attempt is not a failure to tell the next brief about.
     s = updateAttempt(startAttempt(s, 'a', attemptOf('u5')).state, 'a', { outcome: 'interrupted' });
     expect(lastFailure(s, 'a')).toBeUndefined();
+  });
+});
+
+describe('lastFailure after a stall', () => {
+  it("keeps the attempt's kind, so a retry's brief asks for smaller steps", () => {
+    const state = { items: { s: { slug: 's', status: 'failed', commits: [], evidence: 'still thinking', attempts: [{ n: 1, claudeSessionId: 'x', startedAt: '', failureKind: 'stalled', failure: 'Stalled: no commit', turns: 3, costUsd: 0 }] } } } as never;
+    expect(lastFailure(state, 's')).toEqual({ n: 1, failure: 'Stalled: no commit', evidence: 'still thinking', kind: 'stalled' });
   });
 });
