@@ -25,3 +25,11 @@ export function sumAttempts(attempts: readonly AttemptRecord[]): { turns: number
   }
   return { turns, costUsd, agentMs };
 }
+
+/**
+ * The attempts the report counts: those whose agent started. An attempt whose claude never started
+ * (missing binary, spawn failure: `notStarted` in state.json) is no attempt at the item.
+ */
+export function countedAttempts(attempts: readonly AttemptRecord[]): number {
+  return attempts.filter((a) => !a.notStarted).length;
+}

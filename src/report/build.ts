@@ -4,7 +4,7 @@
  */
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
-import { isoMs, sumAttempts } from './attempts.js';
+import { countedAttempts, isoMs, sumAttempts } from './attempts.js';
 import { nextStepsFor } from './next-steps.js';
 import type {
   AuditSummary,
@@ -107,8 +107,8 @@ export function buildReport(
     const sums = sumAttempts(st.attempts);
     turns += sums.turns;
     costUsd += sums.costUsd;
-    attempts += st.attempts.length;
-    costs.push({ ...ref, status: st.status, attempts: st.attempts.length, turns: sums.turns, costUsd: sums.costUsd, agentMs: sums.agentMs });
+    attempts += countedAttempts(st.attempts);
+    costs.push({ ...ref, status: st.status, attempts: countedAttempts(st.attempts), turns: sums.turns, costUsd: sums.costUsd, agentMs: sums.agentMs });
     if (st.learnings && st.learnings.trim() !== '') learnings.push({ slug: item.slug, title: item.title, text: st.learnings.trim() });
     const last = st.attempts[st.attempts.length - 1];
     const files = artifacts[item.slug]?.files ?? [];
@@ -122,7 +122,7 @@ export function buildReport(
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
         const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];
-        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: st.attempts.length });
+        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts) });
         break;
       }
       case 'failed': {
@@ -149,7 +149,7 @@ export function buildReport(
           }),
           branch: st.branch,
           files,
-          attempts: st.attempts.length,
+          attempts: countedAttempts(st.attempts),
         });
         break;
       }

@@ -43,6 +43,12 @@ export interface NightContext {
   config: OvernightConfig;
   files: ReturnType<typeof sessionFiles>;
   deps: NightDeps;
+  /**
+   * The claude binary every agent of the night runs: resolveClaude's path (src/agent/find-claude.ts),
+   * or agent.claude_path as configured when nothing was found (the spawn then fails with ENOENT, a
+   * permanent failure that stops the night). Optional for contexts built by tests.
+   */
+  claudePath?: string;
   /** The runner's own worktree with the integration branch checked out. */
   integrationWorktree: string;
   /** Serialised read-modify-write of state.json. */

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
 import { sessionFiles, worktreePath, worktreesDir, itemBranch, SCRATCH_FOLDER } from '../session/paths.js';
 import type { SessionState } from '../session/state.js';
@@ -128,11 +129,17 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     for (const c of controllers.values()) if (!c.signal.aborted) c.abort(reason);
   };
 
+  // One resolution of claude for the whole night, the same doctor and launch use.
+  const claude = resolveClaude({ configured: config.agent.claude_path, pluginRoot: deps.pluginDir, cwd: repoRoot });
+  if (claude.path) event('claude_resolved', { path: claude.path, source: claude.source });
+  else event('claude_not_found', { tried: claude.tried });
+
   const ctx: NightContext = {
     repoRoot,
     sessionId,
     manifest,
     config,
+    claudePath: claude.path ?? config.agent.claude_path,
     files,
     deps,
     integrationWorktree,
