@@ -111,6 +111,8 @@ export function buildReport(
     costs.push({ ...ref, status: st.status, attempts: countedAttempts(st.attempts), turns: sums.turns, costUsd: sums.costUsd, agentMs: sums.agentMs });
     if (st.learnings && st.learnings.trim() !== '') learnings.push({ slug: item.slug, title: item.title, text: st.learnings.trim() });
     const last = st.attempts[st.attempts.length - 1];
+    // A branch the runner deleted (empty: no commits beyond its start) is not "kept for inspection".
+    const keptBranch = st.branch && !git.goneBranches?.includes(st.branch) ? st.branch : undefined;
     const files = artifacts[item.slug]?.files ?? [];
     const failedDeps = item.dependsOn.filter((d) => {
       const s = state.items[d]?.status;
@@ -142,12 +144,12 @@ export function buildReport(
             failureKind: st.failureKind,
             outcome: last?.outcome,
             attempt: last?.n ?? 1,
-            branch: st.branch,
+            branch: keptBranch,
             files,
             failedDependencies: failedDeps,
             reason: st.reason,
           }),
-          branch: st.branch,
+          branch: keptBranch,
           files,
           attempts: countedAttempts(st.attempts),
         });

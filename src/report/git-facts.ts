@@ -29,7 +29,8 @@ export function parseLog(text: string | undefined): CommitFact[] {
  * - integrationCommits: `git log --format=%H%x09%s <baseCommit>..<integration branch>` (newest first);
  * - itemCommits: for every item with a merge commit, `git log --reverse <merge>^1..<merge>^2`
  *   (the commits the merge brought in, oldest first); else the state's recorded commits' subjects;
- * - remotes: `git remote`.
+ * - remotes: `git remote`;
+ * - goneBranches: item branches of items not merged that `git rev-parse --verify` no longer finds.
  * Never throws for a missing branch or commit (the facts are left empty).
  */
 export async function collectGitFacts(repoRoot: string, manifest: SessionManifest, state: SessionState): Promise<GitFacts> {
@@ -58,5 +59,10 @@ export async function collectGitFacts(repoRoot: string, manifest: SessionManifes
     .split('\n')
     .map((r) => r.trim())
     .filter(Boolean);
-  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes };
+  const goneBranches: string[] = [];
+  for (const st of Object.values(state.items)) {
+    if (st.status === 'merged' || !st.branch) continue;
+    if ((await git(repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${st.branch}`])) === undefined) goneBranches.push(st.branch);
+  }
+  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes, goneBranches };
 }

@@ -20,6 +20,11 @@ export interface GitFacts {
   itemCommits: Record<string, CommitFact[]>;
   /** Names of the repository's remotes (`git remote`). */
   remotes: string[];
+  /**
+   * Item branches the state names for items that did not ship but that git no longer has (the
+   * runner deletes an empty branch at the end of the night). The report names no such branch.
+   */
+  goneBranches?: string[];
 }
 
 /** One `deny` decision of the safety gate, as read from audit.jsonl. */

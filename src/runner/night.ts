@@ -20,6 +20,7 @@ import { appendEventFile, readManifest, readState, updateState } from '../sessio
 import type { NightContext, NightDeps } from './context.js';
 import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
+import { safetyPolicyProblem } from './preflight.js';
 import { serialQueue } from '../util/serial-queue.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
@@ -39,6 +40,8 @@ export interface RunNightOptions {
 export interface NightSummary {
   phase: SessionState['phase'];
   stopReason?: string;
+  /** Why a `stopped` night stopped: a permanent failure (claude missing, not logged in, broken safety config) or a stop signal. */
+  stopKind?: 'permanent' | 'signal';
   counts: Record<string, number>;
 }
 
@@ -170,6 +173,13 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     },
   };
 
+  // What every agent depends on and no retry can fix: found now, it stops the night before any attempt.
+  const policyProblem = safetyPolicyProblem(files.policy);
+  if (policyProblem) {
+    event('preflight_failed', { kind: 'permanent', reason: policyProblem });
+    ctx.stopSession(policyProblem);
+  }
+
   const onStop = () => {
     if (!stopping) {
       stopping = 'stop';
@@ -282,7 +292,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     stop.removeEventListener('abort', onStop);
   }
 
-  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason);
+  const summary = await finishNight(ctx, stopping ? 'stopped' : 'complete', stopReason);
+  return stopping ? { ...summary, stopKind: stopping === 'permanent' ? 'permanent' : 'signal' } : summary;
 }
 
 /**

@@ -8,6 +8,7 @@ import { resolveSessionId } from '../../session/find.js';
 import { realNightDeps } from '../../runner/deps.js';
 import { assertResumable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
 import { findRepoRoot } from '../../util/repo.js';
+import { EXIT_STOPPED_PERMANENT, nightExitCode } from '../exit-codes.js';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 
 /** Shared by start and resume: foreground run or detached spawn. */
@@ -33,11 +34,14 @@ export async function startOrResume(command: 'start' | 'resume', opts: { session
   // In json mode progress lines go to stderr, so stdout holds only the envelope.
   const deps = await realNightDeps(repoRoot, format === 'json' ? { log: (line) => process.stderr.write(`[${new Date().toISOString()}] ${line}\n`) } : {});
   const summary = await runSession({ repoRoot, sessionId, mode: command, deps, handleSignals: true });
+  // A night stopped by a permanent failure exits EXIT_STOPPED_PERMANENT (3), so cron and CI see it.
+  process.exitCode = nightExitCode(summary);
   if (format === 'json') {
-    printEnvelope(command, { sessionId, detached: false, ...summary });
+    printEnvelope(command, { sessionId, detached: false, exitCode: process.exitCode, ...summary });
     return;
   }
   process.stdout.write(`Session ${sessionId}: ${summary.phase}${summary.stopReason ? ` (${summary.stopReason})` : ''}. ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+  if (summary.stopKind === 'permanent') process.stdout.write(`The night stopped early on a permanent failure (exit code ${EXIT_STOPPED_PERMANENT}): fix it (\`overnight doctor\`), then \`overnight resume --session ${sessionId}\`.\n`);
 }
 
 /** Registers `overnight start` on the commander program. */
