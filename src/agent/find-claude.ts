@@ -34,7 +34,12 @@ export interface ClaudeSearch {
   cwd?: string;
   /** The running node binary, for npm's default global prefix (default process.execPath). */
   nodePath?: string;
+  /** Homebrew's bin folders (default HOMEBREW_BIN_DIRS; tests pass []). */
+  homebrewDirs?: readonly string[];
 }
+
+/** Where Homebrew links `claude` (`brew install --cask claude-code`): Apple silicon, then Intel and Linux. */
+export const HOMEBREW_BIN_DIRS = ['/opt/homebrew/bin', '/usr/local/bin'] as const;
 
 /** The outcome: the absolute path found (undefined when none), and every place tried, in order. */
 export interface ClaudeResolution {
@@ -59,7 +64,7 @@ export function claudeInstallLocations(search: ClaudeSearch): Array<{ path: stri
   ];
   if (env.npm_config_prefix) places.push({ path: join(env.npm_config_prefix, 'bin', 'claude'), source: 'npm-global' });
   places.push({ path: join(nodeBin, 'claude'), source: 'npm-global' });
-  places.push({ path: '/opt/homebrew/bin/claude', source: 'homebrew' }, { path: '/usr/local/bin/claude', source: 'homebrew' });
+  for (const dir of search.homebrewDirs ?? HOMEBREW_BIN_DIRS) places.push({ path: join(dir, 'claude'), source: 'homebrew' });
   if (search.pluginRoot) places.push({ path: join(search.pluginRoot, 'node_modules', '.bin', 'claude'), source: 'plugin' });
   const seen = new Set<string>();
   return places.filter((p) => (seen.has(p.path) ? false : (seen.add(p.path), true)));
