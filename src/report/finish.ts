@@ -53,6 +53,23 @@ export async function finishSessionPullRequest(
 }
 
 /**
+ * Sends the notifications of a session whose pull-request step already ran (or need not run):
+ * report.json as saved (or computed) to every `notifications` target. Returns nothing; a failed
+ * target is recorded through `log` (notify-failed), never thrown. Throws OvernightError when the
+ * session's files cannot be read.
+ */
+export async function notifySession(
+  repoRoot: string,
+  sessionId: string,
+  config: Pick<OvernightConfig, 'notifications'>,
+  log: NotifyLog = eventsLog(repoRoot, sessionId),
+): Promise<void> {
+  const files = sessionFiles(repoRoot, sessionId);
+  const report = (await readSavedReport(repoRoot, sessionId)) ?? (await computeMorningReport(repoRoot, sessionId));
+  await sendNotifications(config.notifications, files.reportMd, `${JSON.stringify(report, null, 2)}\n`, log, { cwd: repoRoot });
+}
+
+/**
  * Writes the morning report, then runs the pull-request step (finishSessionPullRequest).
  * Returns the report (with `pullRequest`), its paths and the pull request result.
  */

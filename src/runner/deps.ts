@@ -7,7 +7,8 @@ import { buildMissionBrief } from '../agent/brief.js';
 import { runAgent } from '../agent/run.js';
 import type { OvernightConfig } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { finishSessionPullRequest } from '../report/finish.js';
+import { finishSessionPullRequest, notifySession } from '../report/finish.js';
+import type { SessionState } from '../session/state.js';
 import { writeMorningReport } from '../report/write.js';
 import { updateState } from '../session/store.js';
 import { pluginRoot } from '../util/plugin-root.js';
@@ -35,6 +36,21 @@ export async function pullRequestStep(repoRoot: string, sessionId: string, confi
   await updateState(repoRoot, sessionId, (s) => {
     s.pullRequest = { url: pr.url, commands: pr.commands ?? [], note: pr.note };
   });
+}
+
+/**
+ * The end of a night that did not end by itself (`overnight abandon`): the morning report written
+ * again (phase abandoned); then, unless the night had already finished (phase complete: its pull
+ * request and notification went out then), the pull-request step for what shipped when none ran
+ * yet (it notifies too), else the notification alone. `before`: the state before the abandon.
+ * Errors of the push, gh or a notification are recorded as events (finish.ts), not thrown.
+ */
+export async function stoppedNightStep(repoRoot: string, sessionId: string, before: Pick<SessionState, 'phase' | 'pullRequest'>): Promise<void> {
+  const config = await loadConfig(repoRoot);
+  await writeMorningReport(repoRoot, sessionId);
+  if (before.phase === 'complete' || before.phase === 'abandoned') return;
+  if (!before.pullRequest) await pullRequestStep(repoRoot, sessionId, config);
+  else await notifySession(repoRoot, sessionId, config);
 }
 
 /** The NightDeps of a real night. `log` writes to stdout (runner.log when detached). */

@@ -292,8 +292,9 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     stop.removeEventListener('abort', onStop);
   }
 
-  const summary = await finishNight(ctx, stopping ? 'stopped' : 'complete', stopReason);
-  return stopping ? { ...summary, stopKind: stopping === 'permanent' ? 'permanent' : 'signal' } : summary;
+  const stopKind = stopping ? (stopping === 'permanent' ? 'permanent' : 'signal') : undefined;
+  const summary = await finishNight(ctx, stopping ? 'stopped' : 'complete', stopReason, stopKind);
+  return stopKind ? { ...summary, stopKind } : summary;
 }
 
 /**
@@ -320,10 +321,11 @@ function retireSpares(ctx: NightContext): void {
  * Ends the night: the phase (complete, or stopped with its reason); worktrees of merged items,
  * the integration worktree and every scratch folder removed; EMPTY item branches (no commits
  * beyond their start) deleted; failed items' branches and worktrees kept for inspection; the
- * morning report and the pull request step; event session_end. After a stop by a signal nothing
- * is removed (resume goes on from there). The lock is released by the caller.
+ * morning report and the pull request step (with the notifications; also on a night stopped early
+ * by a permanent failure); event session_end. After a stop by a signal nothing is removed and no
+ * pull request step runs (resume goes on from there; abandon ends it). The lock is released by the caller.
  */
-async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string): Promise<NightSummary> {
+async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string, stopKind?: NightSummary['stopKind']): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
   // No spare's clean or removal may still run in a folder about to be removed.
   await Promise.allSettled([...(ctx.spareCleaning?.values() ?? []), ...(ctx.spareRemovals ?? [])]);
@@ -380,7 +382,10 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       ctx.event('report_failed', { error: (error as Error).message });
     }
   }
-  if (phase === 'complete' && deps.finishPullRequest) {
+  // A finished night, and one stopped early by a permanent failure, push and open (or print) the
+  // pull request for what shipped, and notify. A stop by a signal does neither: the night goes on
+  // with `overnight resume`, or ends with `overnight abandon`, which does both.
+  if ((phase === 'complete' || stopKind === 'permanent') && deps.finishPullRequest) {
     try {
       await deps.finishPullRequest(repoRoot, sessionId);
     } catch (error) {

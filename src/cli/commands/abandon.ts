@@ -1,10 +1,13 @@
 /**
- * `overnight abandon [--session ID]`: ends a session for good: stops a live runner (SIGTERM),
- * removes the session's worktrees, keeps every branch, releases the lock.
+ * `overnight abandon [--session ID]`: ends a session for good: stops a live runner (SIGTERM) and
+ * every process an earlier runner left, removes the session's worktrees, keeps every branch,
+ * releases the lock, then writes the report, opens (or prints) the pull request for what shipped
+ * and sends the notifications.
  */
 import type { Command } from 'commander';
 import { resolveSessionId } from '../../session/find.js';
 import { abandonSession } from '../../runner/abandon.js';
+import { stoppedNightStep } from '../../runner/deps.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
 
@@ -18,10 +21,11 @@ export function register(program: Command): void {
       await runAction('abandon', 'text', async () => {
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
-        const r = await abandonSession(repoRoot, sessionId);
+        const r = await abandonSession(repoRoot, sessionId, { finish: stoppedNightStep });
         const lines = [
           r.alreadyAbandoned ? `Session ${sessionId} was already abandoned; cleaned up again.` : `Session ${sessionId} abandoned.`,
           ...(r.stoppedPid ? [`  stopped the runner (pid ${r.stoppedPid})${r.killed ? ' with SIGKILL after it ignored SIGTERM' : ''}`] : []),
+          ...(r.orphansStopped?.length ? [`  stopped ${r.orphansStopped.length} process(es) an earlier runner left running (pids ${r.orphansStopped.join(', ')})`] : []),
           `  removed ${r.removedWorktrees.length} worktree(s)`,
           `  kept ${r.branches.length} branch(es): ${r.branches.join(', ') || '(none)'}`,
           `  backup refs: git for-each-ref refs/overnight-backup/${sessionId}/`,
