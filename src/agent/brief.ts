@@ -21,7 +21,7 @@ export interface BriefInput {
   previousAttempt?: { n: number; failure: string; evidence?: string };
   /** ISO time the session ends. */
   deadline?: string;
-  /** The agent's scratch folder (absolute; its TMPDIR), outside the worktree and never committed. */
+  /** The agent's scratch folder (absolute; OVERNIGHT_SCRATCH), outside the worktree and never committed. */
   scratchDir?: string;
 }
 
@@ -84,7 +84,7 @@ export function buildMissionBrief(input: BriefInput): string {
       `- Work only in this worktree (your current directory). Do not change files outside it${input.scratchDir ? ' (but see the scratch folder below)' : ''}.`,
       ...(input.scratchDir
         ? [
-            `- Scratch files (notes, experiments, downloads, logs) go in your scratch folder \`${input.scratchDir}\`, which is also \`$TMPDIR\`: it is outside the repository, never committed, and emptied before each attempt. Write its path out in full in shell commands (the safety gate cannot read variables). Do not leave scratch files in the worktree: whatever is left there is committed.`,
+            `- Scratch files (notes, experiments, downloads, logs) go in your scratch folder \`${input.scratchDir}\` (also \`$OVERNIGHT_SCRATCH\`): it is outside the repository, never committed, and emptied before each attempt. Write its path out in full in shell commands (the safety gate cannot read variables). Do not leave scratch files in the worktree: whatever is left there is committed.`,
           ]
         : []),
       `- Commit your work on branch \`${input.branch}\` with clear messages. Do not push or merge to any other branch, and never switch branches.`,

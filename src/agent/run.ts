@@ -13,6 +13,7 @@
  * - when claude exits on its own, whatever it left running in its group is killed too;
  * - no result line is a failure (transient crash), not a hang.
  */
+import { withoutSecrets } from '../safety/sandbox.js';
 import { accessSync, constants as fsConstants, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -48,13 +49,18 @@ export const STRIPPED_ENV = [
   'CLAUDE_CODE_SSE_PORT',
 ];
 
-/** The environment of the child: process.env (unless inheritEnv false) minus STRIPPED_ENV, then opts.env. */
-export function agentEnv(opts: Pick<AgentRunOptions, 'env' | 'inheritEnv'>): Record<string, string> {
+/**
+ * The environment of the child: process.env (unless inheritEnv false) minus STRIPPED_ENV and minus
+ * every credential variable (src/safety/sandbox.ts withoutSecrets, with opts.secretEnv), then
+ * opts.env. The runner keeps the credentials for its own push and pull request; an agent never
+ * sees them, with or without the OS sandbox.
+ */
+export function agentEnv(opts: Pick<AgentRunOptions, 'env' | 'inheritEnv' | 'secretEnv'>): Record<string, string> {
   const env: Record<string, string> = {};
   if (opts.inheritEnv !== false) {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIPPED_ENV.includes(k)) env[k] = v;
   }
-  return { ...env, ...(opts.env ?? {}) };
+  return { ...withoutSecrets(env, opts.secretEnv), ...(opts.env ?? {}) };
 }
 
 /**

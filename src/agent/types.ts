@@ -134,6 +134,11 @@ export interface AgentRunOptions {
    * (tests pass a complete, private environment).
    */
   inheritEnv?: boolean;
+  /**
+   * Extra credential variable names or `PREFIX*` patterns (config `safety.secret_env`) left out of
+   * the inherited environment, besides src/safety/sandbox.ts SECRET_ENV_PATTERNS.
+   */
+  secretEnv?: string[];
   onActivity?: (a: AgentActivity) => void;
   /** Abort = the runner stops (deadline, shutdown): the process group is killed, killedBy 'abort'. */
   signal?: AbortSignal;

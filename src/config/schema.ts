@@ -31,6 +31,16 @@ const notificationTarget = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** A network domain for the sandbox allow-list: `example.com` or `*.example.com`, no scheme, port or path. */
+const domainPattern = z
+  .string()
+  .regex(/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+    message: 'expected a domain such as registry.npmjs.org or *.example.com (no scheme, port or path)',
+  });
+
+/** An environment variable name, or a prefix ending in `*`. */
+const envNamePattern = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, { message: 'expected a variable name such as MY_TOKEN, or a prefix such as MY_CORP_*' });
+
 export const agentConfigSchema = z.strictObject({
   /** Model alias or id passed as --model; unset means Claude Code's default. */
   model: z.string().min(1).optional(),
@@ -65,6 +75,18 @@ export const safetyConfigSchema = z.strictObject({
   deny_commands: z.array(z.string().min(1)).default([]),
   /** Apply the Bash gate in interactive Claude Code sessions too (repository root as the boundary). */
   interactive: z.boolean().default(true),
+  /**
+   * Claude Code's OS sandbox for every agent's Bash tool (bubblewrap on Linux, Seatbelt on macOS):
+   * `on` (default; launch refuses a machine where it cannot start) or `off` (explicit opt-out: the
+   * night runs without OS containment, and the plan, status, report and pull request say so).
+   */
+  sandbox: z.enum(['on', 'off'], { message: "expected 'on' or 'off'" }).default('on'),
+  /** Network domains agent commands may reach through the sandbox proxy (e.g. `registry.npmjs.org`, `*.pypi.org`). Default: none. */
+  allow_domains: z.array(domainPattern).default([]),
+  /** Paths agent commands may not read, beyond the built-in credential stores (absolute, `~/...`, or relative to the repository root). */
+  deny_read: z.array(z.string().min(1)).default([]),
+  /** Environment variables hidden from agents, beyond the built-in credential list: names, or prefixes ending in `*` (`MY_CORP_*`). */
+  secret_env: z.array(envNamePattern).default([]),
 });
 
 export const pullRequestConfigSchema = z.strictObject({

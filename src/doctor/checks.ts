@@ -12,6 +12,7 @@ import { OvernightError, OvernightErrors } from '../util/errors.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { findRepoRoot } from '../util/repo.js';
 import { claudeMissingFix, resolveClaude, type ClaudeResolution } from '../agent/find-claude.js';
+import { checkSandboxWorks } from './sandbox-check.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -229,6 +230,18 @@ export async function runDoctor(cwd: string = process.cwd()): Promise<CheckResul
     root = undefined;
   }
   const repo = await checkRepository(cwd);
-  const [git, claude, gh] = await Promise.all([checkGit(), checkClaude(repo.config, root, cwd), checkGh()]);
-  return [checkNode(), git, claude, gh, checkHooks(root), ...repo.results];
+  const [git, claude, gh, sandbox] = await Promise.all([checkGit(), checkClaude(repo.config, root, cwd), checkGh(), checkSandbox(repo.config, root, cwd)]);
+  return [checkNode(), git, claude, sandbox, gh, checkHooks(root), ...repo.results];
+}
+
+/**
+ * The OS sandbox every agent runs in (src/doctor/sandbox-check.ts, never cached here): fail when it
+ * cannot start, warn when the repository's config turns it off (`safety.sandbox: off`).
+ */
+export async function checkSandbox(config: OvernightConfig | undefined, root: string | undefined, cwd?: string): Promise<CheckResult> {
+  if (config?.safety.sandbox === 'off') {
+    return { name: 'sandbox', status: 'warn', detail: 'off by configuration (safety.sandbox: off): nights run without OS containment', fix: 'Remove safety.sandbox: off from overnight.config.yaml once the sandbox works here.' };
+  }
+  const result = await checkSandboxWorks(findClaude(config, root, cwd).path, process.platform, false);
+  return result.ok ? { name: 'sandbox', status: 'ok', detail: result.detail } : { name: 'sandbox', status: 'fail', detail: result.detail, fix: result.fix };
 }

@@ -101,6 +101,7 @@ export async function preparePlan(
     timeLimit,
     concurrency,
     backlogDir: scan.dir,
+    sandbox: config.safety.sandbox,
     rounds: fit.rounds,
     excluded: selection.excluded.map(({ item, reason }) => toExcluded(item, reason)),
     ineligible: eligibility.ineligible.map(({ item, reason }) => toExcluded(item, reason.text)),

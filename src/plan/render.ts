@@ -1,6 +1,7 @@
 /**
  * The session plan as markdown: what the skill shows verbatim and `launch` freezes into plan.md.
  */
+import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef, formatId } from '../backlog/filename.js';
 import type { BacklogItem } from '../backlog/types.js';
 import { shortDuration } from '../util/duration.js';
@@ -48,6 +49,7 @@ export function renderPlanMarkdown(plan: Omit<SessionPlan, 'markdown'>, checks: 
       : `- Estimate: ${shortDuration(plan.estimateMs)} of ${limit} (${count} item${count === 1 ? '' : 's'} in ${plan.rounds.length} round${plan.rounds.length === 1 ? '' : 's'}, up to ${plan.concurrency} at once)`,
   );
   lines.push(`- Prepared: ${plan.generatedAt}`, '');
+  if (plan.sandbox === 'off') lines.push(`**${UNCONTAINED_NOTICE}**`, '');
 
   if (count === 0) {
     lines.push('No backlog item can run tonight. See "Not in this night" below for why.', '');

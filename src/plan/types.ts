@@ -48,6 +48,8 @@ export interface SessionPlan {
   timeLimit?: string;
   /** The backlog folder, relative to the repository root. */
   backlogDir?: string;
+  /** The OS sandbox for the agents (config `safety.sandbox`); `off` is said in plain words in the plan. */
+  sandbox?: 'on' | 'off';
   /** How many items are not candidates at all because they are done or dropped. */
   notCandidates?: { done: number; dropped: number };
 }

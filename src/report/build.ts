@@ -199,6 +199,7 @@ export function buildReport(
     endedAt: state.endedAt,
     timeLimitMs: manifest.timeLimitMs,
     stopReason: state.stopReason,
+    sandbox: manifest.sandbox,
     summary: {
       items: manifest.items.length,
       shipped: shipped.length,

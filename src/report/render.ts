@@ -2,6 +2,7 @@
  * morning-report.md: the morning report as markdown a person reads over coffee and a pull request
  * body (DESIGN.md, "Morning report"). Pure.
  */
+import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { formatId, itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { fencedBlock, tableCell as cell } from '../util/markdown.js';
@@ -31,6 +32,7 @@ export function summaryLines(r: MorningReport): string[] {
     `Integration branch: \`${r.integrationBranch}\`${r.integrationHead ? ` at ${short(r.integrationHead)}` : ''}, from \`${r.baseBranch}\` (${short(r.baseCommit)}).`,
   ];
   if (r.stopReason) lines.push(`The session stopped early: ${r.stopReason}`);
+  if (r.sandbox === 'off') lines.push(UNCONTAINED_NOTICE);
   return lines;
 }
 

@@ -3,6 +3,7 @@
  * elapsed time, cost so far, current activity), and after the night the report's summary.
  * Pure: the command reads the files, checks the runner's pid and passes the facts in.
  */
+import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
@@ -39,6 +40,8 @@ export interface StatusView {
   /** True while the night is not over (launched, scheduled, running, paused). */
   active: boolean;
   runner: { pid?: number; alive: boolean };
+  /** The OS sandbox the agents run in (session.json `sandbox`); `off` is said in plain words. */
+  sandbox: 'on' | 'off';
   /** Set when something needs a person: a dead runner, a pause. */
   notice?: string;
   progress: { settled: number; total: number; running: number; shipped: number; failed: number; blocked: number; deferred: number };
@@ -138,6 +141,7 @@ export function buildStatus(
     phase: state.phase,
     active,
     runner: { pid: state.runnerPid, alive: facts.runnerAlive },
+    sandbox: manifest.sandbox,
     notice,
     progress: {
       settled: items.filter((i) => ITEM_STATUSES_SETTLED.includes(i.status)).length,
@@ -184,6 +188,7 @@ export function renderStatus(v: StatusView, now: number): string {
   out.push(`Elapsed ${formatDuration(v.elapsedMs)} of ${formatDuration(v.timeLimitMs)}. Cost so far ${formatUsd(v.costUsd)}, ${v.turns} turns.`);
   if (v.active) out.push(`Runner: ${v.runner.pid ? `pid ${v.runner.pid}, ` : ''}${v.runner.alive ? 'alive' : 'not running'}.`);
   if (v.notice) out.push(v.notice);
+  if (v.sandbox === 'off') out.push(UNCONTAINED_NOTICE);
   out.push('');
   out.push(`${pad('ITEM', 24)} ${pad('STATUS', 11)} ${pad('TRY', 3)} ${pad('ELAPSED', 8)} ${pad('TURNS', 5)} ${pad('COST', 8)} ACTIVITY`);
   for (const i of v.items) {

@@ -160,6 +160,8 @@ export interface MorningReport {
   endedAt?: string;
   timeLimitMs: number;
   stopReason?: string;
+  /** The OS sandbox the agents ran in (`off`: the night ran without OS containment). */
+  sandbox: 'on' | 'off';
   summary: ReportSummary;
   shipped: ShippedItem[];
   failed: FailedItem[];

@@ -195,13 +195,31 @@ export async function backupSessionBranchTips(repoRoot: string, sessionId: strin
         if (b === `overnight/${sessionId}` || b.startsWith(`overnight/${sessionId}--`)) tips.set(b, sha);
       } else backups.set(ref, sha);
     }
-    const stale = [...tips].filter(([b, sha]) => backups.get(backupRefName(sessionId, b)) !== sha);
+    const behind = [...tips].filter(([b, sha]) => backups.get(backupRefName(sessionId, b)) !== sha);
+    // A running agent's commits stay in its own object folder until its attempt ends
+    // (src/runner/git-objects.ts), so its branch may name a commit this store lacks yet; git cannot
+    // point a ref at it, and that branch's backup from before the agent started stands.
+    const present = await presentObjects(repoRoot, behind.map(([, sha]) => sha));
+    const stale = behind.filter(([, sha]) => present.has(sha));
     if (stale.length > 0) {
       const input = stale.map(([b, sha]) => `update ${backupRefName(sessionId, b)} ${sha}\n`).join('');
       await execa('git', ['update-ref', '-m', 'overnight: backup before an item starts', '--stdin'], { cwd: repoRoot, input, stdout: 'ignore' });
     }
     return tips;
   });
+}
+
+/** Which of `shas` the repository's object store has (one `git cat-file --batch-check`). */
+async function presentObjects(repoRoot: string, shas: string[]): Promise<Set<string>> {
+  if (shas.length === 0) return new Set();
+  const out = await execa('git', ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: repoRoot, input: `${shas.join('\n')}\n`, reject: false });
+  return new Set(
+    String(out.stdout)
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([, type]) => type && type !== 'missing')
+      .map(([sha]) => sha!),
+  );
 }
 
 /** Registered worktrees (`git worktree list --porcelain`): path and branch. */

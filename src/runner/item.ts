@@ -15,7 +15,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ENV, featureDir, itemBranch, scratchPath, worktreePath } from '../session/paths.js';
+import { homedir } from 'node:os';
+import { ENV, featureDir, itemBranch, objectsPath, scratchPath, worktreePath } from '../session/paths.js';
+import { prepareAttemptSandbox } from './sandbox-attempt.js';
 import type { ManifestItem, SessionState } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import type { NightContext } from './context.js';
@@ -157,7 +159,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     if (!startCommit) throw new Error(`the integration branch ${manifest.integrationBranch} does not exist`);
     lap('backup');
     source = await prepareWorktree(ctx, worktree, branch, startCommit);
-    // The attempt's scratch folder (its TMPDIR, writable by its gates), empty like its worktree.
+    // The attempt's scratch folder (writable by its gates and its sandbox), empty like its worktree.
     await rm(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
     lap('worktree');
@@ -186,13 +188,28 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       scratchDir: scratch,
     });
     lap('state');
+    // Its containment: the OS sandbox settings, a short TMPDIR, its own git object folder.
+    const sandbox = prepareAttemptSandbox({
+      sandbox: manifest.sandbox,
+      config,
+      repoRoot,
+      worktree,
+      branch,
+      scratchDir: scratch,
+      sessionSettingsFile: ctx.files.settings,
+      settingsFile: join(dir, `attempt-${n}.settings.json`),
+      objectDir: objectsPath(repoRoot, sessionId, slug),
+      home: homedir(),
+      env: process.env,
+    });
     let lastActivity = 0;
+    // The agent's commits are only complete once its objects are imported, even when it was stopped.
     const outcome = await deps.runAgent({
       claudePath: ctx.claudePath ?? config.agent.claude_path,
       cwd: worktree,
       brief,
       pluginDir: deps.pluginDir,
-      settingsFile: ctx.files.settings,
+      settingsFile: sandbox.settingsFile,
       allowedTools: deps.allowedTools,
       maxTurns: item.maxTurns,
       budgetUsd: item.budgetUsd,
@@ -202,6 +219,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       stderrFile: join(dir, `attempt-${n}.stderr.log`),
       idleTimeoutMs,
       absoluteTimeoutMs: item.timeoutMs,
+      secretEnv: config.safety.secret_env,
       env: {
         ...(deps.agentEnv ?? {}),
         [ENV.sessionDir]: ctx.files.dir,
@@ -209,8 +227,8 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
         [ENV.itemSlug]: slug,
         [ENV.ownBranch]: branch,
         [ENV.repoRoot]: repoRoot,
+        ...sandbox.env,
         [ENV.scratch]: scratch,
-        TMPDIR: scratch,
       },
       signal,
       onActivity: (a) => {
@@ -220,7 +238,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
         ctx.event('agent_activity', { slug, attempt: n, kind: a.kind, summary: a.summary, turns: a.turns, costUsd: a.costUsd });
         void ctx.update((s) => setActivity(s, slug, a.summary, a.at)).catch(() => undefined);
       },
-    });
+    }).finally(() => sandbox.finish());
     lap('agent');
     // The agent's decision on the questions it asked this attempt (deferred/, session folder only).
     await recordDeferredDecisions(ctx.files.deferred, slug, outcome.lastText, n).catch((error: unknown) => {

@@ -14,7 +14,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
-import { sessionFiles, worktreePath, worktreesDir, itemBranch, SCRATCH_FOLDER } from '../session/paths.js';
+import { sessionFiles, worktreePath, worktreesDir, itemBranch, OBJECTS_FOLDER, SCRATCH_FOLDER } from '../session/paths.js';
 import type { SessionState } from '../session/state.js';
 import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
 import type { NightContext, NightDeps } from './context.js';
@@ -361,6 +361,9 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       removeWorktrees(repoRoot, remove).catch((error: Error) => deps.log(`worktree cleanup failed: ${error.message}`)),
       // The agents' scratch folders: temporary by definition, failed items' included.
       rm(join(worktreesDir(repoRoot, sessionId), SCRATCH_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`scratch cleanup failed: ${error.message}`)),
+      // The agents' object folders (each is imported and removed when its attempt ends; what is
+      // left is an import that failed, whose item failed with it).
+      rm(join(worktreesDir(repoRoot, sessionId), OBJECTS_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`object folder cleanup failed: ${error.message}`)),
     ]);
     // After their worktrees are gone (git refuses to delete a branch checked out in a worktree).
     for (const { slug, branch } of emptyBranches) {

@@ -52,7 +52,7 @@ const SCRATCH_HINT_RULES = new Set(['fs.write-outside-worktree', 'file.outside-w
  */
 export function withScratchHint(decision: Decision, ctx: Pick<PolicyContext, 'scratchDir'>): Decision {
   if (decision.decision !== 'deny' || !ctx.scratchDir || !SCRATCH_HINT_RULES.has(decision.ruleId)) return decision;
-  const hint = `Scratch files that should not be committed go in your scratch folder ${ctx.scratchDir} (also $TMPDIR); write its path out in full, as the gate cannot read variables.`;
+  const hint = `Scratch files that should not be committed go in your scratch folder ${ctx.scratchDir} (also $OVERNIGHT_SCRATCH); write its path out in full, as the gate cannot read variables.`;
   // Before the bracketed "[overnight safety gate, rule ...]" that ends every deny reason.
   const at = decision.reason.indexOf(' [overnight safety gate');
   const reason = at < 0 ? `${decision.reason} ${hint}` : `${decision.reason.slice(0, at)} ${hint}${decision.reason.slice(at)}`;

@@ -15,8 +15,9 @@ import { join, relative } from 'node:path';
 import { itemRef } from '../backlog/filename.js';
 import { claudeMissingFix, resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
+import { CONFIG_FILE, type OvernightConfig } from '../config/schema.js';
+import { checkSandboxWorks } from '../doctor/sandbox-check.js';
 import { pluginRoot } from '../util/plugin-root.js';
-import type { OvernightConfig } from '../config/schema.js';
 import { preparePlan } from '../plan/prepare.js';
 import type { SessionPlan } from '../plan/types.js';
 import { buildAgentSettings } from '../safety/settings.js';
@@ -130,8 +131,32 @@ export function assertClaudeFound(repoRoot: string, config: OvernightConfig): vo
 }
 
 /**
+ * Refuses a night whose agents could not run inside the OS sandbox (issue 8, "Preflight"): unless
+ * the config says `safety.sandbox: off`, the sandbox must start here (src/doctor/sandbox-check.ts).
+ * Throws OvernightError `launch.sandbox-unavailable` naming what failed and the fix.
+ */
+async function assertSandboxStarts(config: OvernightConfig, repoRoot: string): Promise<void> {
+  if (config.safety.sandbox === 'off') return;
+  let root: string | undefined;
+  try {
+    root = pluginRoot();
+  } catch {
+    root = undefined;
+  }
+  const result = await checkSandboxWorks(resolveClaude({ configured: config.agent.claude_path, pluginRoot: root, cwd: repoRoot }).path);
+  if (result.ok) return;
+  throw new OvernightError('launch.sandbox-unavailable', `The OS sandbox that contains every agent cannot start on this machine: ${result.detail}.`, {
+    file: CONFIG_FILE,
+    field: 'safety.sandbox',
+    fix: result.fix,
+  });
+}
+
+/**
  * Creates a session from the approved plan. Returns the launch envelope's data.
- * Throws OvernightError: `session.active`, `launch.no-claude` (see assertClaudeFound), `launch.backlog-dirty` (uncommitted backlog changes),
+ * Throws OvernightError: `session.active`, `launch.no-claude` (see assertClaudeFound),
+ * `launch.backlog-dirty` (uncommitted backlog changes),
+ * `launch.sandbox-unavailable` (the OS sandbox cannot start and the config does not opt out),
  * `launch.nothing-eligible`, `launch.base-branch`, plus whatever planning throws (config, backlog).
  */
 export async function launchSession(repoRoot: string, opts: LaunchOptions = {}): Promise<LaunchResult> {
@@ -145,6 +170,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
       fix: `Commit them first (git add ${config.backlog_dir} && git commit): the agents work from committed history, so uncommitted items would not be what they see.`,
     });
   }
+  await assertSandboxStarts(config, repoRoot);
   const { plan } = await preparePlan(repoRoot, {
     timeLimit: opts.timeLimit,
     only: opts.only,
@@ -174,6 +200,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
   const branch = integrationBranch(id);
   const manifest: SessionManifest = manifestSchema.parse({
     version: 1,
+    sandbox: config.safety.sandbox,
     id,
     created: now.toISOString(),
     repoRoot,

@@ -39,11 +39,22 @@ export function worktreePath(repoRoot: string, sessionId: string, slug: string):
 export const SCRATCH_FOLDER = '_scratch';
 /**
  * An item's scratch folder, `.overnight/worktrees/<id>/_scratch/<slug>`: outside its worktree (so
- * nothing there is ever committed), writable by its agent (an allowed path of its gates), and its
- * TMPDIR. Slugs are `[a-z0-9-]`, so `_scratch` never collides with an item's worktree.
+ * nothing there is ever committed), writable by its agent (an allowed path of its gates and of its
+ * OS sandbox), named by OVERNIGHT_SCRATCH. Slugs are `[a-z0-9-]`, so `_scratch` never collides with an item's worktree.
  */
 export function scratchPath(repoRoot: string, sessionId: string, slug: string): string {
   return join(worktreesDir(repoRoot, sessionId), SCRATCH_FOLDER, slug);
+}
+
+/** Name of the folder of the agents' own git object folders inside the session's worktrees folder. */
+export const OBJECTS_FOLDER = '_objects';
+/**
+ * An item's git object folder, `.overnight/worktrees/<id>/_objects/<slug>`: where its agent's git
+ * writes new objects while the repository's object store is read-only to it (OS sandbox on; see
+ * src/runner/git-objects.ts). Emptied before each attempt and after the runner imports it.
+ */
+export function objectsPath(repoRoot: string, sessionId: string, slug: string): string {
+  return join(worktreesDir(repoRoot, sessionId), OBJECTS_FOLDER, slug);
 }
 
 /** The files of one session folder. */

@@ -47,6 +47,8 @@ export const manifestSchema = z.object({
   /** Project checks run after each merge. */
   checks: z.array(z.string()),
   items: z.array(manifestItemSchema),
+  /** Claude Code's OS sandbox for the agents (config `safety.sandbox` at launch); sessions from before it existed read as `on`. */
+  sandbox: z.enum(['on', 'off']).default('on'),
 });
 export type SessionManifest = z.infer<typeof manifestSchema>;
 

@@ -1,6 +1,6 @@
 /**
  * The agent's scratch folder, end to end (real CLI, real claude, real hooks, real git, scripted
- * model): the brief names it, it is the agent's TMPDIR, the Bash gate lets the agent write there
+ * model): the brief names it, it is OVERNIGHT_SCRATCH, the Bash gate lets the agent write there
  * while it still denies other places outside the worktree (and that denial names the folder),
  * nothing written there is committed, and the folder is gone after the night.
  */
@@ -27,7 +27,7 @@ describe('the agent scratch folder', () => {
   let repo: NightRepo;
   const fixture = nightFixture();
 
-  it('is writable by the agent, its TMPDIR, never committed, and removed after the night', async () => {
+  it('is writable by the agent inside its sandbox, named by OVERNIGHT_SCRATCH, never committed, and removed after the night', async () => {
     const seen: { scratch?: string; results: string[] } = { results: [] };
     const turns: Turn[] = [
       (req) => {
@@ -37,7 +37,7 @@ describe('the agent scratch folder', () => {
           tool: 'Bash',
           input: {
             description: 'Notes in the scratch folder, the result in the worktree',
-            command: `echo "tmp=$TMPDIR" | tee ${scratch}/notes.txt && mkdir -p done && echo ok > done/result.txt && git add -A && git commit -q -m "result"`,
+            command: `echo "scratch=$OVERNIGHT_SCRATCH tmp=$TMPDIR" | tee ${scratch}/notes.txt && mkdir -p done && echo ok > done/result.txt && git add -A && git commit -q -m "result"`,
           },
         };
       },
@@ -59,8 +59,10 @@ describe('the agent scratch folder', () => {
 
     const expected = scratchPath(repo.root, id, ITEM.slug);
     expect(seen.scratch).toBe(expected);
-    // The first command ran (the gate allowed the scratch write) and saw TMPDIR set to the folder.
-    expect(seen.results[0]).toContain(`tmp=${expected}`);
+    // The first command ran (the gate and the sandbox allowed the scratch write) and saw
+    // OVERNIGHT_SCRATCH; its TMPDIR is the sandbox's own short folder (Unix socket paths are short).
+    expect(seen.results[0]).toContain(`scratch=${expected} `);
+    expect(seen.results[0]).toMatch(/tmp=\/tmp\/ovn-[^/ ]+\/claude-\d+/);
     const s = readSession(repo.root, id);
     expect(s.state.items[ITEM.slug]!.status).toBe('merged');
     // The write elsewhere outside the worktree was denied, and the denial names the scratch folder.

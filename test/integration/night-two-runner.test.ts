@@ -41,7 +41,7 @@ describe('night two, runner side', () => {
   it('every agent carries its run token, recorded in runners.jsonl; each run draws a new one', async () => {
     const r = repo({ ...item(1, 'alpha'), ...item(2, 'beta') }, 'concurrency: 1\n');
     const id = await launch(r);
-    const agent = fakeAgent({ alpha: writesAndCommits({ 'a.txt': 'a\n' }), beta: () => ok({ exitCode: null, failure: { kind: 'transient', cause: 'aborted', message: 'x' }, killedBy: 'abort' }) });
+    const agent = fakeAgent({ alpha: writesAndCommits({ 'a.txt': 'a\n' }), beta: () => ok({ exitCode: null, failure: { kind: 'transient', message: 'x' }, killedBy: 'abort' }) });
     const controller = new AbortController();
     const { deps } = testDeps(async (opts) => {
       if (opts.env?.OVERNIGHT_ITEM === 'beta') controller.abort('stop');
@@ -66,7 +66,7 @@ describe('night two, runner side', () => {
       // alpha: no commits twice (task failures): its branch is empty and deleted at the end.
       alpha: () => ok(),
       // beta: claude never started (the binary vanished): permanent, the night stops.
-      beta: () => ({ exitCode: null, neverStarted: true, completion: { kind: 'none' }, turns: 0, costUsd: 0, failure: { kind: 'permanent', cause: 'binary-missing', message: 'The claude binary could not be started (ENOENT) at /gone/claude.' } }),
+      beta: () => ({ exitCode: null, neverStarted: true, completion: { kind: 'none' }, turns: 0, costUsd: 0, failure: { kind: 'permanent', message: 'The claude binary could not be started (ENOENT) at /gone/claude.' } }),
     });
     const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps: testDeps(agent.run).deps });
     expect(summary).toMatchObject({ phase: 'stopped', stopKind: 'permanent' });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSession } from '../../src/runner/process.js';
 import { readLock } from '../../src/session/lock.js';
-import { featureDir, itemBranch, scratchPath, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
+import { featureDir, itemBranch, objectsPath, scratchPath, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
 import { readEvents, readState } from '../../src/session/store.js';
 import { removedAfterEach } from '../support/repo.js';
 import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
@@ -42,7 +42,21 @@ describe('the night loop (fake agent, real git)', () => {
     // Agent env and transcript.
     const call = agent.calls.find((c) => c.slug === 'alpha')!;
     expect(call.opts.env).toMatchObject({ OVERNIGHT_ITEM: 'alpha', OVERNIGHT_BRANCH: itemBranch(id, 'alpha'), OVERNIGHT_WORKTREE: worktreePath(r.root, id, 'alpha'), OVERNIGHT_REPO_ROOT: r.root, OVERNIGHT_SESSION_DIR: sessionFiles(r.root, id).dir });
-    expect(call.opts.settingsFile).toBe(sessionFiles(r.root, id).settings);
+    // Its --settings: the session's deny rules plus its own OS sandbox (worktree, scratch, object folder).
+    expect(call.opts.settingsFile).toBe(join(featureDir(r.root, id, 'alpha'), 'attempt-1.settings.json'));
+    const settings = JSON.parse(readFileSync(call.opts.settingsFile, 'utf8'));
+    const session = JSON.parse(readFileSync(sessionFiles(r.root, id).settings, 'utf8'));
+    // The session's deny rules, but whole-.git Edit rules (which Claude Code also applies to the sandbox,
+    // making the worktree's own index read-only) give way to one pair per read-only git path.
+    const wholeGit = (r: string) => /^Edit\(.*\/\.git\/\*\*\)$/.test(r);
+    expect(session.permissions.deny.some(wholeGit)).toBe(true);
+    expect(settings.permissions.deny.some(wholeGit)).toBe(false);
+    expect(settings.permissions.deny).toEqual(expect.arrayContaining(session.permissions.deny.filter((r: string) => !wholeGit(r))));
+    expect(settings.permissions.deny).toContain(`Edit(/${join(r.root, '.git/config')})`);
+    expect(settings.sandbox.filesystem.denyWrite).toEqual(expect.arrayContaining([join(r.root, '.git/config'), join(r.root, '.git/objects'), join(r.root, '.git/refs/heads/main')]));
+    expect(settings.sandbox).toMatchObject({ enabled: true, failIfUnavailable: true, allowUnsandboxedCommands: false, network: { allowedDomains: [] } });
+    expect(settings.sandbox.filesystem.allowWrite).toEqual([scratchPath(r.root, id, 'alpha'), objectsPath(r.root, id, 'alpha')]);
+    expect(call.opts.env).toMatchObject({ GIT_OBJECT_DIRECTORY: objectsPath(r.root, id, 'alpha') });
     expect(existsSync(join(featureDir(r.root, id, 'alpha'), 'attempt-1.jsonl'))).toBe(true);
     expect(readFileSync(join(featureDir(r.root, id, 'beta'), 'verify-1.log'), 'utf8')).toContain('test -f alpha.txt');
 
@@ -70,7 +84,7 @@ describe('the night loop (fake agent, real git)', () => {
     const scratchSeen: Array<{ n: number; env: string | undefined; tmp: string | undefined; before: string[] }> = [];
     const agent = fakeAgent({
       flaky: (opts, n) => {
-        // Its scratch folder: given as OVERNIGHT_SCRATCH and TMPDIR, there and empty at every attempt.
+        // Its scratch folder: given as OVERNIGHT_SCRATCH, there and empty at every attempt; TMPDIR is a short folder of its own.
         const scratch = opts.env?.OVERNIGHT_SCRATCH;
         scratchSeen.push({ n, env: scratch, tmp: opts.env?.TMPDIR, before: scratch ? readdirSync(scratch) : ['(missing)'] });
         if (scratch) writeFileSync(join(scratch, `notes-${n}.txt`), 'scratch');
@@ -94,8 +108,8 @@ describe('the night loop (fake agent, real git)', () => {
     expect(git(r.root, 'ls-tree', '--name-only', `overnight/${id}`)).not.toContain('half.txt');
     const scratch = scratchPath(r.root, id, 'flaky');
     expect(scratchSeen).toEqual([
-      { n: 1, env: scratch, tmp: scratch, before: [] },
-      { n: 2, env: scratch, tmp: scratch, before: [] },
+      { n: 1, env: scratch, tmp: expect.stringMatching(/^\/tmp\/ovn-/), before: [] },
+      { n: 2, env: scratch, tmp: expect.stringMatching(/^\/tmp\/ovn-/), before: [] },
     ]);
     expect(briefs.find((b) => b.item.slug === 'flaky').scratchDir).toBe(scratch);
     // Nothing of it is committed, and it is gone after the night.

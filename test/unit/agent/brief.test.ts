@@ -67,9 +67,9 @@ describe('buildMissionBrief', () => {
     expect(b).toContain('`## Learnings`');
   });
 
-  it('names the scratch folder, as TMPDIR and never committed, when given', () => {
+  it('names the scratch folder, as OVERNIGHT_SCRATCH and never committed, when given', () => {
     const b = buildMissionBrief({ ...input, scratchDir: '/r/.overnight/worktrees/s/_scratch/csv-export' });
-    expect(b).toContain('your scratch folder `/r/.overnight/worktrees/s/_scratch/csv-export`, which is also `$TMPDIR`');
+    expect(b).toContain('your scratch folder `/r/.overnight/worktrees/s/_scratch/csv-export` (also `$OVERNIGHT_SCRATCH`)');
     expect(b).toContain('never committed');
     expect(buildMissionBrief(input)).not.toContain('scratch folder');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, tailLines } from '../../../src/report/build.js';
 import { renderReportMarkdown, headline } from '../../../src/report/render.js';
+import { UNCONTAINED_NOTICE } from '../../../src/safety/sandbox.js';
 import { summarizeAudit } from '../../../src/report/audit.js';
 import { parseDeferredQuestion } from '../../../src/report/deferred.js';
 import { nextStepsFor } from '../../../src/report/next-steps.js';
@@ -99,6 +100,13 @@ describe('renderReportMarkdown', () => {
     st.items.gamma!.evidence = 'output with ``` fence inside';
     const md = renderReportMarkdown(buildReport(manifest(), st, [], gitFacts(), noAudit(), [], { now }));
     expect(md).toContain('````text\noutput with ``` fence inside\n````');
+  });
+
+  it('says in plain words when the night ran without OS containment (the report, and so the pull request body)', () => {
+    const uncontained = renderReportMarkdown(buildReport({ ...manifest(), sandbox: 'off' }, finishedState(), [], gitFacts(), noAudit(), [], { now }));
+    expect(uncontained).toContain(`- ${UNCONTAINED_NOTICE}`);
+    const contained = renderReportMarkdown(buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now }));
+    expect(contained).not.toContain('without OS containment');
   });
 
   it('headline counts deferred and unfinished only when there are some', () => {

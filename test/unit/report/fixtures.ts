@@ -26,6 +26,7 @@ export function mItem(id: number, slug: string, extra: Partial<ManifestItem> = {
 export function manifest(): SessionManifest {
   return {
     version: 1,
+    sandbox: 'on',
     id: '20261121-2300-abcd',
     created: '2026-11-21T23:00:00.000Z',
     repoRoot: '/repo',

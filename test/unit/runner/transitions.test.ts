@@ -22,6 +22,7 @@ const T = '2026-11-21T23:00:00.000Z';
 function manifest(): SessionManifest {
   return {
     version: 1,
+    sandbox: 'on',
     id: 's1',
     created: T,
     repoRoot: '/r',

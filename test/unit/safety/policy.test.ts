@@ -18,7 +18,7 @@ describe('the scratch folder', () => {
     const d = bash('echo x > /tmp/x', withScratch);
     expect(d).toMatchObject({ decision: 'deny', ruleId: 'fs.write-outside-worktree' });
     if (d.decision !== 'deny') return;
-    expect(d.reason).toMatch(new RegExp(`your scratch folder ${scratch} \\(also \\$TMPDIR\\).* \\[overnight safety gate, rule fs\\.write-outside-worktree: `));
+    expect(d.reason).toMatch(new RegExp(`your scratch folder ${scratch} \\(also \\$OVERNIGHT_SCRATCH\\).* \\[overnight safety gate, rule fs\\.write-outside-worktree: `));
     const w = evaluate({ toolName: 'Write', toolInput: { file_path: '/etc/x', content: '' }, cwd: WORKTREE }, withScratch);
     expect(w).toMatchObject({ decision: 'deny', ruleId: 'file.outside-worktree' });
     if (w.decision === 'deny') expect(w.reason).toContain(scratch);

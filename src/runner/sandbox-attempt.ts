@@ -1,0 +1,146 @@
+/**
+ * One agent attempt's containment, on disk: the `--settings` file with the OS sandbox
+ * (src/safety/sandbox.ts) and the session's deny rules, a short temporary folder, the agent's own
+ * git object folder, and the environment that goes with them. `finish()` brings the agent's
+ * commits into the repository (src/runner/git-objects.ts) and removes what was made here.
+ */
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { OvernightConfig } from '../config/schema.js';
+import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, SANDBOX_PLACEHOLDERS, secretEnvNames } from '../safety/sandbox.js';
+import { readGitDirFile } from '../util/git-dir.js';
+import { importObjects } from './git-objects.js';
+import { gitReadOnlyPaths } from './sandbox-git.js';
+
+/** What prepareAttemptSandbox needs; paths absolute. */
+export interface AttemptSandboxInput {
+  /** The session's choice at launch (manifest `sandbox`): the approved plan decides, not a later config edit. */
+  sandbox: 'on' | 'off';
+  config: Pick<OvernightConfig, 'safety'>;
+  repoRoot: string;
+  worktree: string;
+  /** The item branch (`overnight/<id>--<slug>`). */
+  branch: string;
+  /** The item's scratch folder (writable, kept across the attempt). */
+  scratchDir: string;
+  /** The session's settings.json (permission deny rules), merged into the attempt's file. */
+  sessionSettingsFile: string;
+  /** Where to write this attempt's settings file. */
+  settingsFile: string;
+  /** The agent's own git object folder (made empty here). */
+  objectDir: string;
+  home: string;
+  /** The runner's environment (for the names of credential variables to hide). */
+  env: Record<string, string | undefined>;
+}
+
+/** The attempt's containment, ready for the agent. */
+export interface AttemptSandbox {
+  /** `--settings` for the agent. */
+  settingsFile: string;
+  /** Variables for the claude process: a short TMPDIR and, with the sandbox on, its git set-up. */
+  env: Record<string, string>;
+  /** Imports the agent's git objects into the repository, then removes the temporary folders. Throws when the import fails. */
+  finish(): Promise<void>;
+}
+
+/**
+ * A temporary folder with a short path: Claude Code makes its sandbox's Unix sockets in TMPDIR,
+ * and a socket path longer than about 108 bytes makes the sandbox fail to start ("Failed to
+ * create bridge sockets", DESIGN.md). `/tmp` where it exists, else the OS temporary folder.
+ */
+export function shortTempDir(): string {
+  const base = existsSync('/tmp') ? '/tmp' : tmpdir();
+  return mkdtempSync(join(base, 'ovn-'));
+}
+
+/** The common git dir and this worktree's admin folder, relative to it. */
+function gitLayout(worktree: string): { commonDir: string; worktreeAdmin: string } {
+  const admin = readGitDirFile(worktree);
+  if (!admin) throw new Error(`${worktree} is not a linked worktree (its .git file names no git dir)`);
+  const commonRel = readFileSync(join(admin, 'commondir'), 'utf8').trim();
+  const commonDir = resolve(admin, commonRel);
+  return { commonDir, worktreeAdmin: relative(commonDir, admin).split('\\').join('/') };
+}
+
+/** A permission rule that keeps file tools out of a whole `.git` folder: `Edit(<any>/.git/**)`. */
+const WHOLE_GIT_DIR_RULE = /^Edit\(.*\/\.git\/\*\*\)$/;
+
+/**
+ * The session's permission deny rules for a sandboxed attempt. Claude Code turns `Edit(...)` deny
+ * rules into sandbox write denials as well (measured with 2.1.330: `Edit(//repo/.git/<all>)` made the
+ * worktree's own index read-only, so no commit could be made; Seatbelt on macOS applies the glob
+ * form too), so the rules covering a whole `.git` folder give way to one pair of rules per
+ * read-only git path. The file gate still denies file-tool writes anywhere in `.git`.
+ */
+export function withGitRules(permissions: unknown, gitReadOnly: string[]): string[] {
+  const deny = (permissions as { deny?: unknown } | undefined)?.deny;
+  const rules = Array.isArray(deny) ? deny.filter((r): r is string => typeof r === 'string') : [];
+  return [...rules.filter((r) => !WHOLE_GIT_DIR_RULE.test(r)), ...gitReadOnly.flatMap((p) => [`Edit(/${p})`, `Edit(/${p}/**)`])];
+}
+
+/** The user's checkout's `.env*` files (secrets a project keeps out of git). */
+function envFiles(repoRoot: string): string[] {
+  try {
+    return readdirSync(repoRoot)
+      .filter((name) => name.startsWith('.env'))
+      .map((name) => join(repoRoot, name));
+  } catch {
+    return [];
+  }
+}
+
+function resolvePath(path: string, repoRoot: string, home: string): string {
+  if (path === '~' || path.startsWith('~/')) return join(home, path.slice(1));
+  return isAbsolute(path) ? resolve(path) : resolve(repoRoot, path);
+}
+
+/**
+ * Writes the attempt's settings file and makes its folders. With `safety.sandbox: off` the file
+ * holds only the session's deny rules and the environment only the short TMPDIR.
+ * Throws when the session settings cannot be read or the worktree is not a linked worktree.
+ */
+export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbox {
+  const { config, repoRoot, home } = input;
+  const session = JSON.parse(readFileSync(input.sessionSettingsFile, 'utf8')) as Record<string, unknown>;
+  const tmp = shortTempDir();
+  const env: Record<string, string> = { TMPDIR: tmp };
+  let settings: Record<string, unknown> = session;
+  const on = input.sandbox === 'on';
+  if (on) {
+    const { commonDir, worktreeAdmin } = gitLayout(input.worktree);
+    rmSync(input.objectDir, { recursive: true, force: true });
+    mkdirSync(input.objectDir, { recursive: true });
+    const excludes = join(tmp, 'git-excludes');
+    writeFileSync(excludes, `${SANDBOX_PLACEHOLDERS.join('\n')}\n`);
+    const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch });
+    const sandbox = buildSandboxSettings({
+      home,
+      worktree: input.worktree,
+      allowWrite: [input.scratchDir, input.objectDir, ...config.safety.allow_paths.map((p) => resolvePath(p, repoRoot, home))],
+      gitReadOnly,
+      denyRead: [...envFiles(repoRoot), ...config.safety.deny_read.map((p) => resolvePath(p, repoRoot, home))],
+      allowDomains: config.safety.allow_domains,
+      hiddenEnv: [...CLAUDE_AUTH_ENV, ...secretEnvNames(input.env, config.safety.secret_env)],
+    });
+    settings = { ...session, permissions: { ...(session.permissions as object), deny: withGitRules(session.permissions, gitReadOnly) }, sandbox };
+    Object.assign(env, {
+      GIT_OBJECT_DIRECTORY: input.objectDir,
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: join(commonDir, 'objects'),
+      ...agentGitConfigEnv(excludes),
+    });
+  }
+  writeFileSync(input.settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
+  return {
+    settingsFile: input.settingsFile,
+    env,
+    async finish() {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!on) return;
+      // Kept when the import throws, for inspection; emptied by the next attempt.
+      await importObjects(repoRoot, input.objectDir);
+      rmSync(input.objectDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { gitReadOnlyPaths } from '../../../src/runner/sandbox-git.js';
+
+/** A fake git dir: folder -> entries. */
+const tree: Record<string, string[]> = {
+  '/r/.git': ['HEAD', 'config', 'index', 'logs', 'objects', 'packed-refs', 'refs', 'worktrees'],
+  '/r/.git/refs': ['heads', 'overnight-backup', 'stash', 'tags'],
+  '/r/.git/refs/heads': ['feature', 'main', 'overnight'],
+  '/r/.git/refs/heads/overnight': ['s1', 's1--a', 's1--b', 'old'],
+  '/r/.git/logs': ['HEAD', 'refs'],
+  '/r/.git/logs/refs': ['heads', 'stash'],
+  '/r/.git/logs/refs/heads': ['main', 'overnight'],
+  '/r/.git/logs/refs/heads/overnight': ['s1', 's1--a'],
+  '/r/.git/worktrees': ['a', 'b', 'integration'],
+};
+const list = (dir: string) => tree[dir] ?? [];
+
+describe('gitReadOnlyPaths', () => {
+  const paths = gitReadOnlyPaths('/r/.git', { worktreeAdmin: 'worktrees/a', branch: 'overnight/s1--a' }, list);
+
+  it("keeps the item's own worktree admin folder, branch ref and reflog writable", () => {
+    for (const kept of ['/r/.git/worktrees/a', '/r/.git/refs/heads/overnight/s1--a', '/r/.git/logs/refs/heads/overnight/s1--a']) expect(paths).not.toContain(kept);
+    // The folders on the way stay writable (lock files), so they are not denied as a whole.
+    for (const dir of ['/r/.git/refs', '/r/.git/refs/heads', '/r/.git/refs/heads/overnight', '/r/.git/logs', '/r/.git/worktrees']) expect(paths).not.toContain(dir);
+  });
+
+  it("denies everything else: the user's branches, stash, tags, backups, the integration branch, other items, objects, config, hooks", () => {
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/r/.git/HEAD',
+        '/r/.git/config',
+        '/r/.git/index',
+        '/r/.git/objects',
+        '/r/.git/packed-refs',
+        '/r/.git/refs/heads/main',
+        '/r/.git/refs/heads/feature',
+        '/r/.git/refs/heads/overnight/s1',
+        '/r/.git/refs/heads/overnight/s1--b',
+        '/r/.git/refs/heads/overnight/old',
+        '/r/.git/refs/stash',
+        '/r/.git/refs/tags',
+        '/r/.git/refs/overnight-backup',
+        '/r/.git/logs/HEAD',
+        '/r/.git/logs/refs/stash',
+        '/r/.git/logs/refs/heads/main',
+        '/r/.git/logs/refs/heads/overnight/s1',
+        '/r/.git/worktrees/b',
+        '/r/.git/worktrees/integration',
+        '/r/.git/hooks',
+      ]),
+    );
+  });
+
+  it('denies hooks and config even when they do not exist yet', () => {
+    const bare = gitReadOnlyPaths('/g', { worktreeAdmin: 'worktrees/a', branch: 'x' }, () => []);
+    expect(bare).toEqual(['/g/config', '/g/hooks']);
+  });
+});
