@@ -11,8 +11,7 @@ export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 /**
  * `start` / `resume`: the night stopped early on a PERMANENT failure (claude missing, not logged in,
- * an invalid key or model, a broken safety configuration). Fix the cause (`overnight doctor`), then
- * `overnight resume`.
+ * an invalid key or model, a broken safety configuration). The stop reason says what to fix.
  */
 export const EXIT_STOPPED_PERMANENT = 3;
 /** A bug in overnight: the message holds a stack trace. */

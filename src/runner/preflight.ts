@@ -20,13 +20,13 @@ export function safetyPolicyProblem(policyFile: string): string | undefined {
   try {
     text = readFileSync(policyFile, 'utf8');
   } catch (error) {
-    return `The session's safety policy ${policyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so the safety gates would deny every tool call. Launch the night again with \`overnight launch\`.`;
+    return `The session's safety policy ${policyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so the safety gates would deny every tool call. End this session with \`overnight abandon\` and launch a new night (\`overnight launch\`), which writes the policy again.`;
   }
   try {
     parsePolicyFile(text, policyFile);
     return undefined;
   } catch (error) {
     const why = error instanceof PolicyContextError ? error.message : `${policyFile}: ${String(error)}`;
-    return `Broken safety configuration: ${why}. The safety gates would deny every Bash call. Fix safety.deny_commands / safety.allow_commands in overnight.config.yaml (each must be a valid JavaScript regular expression), then launch the night again.`;
+    return `Broken safety configuration: ${why}. The safety gates would deny every Bash call. Fix safety.deny_commands / safety.allow_commands in overnight.config.yaml (each must be a valid JavaScript regular expression), then end this session with \`overnight abandon\` and launch a new night (\`overnight launch\`): a session keeps the policy it was launched with.`;
   }
 }

@@ -102,7 +102,8 @@ describe('a night that stops early on a permanent failure', () => {
 
     const run = await overnight(repo.root, env, ['start', '--session', id]);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(EXIT_STOPPED_PERMANENT);
-    expect(run.stdout).toContain(`The night stopped early on a permanent failure (exit code ${EXIT_STOPPED_PERMANENT})`);
+    expect(run.stdout).toContain(`The night stopped early on a permanent failure (exit code ${EXIT_STOPPED_PERMANENT}); the reason above says what to fix.`);
+    expect(run.stdout).toContain('Run `claude` and /login, or set a valid ANTHROPIC_API_KEY.');
 
     const s = readSession(repo.root, id);
     expect(s.state.phase).toBe('stopped');

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runSession } from '../../src/runner/process.js';
+import { abandonSession } from '../../src/runner/abandon.js';
 import { recordedRunTokens, RUN_TOKEN_ENV } from '../../src/runner/orphans.js';
 import { computeMorningReport } from '../../src/report/write.js';
 import { renderReportMarkdown } from '../../src/report/render.js';
@@ -36,6 +37,13 @@ describe('night two, runner side', () => {
     expect(agent.calls).toHaveLength(0);
     expect(readState(r.root, id).items.alpha!.status).toBe('pending');
     expect(readEvents(r.root, id).map((e) => e.type)).toContain('preflight_failed');
+
+    // Following the advice: abandon this session and launch a new night, which writes the policy again.
+    expect(summary.stopReason).toContain('end this session with `overnight abandon` and launch a new night (`overnight launch`)');
+    await abandonSession(r.root, id);
+    const next = await launch(r);
+    const again = await runSession({ repoRoot: r.root, sessionId: next, mode: 'start', deps: testDeps(agent.run).deps });
+    expect(again).toMatchObject({ phase: 'complete', counts: { merged: 1 } });
   });
 
   it('every agent carries its run token, recorded in runners.jsonl; each run draws a new one', async () => {
