@@ -8,7 +8,9 @@
  *   still runs the pull-request step for what shipped, and says the 401 reason once.
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStandinModel } from '../../src/standin/server.js';
@@ -96,6 +98,10 @@ describe('a night that stops early on a permanent failure', () => {
     const LATER: SampleItem = { id: 4, slug: 'later', title: 'Later work', verify: 'test -f done/later.txt', goal: 'Write done/later.txt.', criteria: ['done/later.txt exists'] };
     const repo = (fixture.repo = await makeNightRepo({ items: [SAMPLE_ITEMS[0]!, NOTES, LATER], concurrency: 1 }));
     editConfig(repo.root, { extra: `notifications:\n  - type: webhook\n    url: ${JSON.stringify(hook.url)}\n` });
+    // A remote to push to (a bare repository): the pull-request step pushes what shipped.
+    const remote = mkdtempSync(join(tmpdir(), 'overnight-remote-'));
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    repo.git('remote', 'add', 'origin', remote);
     // Claude Code 2.1.330 retries a 401 ten times (minutes of backoff) before it gives up: once is enough here.
     const env = nightEnv(fixture.model.url, { CLAUDE_CODE_MAX_RETRIES: '1' });
     const id = await launch(repo.root, env);
@@ -113,11 +119,14 @@ describe('a night that stops early on a permanent failure', () => {
     // The reason names the 401 once, not once per place the CLI repeats it.
     expect(s.state.items.notes!.reason!.match(/Invalid API key/g)).toHaveLength(1);
 
-    // The pull-request step ran for what shipped (no remote here: it records the commands).
+    // The pull-request step ran for what shipped: the integration branch is on the remote, and the
+    // report says how the pull request opens (no gh here: the command to run).
     const pr = s.events.find((e) => e.type === 'pull-request');
     expect(pr).toBeDefined();
-    expect(s.state.pullRequest?.note).toMatch(/remote/i);
-    expect(s.report?.pullRequest?.commands?.join('\n')).toContain(`overnight/${id}`);
+    expect(s.state.pullRequest?.note).toContain(`Pushed overnight/${id} to origin`);
+    expect(execFileSync('git', ['--git-dir', remote, 'rev-parse', `refs/heads/overnight/${id}`], { encoding: 'utf8' }).trim()).toBe(repo.git('rev-parse', `overnight/${id}`));
+    expect(s.report?.pullRequest?.commands?.join('\n')).toContain('gh pr create');
+    rmSync(remote, { recursive: true, force: true });
 
     // The webhook got the morning report of the stopped night.
     expect(hook.bodies).toHaveLength(1);
