@@ -154,7 +154,7 @@ export async function stopMarkedProcesses(name: string, values: ReadonlySet<stri
       stopped.push(p.pid);
       sendSignal(p.pid, 'SIGTERM');
     }
-    await sleep(100);
+    await sleep(25);
     left = findMarkedProcesses(name, values);
   }
   const killed = left.map((p) => p.pid);
