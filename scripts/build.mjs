@@ -43,6 +43,11 @@ function writeOutputs(result) {
 writeOutputs(
   await build({ ...common, inject: [join(root, 'scripts/cjs-shims.mjs')], entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist') }),
 );
+// The dashboard's page script (src/dashboard/client/): a browser bundle the dashboard inlines into
+// its one page, so the page needs no CDN and no second request.
+writeOutputs(
+  await build({ ...common, banner: undefined, platform: 'browser', target: 'es2020', minify: true, entryPoints: { client: join(root, 'src/dashboard/client/main.ts') }, outdir: join(root, 'dist/dashboard') }),
+);
 if (hookEntries.length > 0) {
   // Hooks start once per tool call, so their start-up is tuned (docs/safety-policy.md, "Hooks and
   // their cost"): CommonJS (no ESM loader), and each dist/hooks/<name>.js is a tiny loader that runs

@@ -3,13 +3,14 @@
  * validated, ids and slugs checked for duplicates, `blocked_by` resolved and cycles found. Every
  * problem in every file is collected in one pass; nothing is ever written.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OvernightConfig } from '../config/schema.js';
 import { OvernightError } from '../util/errors.js';
 import { combineErrors } from '../util/zod-issues.js';
 import { isIgnoredBacklogFile, itemFileName, parseItemFileName, suggestFileName } from './filename.js';
 import { parseItemText } from './frontmatter.js';
+import { folderNamedLikeItem, readItemFile } from './item-file.js';
 import { findCycles, resolveDependencies } from './graph.js';
 import type { BacklogItem } from './types.js';
 
@@ -40,8 +41,11 @@ export interface BacklogScan {
  * instead of stopping at the first: bad file names (`backlog.file-name`), frontmatter errors (see
  * parseItemText), duplicate ids (`backlog.duplicate-id`) and slugs (`backlog.duplicate-slug`),
  * unknown `blocked_by` references (`backlog.unknown-dependency`) and cycles (`backlog.cycle`).
- * Subfolders and ignored files (see isIgnoredBacklogFile) are skipped; symlinks are followed.
- * A file that cannot be read (a dangling symlink, no permission) is `backlog.unreadable`. Never throws for bad input;
+ * Subfolders and ignored files (see isIgnoredBacklogFile) are skipped, but a folder, FIFO, socket or
+ * device named like a markdown file is `backlog.not-a-file`; symlinks are followed. Item files are
+ * read by readItemFile: more than MAX_ITEM_FILE_BYTES is `backlog.too-large`, bytes that are not
+ * UTF-8 `backlog.not-utf8`, a file that cannot be read (a dangling symlink, no permission)
+ * `backlog.unreadable`. Never throws for bad input;
  * throws only on I/O errors other than a missing folder. Read-only.
  */
 export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig, 'backlog_dir'>): Promise<BacklogScan> {
@@ -63,13 +67,16 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
     }
     throw error;
   }
-  const names = entries
-    .filter((e) => !isIgnoredBacklogFile(e.name) && (e.isFile() || e.isSymbolicLink()))
-    .map((e) => e.name)
-    .sort();
+  // Every entry named like a markdown file is judged, whatever its type: a folder or a FIFO named
+  // `004-x.md` is an error (readItemFile), not silently skipped. Other subfolders are skipped.
+  const listed = entries.filter((e) => !isIgnoredBacklogFile(e.name));
+  const names = listed.map((e) => e.name).sort();
   const errors: OvernightError[] = [];
   const files: BacklogFile[] = [];
-  for (const name of names) {
+  for (const entry of listed.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    errors.push(folderNamedLikeItem(`${dir}/${entry.name}`));
+  }
+  for (const name of listed.filter((e) => !e.isDirectory()).map((e) => e.name).sort()) {
     const parsedName = parseItemFileName(name);
     if (!parsedName) {
       errors.push(
@@ -86,20 +93,12 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
   const parsedItems: BacklogItem[] = [];
   const blockedByLines = new Map<number, number>();
   for (const entry of files) {
-    let text: string;
-    try {
-      text = await readFile(join(repoRoot, entry.file), 'utf8');
-    } catch (error) {
-      errors.push(
-        new OvernightError('backlog.unreadable', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-          file: entry.file,
-          fix: 'Make it readable (check its permissions, or where its symlink points).',
-          cause: error,
-        }),
-      );
+    const read = await readItemFile(join(repoRoot, entry.file), entry.file);
+    if (!read.ok) {
+      errors.push(read.error);
       continue;
     }
-    const parsed = parseItemText(text, entry.file, entry);
+    const parsed = parseItemText(read.text, entry.file, entry);
     if (!parsed.ok) {
       errors.push(...parsed.errors);
       continue;

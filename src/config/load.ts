@@ -16,8 +16,11 @@ const CONFIG_HINTS: Record<string, string> = {
   'agent.timeout': "Use a duration such as '45m' or '2h'.",
   'agent.estimate': "Use a duration such as '30m' or '1h'.",
   checks: "Use a list of shell commands, e.g. 'checks: [npm test]'.",
-  notifications: "Use a list of targets such as '- { type: command, command: ./notify.sh }' or '- { type: webhook, url: https://... }'.",
-  'notifications.type': "Use 'type: command' (with 'command:') or 'type: webhook' (with 'url:').",
+  notifications: "Use a list of targets such as '- { type: ntfy, url: https://ntfy.sh/my-topic }' or '- { type: slack, url_env: OVERNIGHT_SLACK_URL }' (docs/configuration.md, notifications).",
+  'notifications.type': "Use 'type: ntfy', 'type: slack' or 'type: webhook' (each with 'url:' or 'url_env:'), or 'type: command' (with 'command:').",
+  'notifications.url': "Give either 'url: https://...' or 'url_env: NAME' (an environment variable holding the URL, so the committed config holds no secret), not both.",
+  'safety.deny_commands': "Write a JavaScript regular expression that compiles, e.g. '^terraform (apply|destroy)\\b'; escape a literal '(', '[', '*', '+' or '?' with a backslash.",
+  'safety.allow_commands': "Write a JavaScript regular expression that compiles, e.g. '^make (lint|test)$'; escape a literal '(', '[', '*', '+' or '?' with a backslash.",
 };
 
 /**

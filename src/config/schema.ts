@@ -13,23 +13,98 @@ export const durationText = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration such as 30s, 45m or 2h' });
 
+/**
+ * Why `source` is not a valid JavaScript regular expression (the engine's own words, e.g.
+ * "Unterminated group"), or undefined when `new RegExp(source)` compiles it. Pure.
+ */
+export function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
+}
+
+/**
+ * A command rule of `safety.allow_commands` / `safety.deny_commands`: a JavaScript regular
+ * expression that must compile. A deny rule that cannot compile would silently deny nothing (or,
+ * in the gate, everything), so it is refused when the config is read, naming the key and index.
+ */
+export const commandRegexText = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    const problem = regexProblem(source);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${problem})` });
+  });
+
 /** A session time limit (`6h`, `1.5h`, `90m`), per DESIGN.md. */
 export const timeLimitText = z
   .string()
   .refine((s) => parseTimeLimit(s) !== undefined, { message: "expected hours such as '6h' or '1.5h', or minutes such as '90m'" });
 
+/** The name of an environment variable (letters, digits, underscores), e.g. `OVERNIGHT_NTFY_TOKEN`. */
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as OVERNIGHT_SLACK_URL' });
+
+/** Also send a (shorter) notification each time an item finally fails; default only at the end of the night. */
+const onItemFailure = z.boolean().default(false);
+
+/**
+ * A target URL given in the file (`url`) or, so that the committed config holds no secret, read
+ * from an environment variable at send time (`url_env`). Exactly one of the two.
+ */
+const urlFields = { url: z.url().optional(), url_env: envVarName.optional() };
+function exactlyOneUrl(t: { url?: string; url_env?: string }, ctx: z.RefinementCtx): void {
+  if ((t.url === undefined) === (t.url_env === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'give exactly one of `url` (the address) or `url_env` (the environment variable that holds it)' });
+  }
+}
+
+/** ntfy priorities (https://docs.ntfy.sh/publish/#message-priority). */
+export const NTFY_PRIORITIES = ['min', 'low', 'default', 'high', 'urgent'] as const;
+
 const notificationTarget = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('command'),
-    /** Shell command run at session end; the report path is in $OVERNIGHT_REPORT, the JSON summary on stdin. */
+    /** Shell command run at each end of the night; the report path is in $OVERNIGHT_REPORT, report.json on stdin. */
     command: z.string().min(1),
+    on_item_failure: onItemFailure,
   }),
-  z.strictObject({
-    type: z.literal('webhook'),
-    /** URL that receives a POST with the report.json summary. */
-    url: z.url(),
-  }),
+  z
+    .strictObject({
+      type: z.literal('webhook'),
+      /** URL that receives a POST with report.json as its body. */
+      ...urlFields,
+      on_item_failure: onItemFailure,
+    })
+    .superRefine(exactlyOneUrl),
+  z
+    .strictObject({
+      type: z.literal('ntfy'),
+      /** The topic URL, e.g. https://ntfy.sh/my-secret-topic; the plain-text brief is POSTed to it. */
+      ...urlFields,
+      /** Environment variable holding an ntfy access token, sent as `Authorization: Bearer <token>`. */
+      token_env: envVarName.optional(),
+      /** Priority when nothing failed; a failure or an early stop always sends `high`. */
+      priority: z.enum(NTFY_PRIORITIES).default('default'),
+      /** Extra ntfy tags (emoji short codes or words), added to the ones overnight sets. */
+      tags: z.array(z.string().regex(/^[^,\r\n]+$/, { message: 'a tag may not contain a comma or a line break' })).default([]),
+      on_item_failure: onItemFailure,
+    })
+    .superRefine(exactlyOneUrl),
+  z
+    .strictObject({
+      type: z.literal('slack'),
+      /** The Slack incoming-webhook URL (https://hooks.slack.com/services/...); better given as `url_env`. */
+      ...urlFields,
+      on_item_failure: onItemFailure,
+    })
+    .superRefine(exactlyOneUrl),
 ]);
+
+/** One notification target as validated (every default filled in). */
+export type NotificationTarget = z.output<typeof notificationTarget>;
 
 /** A network domain for the sandbox allow-list: `example.com` or `*.example.com`, no scheme, port or path. */
 const domainPattern = z
@@ -70,9 +145,9 @@ export const safetyConfigSchema = z.strictObject({
   /** Paths agents may never write or delete, in addition to the built-in secret and .git rules. */
   deny_paths: z.array(z.string().min(1)).default([]),
   /** Commands always allowed, as regular expressions matched against one simple command's text. */
-  allow_commands: z.array(z.string().min(1)).default([]),
+  allow_commands: z.array(commandRegexText).default([]),
   /** Commands always denied, as regular expressions matched against one simple command's text. */
-  deny_commands: z.array(z.string().min(1)).default([]),
+  deny_commands: z.array(commandRegexText).default([]),
   /** Apply the Bash gate in interactive Claude Code sessions too (repository root as the boundary). */
   interactive: z.boolean().default(true),
   /**

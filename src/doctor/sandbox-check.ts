@@ -32,9 +32,9 @@ export function sandboxFix(platform: NodeJS.Platform = process.platform): string
   return 'Install bubblewrap and socat (Debian and Ubuntu: sudo apt-get install bubblewrap socat; Fedora: sudo dnf install bubblewrap socat), make sure unprivileged user namespaces are enabled, or set safety.sandbox: off in overnight.config.yaml to run without OS containment.';
 }
 
-async function runs(command: string, args: string[], env?: Record<string, string>): Promise<{ ok: boolean; output: string }> {
+async function runs(command: string, args: string[], env?: Record<string, string>, cwd?: string): Promise<{ ok: boolean; output: string }> {
   try {
-    const r = await execa(command, args, { reject: false, stdin: 'ignore', all: true, timeout: 30_000, env });
+    const r = await execa(command, args, { reject: false, stdin: 'ignore', all: true, timeout: 30_000, env, cwd });
     return { ok: r.exitCode === 0, output: String(r.all ?? '').trim() };
   } catch (error) {
     return { ok: false, output: (error as Error).message };
@@ -60,7 +60,10 @@ async function claudeVerdict(claudePath: string): Promise<string | undefined> {
   try {
     writeFileSync(join(configDir, 'settings.json'), JSON.stringify({ sandbox: { enabled: true, failIfUnavailable: true, allowUnsandboxedCommands: false } }));
     const env = { CLAUDE_CONFIG_DIR: configDir, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
-    const r = await runs(claudePath, ['sandbox', 'status'], env);
+    // Run outside the user's repository: Claude Code's sandbox setup creates placeholder files for
+    // the paths it protects (`.git/config.worktree`, `.git/info/.claude-sandbox-noreplace/`...) in
+    // its working folder's git directory, and launch must write nothing there.
+    const r = await runs(claudePath, ['sandbox', 'status'], env, configDir);
     const line = r.output.split('\n').find((l) => l.trim().startsWith('{'));
     if (!line) return `\`${claudePath} sandbox status\` gave no answer${r.output ? `: ${r.output.split('\n')[0]}` : ''}`;
     const status = JSON.parse(line) as { enabled?: boolean; unavailableReason?: string | null };

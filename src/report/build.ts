@@ -121,6 +121,15 @@ export function buildReport(
 
     switch (st.status) {
       case 'merged': {
+        const lost = git.lostMerges?.[item.slug];
+        if (lost) {
+          notRun.push({
+            ...ref,
+            status: st.status,
+            reason: `Merged as ${lost.slice(0, 10)} during the night, but ${manifest.integrationBranch} no longer holds that merge, so it did not ship. See why the session stopped for how to restore the branch from its backup (refs/overnight-backup/${manifest.id}/${manifest.integrationBranch}).`,
+          });
+          break;
+        }
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
         const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];

@@ -1,29 +1,20 @@
 /**
  * The end of the night, after the last item settled: the morning report, the pull request (push the
  * integration branch and open it, or record the exact commands), the report rewritten with the pull
- * request in it, and the notifications.
+ * request in it, and the end-of-night notification (notifyNightEnd).
  *
  * The runner's NightDeps call `writeReport` = writeMorningReport, then `finishPullRequest` =
  * (root, id) => finishSessionPullRequest(root, id, config); `finishNight` does both in one call.
  */
 import type { OvernightConfig } from '../config/schema.js';
 import { sessionFiles } from '../session/paths.js';
-import { appendEventFile } from '../session/store.js';
 import { writeTextAtomic } from '../util/atomic-write.js';
-import { sendNotifications, type NotifyLog } from './notify.js';
+import { nightEndOf, notifyNightEnd, sessionEventsLog, type NotifyLog } from './notify.js';
 import { finishPullRequest, type PullRequestResult } from './pull-request.js';
 import { renderReportMarkdown } from './render.js';
 import { loadSessionData, readSavedReport } from './session-data.js';
 import type { MorningReport } from './types.js';
 import { computeMorningReport, writeMorningReport } from './write.js';
-
-/** Appends events to the session's events.jsonl (the default NotifyLog). */
-function eventsLog(repoRoot: string, sessionId: string): NotifyLog {
-  const file = sessionFiles(repoRoot, sessionId).events;
-  return (type, data) => {
-    appendEventFile(file, type, data);
-  };
-}
 
 /**
  * The pull-request step of a finished night: takes the report in report.json (or computes it),
@@ -37,10 +28,10 @@ export async function finishSessionPullRequest(
   repoRoot: string,
   sessionId: string,
   config: Pick<OvernightConfig, 'pull_request' | 'notifications'>,
-  log: NotifyLog = eventsLog(repoRoot, sessionId),
+  log: NotifyLog = sessionEventsLog(repoRoot, sessionId),
 ): Promise<PullRequestResult & { report: MorningReport }> {
   const files = sessionFiles(repoRoot, sessionId);
-  const { manifest } = await loadSessionData(repoRoot, sessionId);
+  const { manifest, state, events } = await loadSessionData(repoRoot, sessionId);
   const report = (await readSavedReport(repoRoot, sessionId)) ?? (await computeMorningReport(repoRoot, sessionId));
   const pr = await finishPullRequest(repoRoot, manifest, report, config, { markdown: renderReportMarkdown(report) });
   await log('pull-request', { url: pr.url, note: pr.note, commands: pr.commands });
@@ -48,25 +39,10 @@ export async function finishSessionPullRequest(
   const json = `${JSON.stringify(report, null, 2)}\n`;
   await writeTextAtomic(files.reportJson, json);
   await writeTextAtomic(files.reportMd, renderReportMarkdown(report));
-  await sendNotifications(config.notifications, files.reportMd, json, log, { cwd: repoRoot });
+  // The night's end notification (notifyNightEnd announces each end once, so a runner that also
+  // calls it for this end sends nothing twice).
+  await notifyNightEnd(repoRoot, sessionId, nightEndOf(state, events) ?? { kind: 'complete' }, { config, log });
   return { ...pr, report };
-}
-
-/**
- * Sends the notifications of a session whose pull-request step already ran (or need not run):
- * report.json as saved (or computed) to every `notifications` target. Returns nothing; a failed
- * target is recorded through `log` (notify-failed), never thrown. Throws OvernightError when the
- * session's files cannot be read.
- */
-export async function notifySession(
-  repoRoot: string,
-  sessionId: string,
-  config: Pick<OvernightConfig, 'notifications'>,
-  log: NotifyLog = eventsLog(repoRoot, sessionId),
-): Promise<void> {
-  const files = sessionFiles(repoRoot, sessionId);
-  const report = (await readSavedReport(repoRoot, sessionId)) ?? (await computeMorningReport(repoRoot, sessionId));
-  await sendNotifications(config.notifications, files.reportMd, `${JSON.stringify(report, null, 2)}\n`, log, { cwd: repoRoot });
 }
 
 /**

@@ -30,7 +30,9 @@ export function parseLog(text: string | undefined): CommitFact[] {
  * - itemCommits: for every item with a merge commit, `git log --reverse <merge>^1..<merge>^2`
  *   (the commits the merge brought in, oldest first); else the state's recorded commits' subjects;
  * - remotes: `git remote`;
- * - goneBranches: item branches of items not merged that `git rev-parse --verify` no longer finds.
+ * - goneBranches: item branches of items not merged that `git rev-parse --verify` no longer finds;
+ * - lostMerges: merged items whose merge commit is not an ancestor of the integration tip
+ *   (`git merge-base --is-ancestor`), or every merged item when the branch is gone.
  * Never throws for a missing branch or commit (the facts are left empty).
  */
 export async function collectGitFacts(repoRoot: string, manifest: SessionManifest, state: SessionState): Promise<GitFacts> {
@@ -39,8 +41,12 @@ export async function collectGitFacts(repoRoot: string, manifest: SessionManifes
     ? parseLog(await git(repoRoot, ['log', '--format=%H%x09%s', `${manifest.baseCommit}..${head}`]))
     : [];
   const itemCommits: Record<string, CommitFact[]> = {};
+  const lostMerges: Record<string, string> = {};
   for (const [slug, st] of Object.entries(state.items)) {
     if (st.status !== 'merged') continue;
+    // Shipped means held by the integration branch: a merge the tip no longer reaches is lost.
+    const mergedAs = st.mergeCommit || st.commits.at(-1);
+    if (mergedAs && !(head && (await git(repoRoot, ['merge-base', '--is-ancestor', mergedAs, head])) !== undefined)) lostMerges[slug] = mergedAs;
     if (st.mergeCommit) {
       const commits = parseLog(await git(repoRoot, ['log', '--reverse', '--format=%H%x09%s', `${st.mergeCommit}^1..${st.mergeCommit}^2`]));
       if (commits.length > 0) {
@@ -64,5 +70,5 @@ export async function collectGitFacts(repoRoot: string, manifest: SessionManifes
     if (st.status === 'merged' || !st.branch) continue;
     if ((await git(repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${st.branch}`])) === undefined) goneBranches.push(st.branch);
   }
-  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes, goneBranches };
+  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes, goneBranches, ...(Object.keys(lostMerges).length > 0 ? { lostMerges } : {}) };
 }

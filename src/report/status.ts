@@ -7,7 +7,7 @@ import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
-import { ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState } from '../session/state.js';
+import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
 import { isoMs, sumAttempts } from './attempts.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
@@ -48,6 +48,8 @@ export interface StatusView {
   startedAt?: string;
   endedAt?: string;
   scheduledFor?: string;
+  /** Who wakes the session at its scheduled start or after its pause, and when (state.wakeUp). */
+  wakeUp?: WakeUp;
   pausedUntil?: string;
   elapsedMs: number;
   timeLimitMs: number;
@@ -124,7 +126,13 @@ export function buildStatus(
   const startedMs = isoMs(state.startedAt);
   const endMs = isoMs(state.endedAt) ?? facts.now;
   let notice: string | undefined;
-  if ((state.phase === 'running' || state.phase === 'paused') && !facts.runnerAlive) {
+  // An OS scheduler's wake-up (systemd, launchd, at, cron) does not need a live runner.
+  const osWake = state.wakeUp && state.wakeUp.mechanism !== 'process' ? state.wakeUp : undefined;
+  if ((state.phase === 'running' || state.phase === 'paused') && !facts.runnerAlive && osWake) {
+    notice = `The runner is not running; ${osWake.description} resumes the night at ${osWake.at} (or \`overnight resume\` now).`;
+  } else if (state.phase === 'scheduled' && osWake) {
+    notice = `Scheduled for ${state.scheduledFor ?? osWake.at}: ${osWake.description} starts it, even after a reboot (cancel: \`overnight abandon\`).`;
+  } else if ((state.phase === 'running' || state.phase === 'paused') && !facts.runnerAlive) {
     notice = 'The runner is not running: `overnight resume`.';
   } else if (state.phase === 'paused' && state.pausedUntil) {
     notice = `Paused until ${state.pausedUntil}${state.pausedReason ? ` (${state.pausedReason})` : ''}; it goes on by itself.`;
@@ -133,7 +141,9 @@ export function buildStatus(
   } else if (state.phase === 'launched' && !facts.runnerAlive) {
     notice = 'Launched but not started: `overnight start` (or `overnight schedule HH:MM`).';
   } else if (state.phase === 'stopped') {
-    notice = `The night stopped early${state.stopReason ? `: ${state.stopReason}` : ''}. \`overnight resume\` goes on once that is fixed.`;
+    // The integration-branch stop says itself what was done and what to run.
+    const advice = state.stopKind === INTEGRATION_MOVED ? '' : ' `overnight resume` goes on once that is fixed.';
+    notice = `The night stopped early${state.stopReason ? `: ${state.stopReason}` : ''}.${advice}`;
   }
   const r = facts.report;
   return {
@@ -155,6 +165,7 @@ export function buildStatus(
     startedAt: state.startedAt,
     endedAt: state.endedAt,
     scheduledFor: state.scheduledFor,
+    wakeUp: state.wakeUp,
     pausedUntil: state.pausedUntil,
     elapsedMs: startedMs === undefined ? 0 : Math.max(0, endMs - startedMs),
     timeLimitMs: manifest.timeLimitMs,
@@ -182,6 +193,7 @@ export function renderStatus(v: StatusView, now: number): string {
   const p = v.progress;
   out.push(`overnight ${v.sessionId}: ${v.phase}`);
   if (v.phase === 'scheduled' && v.scheduledFor) out.push(`Scheduled for ${v.scheduledFor}.`);
+  if (v.wakeUp && v.active) out.push(`Wake-up: \`overnight ${v.wakeUp.command}\` at ${v.wakeUp.at}, by ${v.wakeUp.description}.`);
   out.push(
     `${p.settled} of ${p.total} settled (${p.shipped} shipped, ${p.failed} failed, ${p.blocked} blocked${p.deferred ? `, ${p.deferred} deferred` : ''}), ${p.running} running.`,
   );

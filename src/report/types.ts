@@ -25,6 +25,11 @@ export interface GitFacts {
    * runner deletes an empty branch at the end of the night). The report names no such branch.
    */
   goneBranches?: string[];
+  /**
+   * Per item slug: the merge commit of an item the state calls merged that the integration branch
+   * no longer holds (rewound or deleted): it is not shipped. Absent when every merge is on the tip.
+   */
+  lostMerges?: Record<string, string>;
 }
 
 /** One `deny` decision of the safety gate, as read from audit.jsonl. */

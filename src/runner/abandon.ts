@@ -5,6 +5,7 @@
  * orphaned by a kill -9: src/runner/orphans.ts) is stopped, before the worktrees are removed. Worktrees of the session are removed; ALL branches are
  * kept (the integration branch, every item branch and the backup refs). The lock is released.
  */
+import { clearSessionWakeUp } from '../wake/session.js';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { forceReleaseLock, isPidAlive, readLock } from '../session/lock.js';
@@ -28,6 +29,8 @@ export interface AbandonResult {
   orphansStopped?: number[];
   /** The phase the session had before it was abandoned. */
   previousPhase?: string;
+  /** The wake-up removed from its scheduler (its description), if one was recorded. */
+  removedWakeUp?: string;
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
@@ -91,6 +94,8 @@ export async function abandonSession(repoRoot: string, sessionId: string, opts: 
   if (existsSync(root)) rmSync(root, { recursive: true, force: true });
   result.branches = await sessionBranches(repoRoot, sessionId);
 
+  // The scheduler's timer (systemd, launchd, at, cron) goes too, or it would start the night later.
+  result.removedWakeUp = (await clearSessionWakeUp(repoRoot, sessionId, 'the session was abandoned'))?.description;
   const now = new Date().toISOString();
   await updateState(repoRoot, sessionId, (s) => {
     if (s.phase !== 'abandoned') {

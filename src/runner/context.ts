@@ -5,6 +5,7 @@ import type { SessionManifest, SessionState } from '../session/state.js';
 import type { RetryPolicy } from './judge.js';
 import type { RunAgentFn } from './types.js';
 import type { BriefInput } from '../agent/brief.js';
+import type { IntegrationWatch } from './integration-watch.js';
 
 /** The night's replaceable dependencies (tests inject a fake agent; the CLI uses the real adapter). */
 export interface NightDeps {
@@ -30,6 +31,12 @@ export interface NightDeps {
   writeReport?: (repoRoot: string, sessionId: string) => Promise<unknown>;
   /** End of the night: push and open the pull request (src/report/pull-request.ts). Errors are logged, not fatal. */
   finishPullRequest?: (repoRoot: string, sessionId: string) => Promise<unknown>;
+  /** An item finally failed (after its `item_failed` event): notify the `on_item_failure` targets (src/report/notify.ts notifyItemFailed). Never throws. */
+  notifyItemFailed?: (repoRoot: string, sessionId: string, slug: string) => Promise<unknown>;
+  /** The night paused for a rate or usage limit until `until` (ISO): notify every target (notifyNightEnd, kind `paused`). Never throws. */
+  notifyPaused?: (repoRoot: string, sessionId: string, until: string, reason: string) => Promise<unknown>;
+  /** The night stopped early without a pull-request step (e.g. the integration branch moved): notify every target (notifyNightEnd, kind `stopped`). Never throws. */
+  notifyStopped?: (repoRoot: string, sessionId: string, reason: string) => Promise<unknown>;
   /** Measures free disk and load before items start (default: src/runner/resources.ts measureResources at the repository root). */
   measureResources?: () => { freeDiskMb: number; loadPerCore: number };
   /** Where progress lines go (runner.log when detached). */
@@ -57,8 +64,13 @@ export interface NightContext {
   event: (type: string, data?: Record<string, unknown>) => void;
   /** Pauses the whole session until an ISO time (rate or usage limit). */
   pause: (until: string, reason: string) => Promise<void>;
-  /** Stops the session early (permanent failure): running agents are aborted, nothing new starts. */
-  stopSession: (reason: string) => void;
+  /**
+   * Stops the session early (a permanent failure): running agents are aborted, nothing new starts.
+   * `kind` is recorded as state.stopKind (default `permanent`; `integration-branch-moved`...).
+   */
+  stopSession: (reason: string, kind?: string) => void;
+  /** The watch over the integration branch: this run's merges, and whether it was found moved (integration-watch.ts). */
+  integration: IntegrationWatch;
   /** Runs `fn` alone in the merge queue (one merge into the integration branch at a time). */
   mergeQueue: <T>(fn: () => Promise<T>) => Promise<T>;
   /**

@@ -7,7 +7,8 @@ import { buildMissionBrief } from '../agent/brief.js';
 import { runAgent } from '../agent/run.js';
 import type { OvernightConfig } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { finishSessionPullRequest, notifySession } from '../report/finish.js';
+import { finishSessionPullRequest } from '../report/finish.js';
+import { notifyItemFailed, notifyNightEnd } from '../report/notify.js';
 import type { SessionState } from '../session/state.js';
 import { writeMorningReport } from '../report/write.js';
 import { updateState } from '../session/store.js';
@@ -50,7 +51,7 @@ export async function stoppedNightStep(repoRoot: string, sessionId: string, befo
   await writeMorningReport(repoRoot, sessionId);
   if (before.phase === 'complete' || before.phase === 'abandoned') return;
   if (!before.pullRequest) await pullRequestStep(repoRoot, sessionId, config);
-  else await notifySession(repoRoot, sessionId, config);
+  else await notifyNightEnd(repoRoot, sessionId, { kind: 'abandoned' }, { config });
 }
 
 /** The NightDeps of a real night. `log` writes to stdout (runner.log when detached). */
@@ -72,6 +73,9 @@ export async function realNightDeps(repoRoot: string, overrides: Partial<NightDe
     activityThrottleMs: 2000,
     writeReport: async (root, id) => writeMorningReport(root, id),
     finishPullRequest: async (root, id) => pullRequestStep(root, id, config),
+    notifyItemFailed: async (root, id, slug) => notifyItemFailed(root, id, slug, { config }),
+    notifyStopped: async (root, id, reason) => notifyNightEnd(root, id, { kind: 'stopped', reason: reason || undefined }, { config }),
+    notifyPaused: async (root, id, until, reason) => notifyNightEnd(root, id, { kind: 'paused', resumeAt: until || undefined, reason: reason || undefined }, { config }),
     log: (line) => {
       process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
     },

@@ -25,6 +25,8 @@ import { addItemWorktree, backupSessionBranchTips, cleanWorktree, commitLeftover
 import { recordDeferredDecisions } from './deferred-decision.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
+import { ensureIntegrationHolds } from './integration-watch.js';
+import { itemRef } from '../backlog/filename.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
 import { runChecks } from './verify.js';
 import { successCommands } from '../backlog/success-condition.js';
@@ -152,7 +154,9 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       lap('state');
       ctx.event('item_timing', { slug, attempt: timingAttempt, end, worktree: source, ms });
     };
-    // 1. A clean worktree from the integration branch as it stands now.
+    // 1. A clean worktree from the integration branch as it stands now, once it is known to hold
+    // every merge the runner made (else the night stops: integration-watch.ts).
+    if (!(await ensureIntegrationHolds(ctx, `before ${itemRef(item)} started`))) return interrupted();
     // Every branch the runner owns is backed up first; the same read gives the integration tip.
     const tips = await backupSessionBranchTips(repoRoot, sessionId);
     const startCommit = tips.get(manifest.integrationBranch) ?? (await resolveCommit(repoRoot, `refs/heads/${manifest.integrationBranch}`));
@@ -329,6 +333,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       const merged = await mergeItem(ctx, item, startCommit, n, { commits });
       await merging;
       lap('merge');
+      if (!merged.ok && merged.stopped) return interrupted();
       if (merged.ok) {
         // Its worktree is done with: cleaned from now on (beside the state write), then the next
         // item may recycle it.

@@ -4,12 +4,15 @@
  * project checks run on the result in the runner's own integration worktree; when they fail the merge is undone (`git reset --hard` to the commit
  * before the merge, in the runner's own worktree, on the runner's own branch) and the item fails
  * (kind merge). A conflict aborts the merge and fails the item with the conflicting files.
+ * Before each merge the integration branch must still hold every earlier merge (integration-watch.ts);
+ * after each merge that stays, the branch's backup ref moves to the merge commit.
  */
 import { join } from 'node:path';
 import { featureDir, itemBranch } from '../session/paths.js';
 import type { ManifestItem } from '../session/state.js';
 import type { NightContext } from './context.js';
-import { backupRefName, commitsBetween, ensureBranchWorktree, mergeNoFfByTree, resetHard, resolveCommits } from './git.js';
+import { backupRefName, commitsBetween, ensureBranchWorktree, gitRaw, mergeNoFfByTree, resetHard, resolveCommits } from './git.js';
+import { ensureIntegrationHolds } from './integration-watch.js';
 import { runChecks } from './verify.js';
 import { itemRef } from '../backlog/filename.js';
 
@@ -20,7 +23,9 @@ export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>):
 
 export type MergeOutcome =
   | { ok: true; mergeCommit: string; commits: string[]; checksLog?: string }
-  | { ok: false; reason: string; evidence?: string };
+  | { ok: false; reason: string; evidence?: string; stopped?: false }
+  /** The integration branch no longer held the runner's merges: nothing was merged, the night stops. */
+  | { ok: false; reason: string; stopped: true };
 
 /**
  * Merges one item's branch (through the queue). `startCommit` is where the item's branch started,
@@ -33,6 +38,10 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
     const branch = itemBranch(ctx.sessionId, item.slug);
     const wt = ctx.integrationWorktree;
     const integration = ctx.manifest.integrationBranch;
+    // Never merge onto a branch that lost the runner's earlier merges (rewound or deleted).
+    if (!(await ensureIntegrationHolds(ctx, `before merging ${itemRef(item)}`))) {
+      return { ok: false, stopped: true, reason: 'the night stopped before this merge: the integration branch had moved (see the session stop reason)' };
+    }
     const [before, tip] = await resolveCommits(ctx.repoRoot, [`refs/heads/${integration}`, `refs/heads/${branch}`]);
     if (!before) return { ok: false, reason: `the integration branch ${integration} does not exist` };
     if (!tip) return { ok: false, reason: `the item branch ${branch} does not exist` };
@@ -66,6 +75,10 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
         return { ok: false, reason, evidence: result.tail };
       }
     }
+    // The merge is final: it is watched from now on, and the branch's backup moves to it (a backup
+    // after each merge, not only at the base, so a rewind or deletion can be undone exactly).
+    ctx.integration.merges.add(merged.mergeCommit);
+    await gitRaw(ctx.repoRoot, ['update-ref', '-m', 'overnight: backup after a merge', backupRefName(ctx.sessionId, integration), merged.mergeCommit]);
     ctx.event('merged', { slug: item.slug, mergeCommit: merged.mergeCommit, commits });
     return { ok: true, mergeCommit: merged.mergeCommit, commits, checksLog };
   });

@@ -22,6 +22,8 @@ import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './
 import { runItem, type AbortReason } from './item.js';
 import { safetyPolicyProblem } from './preflight.js';
 import { serialQueue } from '../util/serial-queue.js';
+import { ensureIntegrationHolds, newIntegrationWatch } from './integration-watch.js';
+import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../wake/session.js';
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
@@ -40,8 +42,12 @@ export interface RunNightOptions {
 export interface NightSummary {
   phase: SessionState['phase'];
   stopReason?: string;
-  /** Why a `stopped` night stopped: a permanent failure (claude missing, not logged in, broken safety config) or a stop signal. */
-  stopKind?: 'permanent' | 'signal';
+  /**
+   * Why a `stopped` night stopped: `permanent` (claude missing, not logged in, a broken safety
+   * config), INTEGRATION_MOVED (src/session/state.ts: the integration branch lost the runner's
+   * merges), or `signal` (SIGTERM/SIGINT/SIGHUP: resumable).
+   */
+  stopKind?: string;
   counts: Record<string, number>;
 }
 
@@ -84,8 +90,13 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const files = sessionFiles(repoRoot, sessionId);
   const config = await loadConfig(repoRoot);
   const update = (mutate: (s: SessionState) => SessionState | void) => updateState(repoRoot, sessionId, mutate);
+  // Notifications of an item's failure and of a pause (usage limit) run beside the night, never
+  // awaited by it; the night waits for them before it ends.
+  const notices: Array<Promise<unknown>> = [];
   const event = (type: string, data: Record<string, unknown> = {}) => {
     appendEventFile(files.events, type, data);
+    if (type === 'item_failed' && typeof data.slug === 'string' && deps.notifyItemFailed) notices.push(deps.notifyItemFailed(repoRoot, sessionId, data.slug).catch(() => undefined));
+    if (type === 'session_paused' && deps.notifyPaused) notices.push(deps.notifyPaused(repoRoot, sessionId, String(data.until ?? ''), String(data.reason ?? '')).catch(() => undefined));
   };
   const stop = opts.signal ?? new AbortController().signal;
 
@@ -126,6 +137,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const running = new Map<string, Promise<void>>();
   let stopping: AbortReason | undefined;
   let stopReason: string | undefined;
+  let stopKind: string | undefined;
   let wake = new AbortController();
   const kick = () => wake.abort();
   const abortAll = (reason: AbortReason) => {
@@ -149,6 +161,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     update,
     event,
     mergeQueue: serialQueue(),
+    integration: newIntegrationWatch(),
     spareWorktrees: [],
     spareCleaning: new Map(),
     spareRemovals: [],
@@ -161,12 +174,14 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       event('session_paused', { until: s.pausedUntil, reason });
       deps.log(`session paused until ${s.pausedUntil}: ${reason}`);
       kick();
+      await armPauseWakeUp(ctx, s.pausedUntil!);
     },
-    stopSession: (reason) => {
+    stopSession: (reason, kind = 'permanent') => {
       if (stopping) return;
       stopping = 'permanent';
       stopReason = reason;
-      event('session_stopping', { reason });
+      stopKind = kind;
+      event('session_stopping', { reason, kind });
       deps.log(`session stopping early: ${reason}`);
       abortAll('permanent');
       kick();
@@ -213,6 +228,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       const now = deps.now();
       if (now >= deadline && !deadlineHit) onDeadline();
       if (state.phase === 'paused' && state.pausedUntil && now >= Date.parse(state.pausedUntil)) {
+        await clearSessionWakeUp(repoRoot, sessionId, 'the pause is over and the runner is awake');
         state = await update((s) => unpauseSession(s));
         event('session_unpaused', {});
         deps.log('pause over: going on');
@@ -292,9 +308,39 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     stop.removeEventListener('abort', onStop);
   }
 
-  const stopKind = stopping ? (stopping === 'permanent' ? 'permanent' : 'signal') : undefined;
+  await Promise.allSettled(notices);
+  // The report and the pull request must only claim what the integration branch holds.
+  if (!stopping) await ensureIntegrationHolds(ctx, 'at the end of the night');
   const summary = await finishNight(ctx, stopping ? 'stopped' : 'complete', stopReason, stopKind);
-  return stopKind ? { ...summary, stopKind } : summary;
+  // The summary names every stop's kind (a signal included); state.stopKind only early stops'.
+  const kind = stopping === 'stop' ? 'signal' : stopping === 'permanent' ? (stopKind ?? 'permanent') : undefined;
+  return kind ? { ...summary, stopKind: kind } : summary;
+}
+
+/** How long after a pause's end the OS wake-up fires: the live runner goes on by itself first and removes it. */
+export const PAUSE_WAKE_GRACE_MS = 2 * 60_000;
+
+/**
+ * A usage-limit pause survives a reboot: `overnight resume` is handed to the OS scheduler for
+ * PAUSE_WAKE_GRACE_MS after `pausedUntil` (src/wake), replacing an earlier one. Where no scheduler
+ * is usable this runner's own sleep is recorded as the wake-up (status says it does not survive a
+ * reboot). Never throws: a failure is logged.
+ */
+async function armPauseWakeUp(ctx: NightContext, pausedUntil: string): Promise<void> {
+  try {
+    const current = readState(ctx.repoRoot, ctx.sessionId).wakeUp;
+    const at = new Date(Date.parse(pausedUntil) + PAUSE_WAKE_GRACE_MS);
+    if (current && current.command === 'resume' && current.at === at.toISOString()) return;
+    await clearSessionWakeUp(ctx.repoRoot, ctx.sessionId, 'a later pause replaces it');
+    const os = await installSessionWakeUp(ctx.repoRoot, ctx.sessionId, at, 'resume');
+    if (!os.ok) {
+      await ctx.update((s) => {
+        s.wakeUp = processWakeUp(process.pid, new Date(pausedUntil), 'resume', os.tried);
+      });
+    }
+  } catch (error) {
+    ctx.deps.log(`could not hand the pause's wake-up to the OS scheduler: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -325,12 +371,15 @@ function retireSpares(ctx: NightContext): void {
  * by a permanent failure); event session_end. After a stop by a signal nothing is removed and no
  * pull request step runs (resume goes on from there; abandon ends it). The lock is released by the caller.
  */
-async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string, stopKind?: NightSummary['stopKind']): Promise<NightSummary> {
+async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string, stopKind?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
   // No spare's clean or removal may still run in a folder about to be removed.
   await Promise.allSettled([...(ctx.spareCleaning?.values() ?? []), ...(ctx.spareRemovals ?? [])]);
   const now = new Date(deps.now()).toISOString();
-  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason }));
+  // Over (or stopped for a cause): nothing is to wake it. A stop by a signal (a reboot's SIGTERM
+  // too) keeps a pause's wake-up, so the night still goes on after the reboot.
+  if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') await clearSessionWakeUp(repoRoot, sessionId, `the night is ${phase}`).catch(() => undefined);
+  let state = await ctx.update((s) => endSession(s, { now, phase, stopReason, stopKind }));
 
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
     const remove: string[] = [];
@@ -386,8 +435,9 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
     }
   }
   // A finished night, and one stopped early by a permanent failure, push and open (or print) the
-  // pull request for what shipped, and notify. A stop by a signal does neither: the night goes on
-  // with `overnight resume`, or ends with `overnight abandon`, which does both.
+  // pull request for what shipped, and notify. Another early stop (the integration branch moved
+  // under the runner: nothing is pushed from it) notifies only. A stop by a signal does neither:
+  // the night goes on with `overnight resume`, or ends with `overnight abandon`, which does both.
   if ((phase === 'complete' || stopKind === 'permanent') && deps.finishPullRequest) {
     try {
       await deps.finishPullRequest(repoRoot, sessionId);
@@ -395,6 +445,8 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       deps.log(`pull request step failed: ${(error as Error).message}`);
       ctx.event('pull_request_failed', { error: (error as Error).message });
     }
+  } else if (phase === 'stopped' && stopKind && deps.notifyStopped) {
+    await deps.notifyStopped(repoRoot, sessionId, stopReason ?? '').catch((error: Error) => deps.log(`notification failed: ${error.message}`));
   }
   state = readState(repoRoot, sessionId);
   const counts: Record<string, number> = {};

@@ -15,6 +15,7 @@ import type { NightDeps } from './context.js';
 import { runNight, type NightSummary } from './night.js';
 import { prepareSessionResume } from './resume.js';
 import { recordRun, RUN_TOKEN_ENV, stopEarlierRuns } from './orphans.js';
+import { clearSessionWakeUp } from '../wake/session.js';
 
 export interface RunSessionOptions {
   repoRoot: string;
@@ -113,6 +114,10 @@ export async function runSession(opts: RunSessionOptions): Promise<NightSummary>
   if (opts.signal) opts.signal.addEventListener('abort', () => controller.abort(opts.signal!.reason), { once: true });
   try {
     if (recovered) appendEvent(repoRoot, sessionId, 'stale_lock_recovered', { pid: recovered.pid, sessionId: recovered.sessionId });
+    // This runner is the wake-up now: the scheduler's timer (or crontab line...) is removed, so it
+    // cannot start the night a second time. A scheduled start still waits for its time (runNight).
+    const wake = readState(repoRoot, sessionId).wakeUp;
+    if (wake && !(wake.mechanism === 'process' && wake.handle === String(process.pid))) await clearSessionWakeUp(repoRoot, sessionId, `the runner (pid ${process.pid}) is awake`);
     await updateState(repoRoot, sessionId, (s) => {
       s.runnerPid = process.pid;
     });

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { OvernightConfig } from '../config/schema.js';
-import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, SANDBOX_PLACEHOLDERS, secretEnvNames } from '../safety/sandbox.js';
+import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, credentialPaths, readDenyRules, SANDBOX_PLACEHOLDERS, secretEnvNames, type SandboxSettings } from '../safety/sandbox.js';
 import { readGitDirFile } from '../util/git-dir.js';
 import { importObjects } from './git-objects.js';
 import { gitReadOnlyPaths } from './sandbox-git.js';
@@ -74,10 +74,14 @@ const WHOLE_GIT_DIR_RULE = /^Edit\(.*\/\.git\/\*\*\)$/;
  * form too), so the rules covering a whole `.git` folder give way to one pair of rules per
  * read-only git path. The file gate still denies file-tool writes anywhere in `.git`.
  */
-export function withGitRules(permissions: unknown, gitReadOnly: string[]): string[] {
-  const deny = (permissions as { deny?: unknown } | undefined)?.deny;
-  const rules = Array.isArray(deny) ? deny.filter((r): r is string => typeof r === 'string') : [];
+export function withGitRules(rules: readonly string[], gitReadOnly: readonly string[]): string[] {
   return [...rules.filter((r) => !WHOLE_GIT_DIR_RULE.test(r)), ...gitReadOnly.flatMap((p) => [`Edit(/${p})`, `Edit(/${p}/**)`])];
+}
+
+/** The string rules of a settings file's `permissions.deny` (none when it has no such list). */
+function sessionDenyRules(permissions: unknown): string[] {
+  const deny = (permissions as { deny?: unknown } | undefined)?.deny;
+  return Array.isArray(deny) ? deny.filter((r): r is string => typeof r === 'string') : [];
 }
 
 /** The user's checkout's `.env*` files (secrets a project keeps out of git). */
@@ -97,16 +101,21 @@ function resolvePath(path: string, repoRoot: string, home: string): string {
 }
 
 /**
- * Writes the attempt's settings file and makes its folders. With `safety.sandbox: off` the file
- * holds only the session's deny rules and the environment only the short TMPDIR.
+ * Writes the attempt's settings file and makes its folders. The file holds the session's deny rules
+ * plus `Read(...)` denials of the credential stores (file tools are outside the OS sandbox); with
+ * the sandbox on, its `sandbox` section too. With `safety.sandbox: off` the environment holds only
+ * the short TMPDIR.
  * Throws when the session settings cannot be read or the worktree is not a linked worktree.
  */
 export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbox {
   const { config, repoRoot, home } = input;
-  const session = JSON.parse(readFileSync(input.sessionSettingsFile, 'utf8')) as Record<string, unknown>;
+  const session = JSON.parse(readFileSync(input.sessionSettingsFile, 'utf8')) as { permissions?: unknown } & Record<string, unknown>;
   const tmp = shortTempDir();
   const env: Record<string, string> = { TMPDIR: tmp };
-  let settings: Record<string, unknown> = session;
+  const unreadable = [...envFiles(repoRoot), ...config.safety.deny_read.map((p) => resolvePath(p, repoRoot, home))];
+  // Claude Code's file tools are outside the OS sandbox: credential stores are denied to them by rule, sandbox or not.
+  let deny = [...sessionDenyRules(session.permissions), ...readDenyRules(credentialPaths(home, unreadable))];
+  let sandbox: SandboxSettings | undefined;
   const on = input.sandbox === 'on';
   if (on) {
     const { commonDir, worktreeAdmin } = gitLayout(input.worktree);
@@ -115,22 +124,23 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     const excludes = join(tmp, 'git-excludes');
     writeFileSync(excludes, `${SANDBOX_PLACEHOLDERS.join('\n')}\n`);
     const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch });
-    const sandbox = buildSandboxSettings({
+    sandbox = buildSandboxSettings({
       home,
       worktree: input.worktree,
       allowWrite: [input.scratchDir, input.objectDir, ...config.safety.allow_paths.map((p) => resolvePath(p, repoRoot, home))],
       gitReadOnly,
-      denyRead: [...envFiles(repoRoot), ...config.safety.deny_read.map((p) => resolvePath(p, repoRoot, home))],
+      denyRead: unreadable,
       allowDomains: config.safety.allow_domains,
       hiddenEnv: [...CLAUDE_AUTH_ENV, ...secretEnvNames(input.env, config.safety.secret_env)],
     });
-    settings = { ...session, permissions: { ...(session.permissions as object), deny: withGitRules(session.permissions, gitReadOnly) }, sandbox };
+    deny = withGitRules(deny, gitReadOnly);
     Object.assign(env, {
       GIT_OBJECT_DIRECTORY: input.objectDir,
       GIT_ALTERNATE_OBJECT_DIRECTORIES: join(commonDir, 'objects'),
       ...agentGitConfigEnv(excludes),
     });
   }
+  const settings = { ...session, permissions: { ...(session.permissions as object | undefined), deny: [...new Set(deny)] }, ...(sandbox ? { sandbox } : {}) };
   writeFileSync(input.settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
   return {
     settingsFile: input.settingsFile,

@@ -30,9 +30,12 @@ export function markRunning(state: SessionState, opts: { pid: number; now: strin
   next.startedAt ??= opts.now;
   next.deadline = opts.deadline;
   delete next.scheduledFor;
+  // A sleeping runner was its own wake-up; it is awake now.
+  if (next.wakeUp?.mechanism === 'process') delete next.wakeUp;
   delete next.pausedUntil;
   delete next.pausedReason;
   delete next.stopReason;
+  delete next.stopKind;
   delete next.endedAt;
   return next;
 }
@@ -154,6 +157,7 @@ export function unscheduleSession(state: SessionState): SessionState {
   const next = clone(state);
   if (next.phase === 'scheduled') next.phase = 'launched';
   delete next.scheduledFor;
+  delete next.wakeUp;
   return next;
 }
 
@@ -189,12 +193,13 @@ export function interruptInFlight(state: SessionState, reason: string, now: stri
   return next;
 }
 
-/** The night is over: phase complete (or stopped), endedAt, the stop reason if any. */
-export function endSession(state: SessionState, opts: { now: string; phase: 'complete' | 'stopped'; stopReason?: string }): SessionState {
+/** The night is over: phase complete (or stopped), endedAt, the stop reason and kind if any. */
+export function endSession(state: SessionState, opts: { now: string; phase: 'complete' | 'stopped'; stopReason?: string; stopKind?: string }): SessionState {
   const next = clone(state);
   next.phase = opts.phase;
   next.endedAt = opts.now;
   if (opts.stopReason) next.stopReason = opts.stopReason;
+  if (opts.stopKind) next.stopKind = opts.stopKind;
   delete next.pausedUntil;
   delete next.pausedReason;
   return next;
@@ -256,6 +261,7 @@ export function prepareResume(
   delete next.pausedUntil;
   delete next.pausedReason;
   delete next.stopReason;
+  delete next.stopKind;
   delete next.endedAt;
   return { state: next, reset, recoveredMerged };
 }

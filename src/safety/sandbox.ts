@@ -129,6 +129,8 @@ export const SANDBOX_PLACEHOLDERS: readonly string[] = [
   '/.claude/',
 ];
 
+const uniq = (xs: string[]): string[] => [...new Set(xs)];
+
 /** Does `name` match a pattern of SECRET_ENV_PATTERNS's form (`NAME`, `PREFIX*`, `*SUFFIX`)? */
 export function envNameMatches(name: string, pattern: string): boolean {
   if (pattern.startsWith('*')) return name.endsWith(pattern.slice(1));
@@ -162,6 +164,25 @@ export function withoutSecrets(env: Record<string, string>, extra: readonly stri
   return Object.fromEntries(Object.entries(env).filter(([name]) => !hidden.has(name)));
 }
 
+/**
+ * The credential stores under `home` (CREDENTIAL_PATHS) as absolute paths, then `extra`.
+ * In: the home folder and further absolute paths. Out: de-duplicated absolute paths.
+ */
+export function credentialPaths(home: string, extra: readonly string[] = []): string[] {
+  const h = home.replace(/\/+$/, '');
+  return uniq([...CREDENTIAL_PATHS.map((p) => `${h}/${p}`), ...extra]);
+}
+
+/**
+ * Permission deny rules that keep Claude Code's own file tools (Read, Grep, Glob; Edit and Write
+ * through `Read` rules, which block writing too) away from these paths: the OS sandbox confines
+ * Bash only. Each absolute path gives `Read(//path)` and `Read(//path/**)` (gitignore-style,
+ * `//` = absolute; Claude Code docs, "Configure permissions").
+ */
+export function readDenyRules(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => [`Read(/${p})`, `Read(/${p}/**)`]);
+}
+
 /** What buildSandboxSettings needs; every path absolute. */
 export interface SandboxInput {
   /** The user's home folder (credential stores are resolved against it). */
@@ -191,8 +212,6 @@ export interface SandboxSettings {
   credentials: { envVars: Array<{ name: string; mode: 'deny' }> };
 }
 
-const uniq = (xs: string[]): string[] => [...new Set(xs)];
-
 /**
  * The strict sandbox for one agent attempt. In: SandboxInput. Out: SandboxSettings with
  * de-duplicated lists in a stable order: allowWrite as given; denyWrite = gitReadOnly;
@@ -200,7 +219,6 @@ const uniq = (xs: string[]): string[] => [...new Set(xs)];
  * no network); credentials.envVars = `hiddenEnv`, each denied. Pure; never throws.
  */
 export function buildSandboxSettings(input: SandboxInput): SandboxSettings {
-  const home = input.home.replace(/\/+$/, '');
   return {
     enabled: true,
     failIfUnavailable: true,
@@ -209,7 +227,7 @@ export function buildSandboxSettings(input: SandboxInput): SandboxSettings {
     filesystem: {
       allowWrite: uniq(input.allowWrite),
       denyWrite: uniq(input.gitReadOnly),
-      denyRead: uniq([...CREDENTIAL_PATHS.map((p) => `${home}/${p}`), ...input.denyRead]),
+      denyRead: credentialPaths(input.home, input.denyRead),
     },
     network: { allowedDomains: uniq(input.allowDomains) },
     credentials: { envVars: uniq(input.hiddenEnv).map((name) => ({ name, mode: 'deny' as const })) },

@@ -148,6 +148,27 @@ export type ItemState = z.infer<typeof itemStateSchema>;
 export const SESSION_PHASES = ['launched', 'scheduled', 'running', 'paused', 'stopped', 'complete', 'abandoned'] as const;
 export type SessionPhase = (typeof SESSION_PHASES)[number];
 
+/**
+ * Who wakes the session up at its scheduled start, or at the end of a usage-limit pause
+ * (src/wake/install.ts): an operating-system scheduler, which survives a reboot, or the sleeping
+ * runner process itself (`process`, the last resort, which does not).
+ */
+export const wakeUpSchema = z.object({
+  mechanism: z.enum(['systemd', 'launchd', 'at', 'cron', 'process']),
+  /** ISO time it fires. */
+  at: z.string(),
+  /** What it runs: `overnight start` (a scheduled session) or `overnight resume` (after a pause). */
+  command: z.enum(['start', 'resume']),
+  /** How to find it again: the timer unit, the plist path, the at job number, the crontab marker, or the pid. */
+  handle: z.string(),
+  /** For people: `the systemd user timer overnight-<id>.timer`, `the at job 12`... */
+  description: z.string(),
+});
+export type WakeUp = z.infer<typeof wakeUpSchema>;
+
+/** state.stopKind when the integration branch lost the runner's merges mid-night (src/runner/integration-guard.ts). */
+export const INTEGRATION_MOVED = 'integration-branch-moved';
+
 export const sessionStateSchema = z.object({
   version: z.literal(1),
   sessionId: z.string(),
@@ -164,7 +185,11 @@ export const sessionStateSchema = z.object({
   pausedReason: z.string().optional(),
   /** Why the session stopped early (a permanent failure), if it did. */
   stopReason: z.string().optional(),
+  /** The kind of early stop: `permanent` (claude missing, not logged in...), INTEGRATION_MOVED. */
+  stopKind: z.string().optional(),
   runnerPid: z.number().int().optional(),
+  /** Who wakes the session at its scheduled start or at the end of its pause (wakeUpSchema). */
+  wakeUp: wakeUpSchema.optional(),
   /** Items keyed by slug, in plan order. */
   items: z.record(z.string(), itemStateSchema),
   /** Pull request URL, or the exact commands that would open it. */

@@ -257,19 +257,19 @@ function oneIssue(issue: Issue, ctx: IssueContext): OvernightError {
     case 'too_small':
     case 'too_big': {
       const small = issue.code === 'too_small';
-      const bound = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
       const origin = (issue as { origin?: string }).origin;
-      let message: string;
-      if (origin === 'string' && small && Number(bound) === 1) message = `'${field}' must not be empty`;
-      else if (origin === 'string') message = `'${field}' must have ${small ? 'at least' : 'at most'} ${bound} characters`;
-      else if (origin === 'array') message = `'${field}' must have ${small ? 'at least' : 'at most'} ${bound} entries`;
-      else message = `'${field}' must be ${small ? 'at least' : 'at most'} ${bound}, not ${describeValue(value)}`;
       const info = unwrap(schemaAt(ctx.schema, path, ctx.data));
+      const limit = boundText(issue as BoundIssue, isInteger(info.schema) || origin === 'string' || origin === 'array');
+      let message: string;
+      if (origin === 'string' && small && limit === 'at least 1') message = `'${field}' must not be empty`;
+      else if (origin === 'string') message = `'${field}' must have ${limit} characters`;
+      else if (origin === 'array') message = `'${field}' must have ${limit} entries`;
+      else message = `'${field}' must be ${limit}, not ${describeValue(value)}`;
       const example = info.hasDefault && info.defaultValue !== undefined ? ` (the default is ${yamlExample(info.defaultValue)})` : '';
       let fix: string;
-      if (origin === 'string' && small && Number(bound) === 1) fix = `Give '${field}' a value${example}, or remove the key.`;
-      else if (origin === 'string' || origin === 'array') fix = `Give '${field}' ${small ? 'at least' : 'at most'} ${bound} ${origin === 'string' ? 'characters' : 'entries'}.`;
-      else fix = `Set '${field}' to ${small ? 'at least' : 'at most'} ${bound}${example}.`;
+      if (origin === 'string' && small && limit === 'at least 1') fix = `Give '${field}' a value${example}, or remove the key.`;
+      else if (origin === 'string' || origin === 'array') fix = `Give '${field}' ${limit} ${origin === 'string' ? 'characters' : 'entries'}.`;
+      else fix = `Set '${field}' to ${limit}${example}.`;
       return make('bad-value', message, hint ?? fix);
     }
     default: {
@@ -277,6 +277,30 @@ function oneIssue(issue: Issue, ctx: IssueContext): OvernightError {
       return make('bad-value', `'${field}' is ${describeValue(value)}: ${detail}`, hint ?? `Change '${field}': ${detail}.`);
     }
   }
+}
+
+/** The fields of zod's too_small / too_big issues that say where the limit lies. */
+interface BoundIssue {
+  code: 'too_small' | 'too_big';
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  /** False for an exclusive limit (`.positive()` is `> 0`, `.lt(5)` is `< 5`). */
+  inclusive?: boolean;
+}
+
+/**
+ * A limit in words, inclusive or not: `at least 1`, `at most 10`, `more than 0`, `less than 5`.
+ * For whole numbers (`wholeSteps`: integers, string lengths, list lengths) an exclusive limit is
+ * turned into the inclusive one a person would write: `> 0` is `at least 1`, `< 5` is `at most 4`
+ * (zod 4 reports `.positive()` as too_small with minimum 0 and inclusive false). Pure.
+ */
+export function boundText(issue: BoundIssue, wholeSteps: boolean): string {
+  const small = issue.code === 'too_small';
+  const bound = (small ? issue.minimum : issue.maximum) ?? 0;
+  if (issue.inclusive !== false) return `${small ? 'at least' : 'at most'} ${bound}`;
+  if (typeof bound === 'bigint') return `${small ? 'at least' : 'at most'} ${small ? bound + 1n : bound - 1n}`;
+  if (wholeSteps && Number.isInteger(bound)) return `${small ? 'at least' : 'at most'} ${small ? bound + 1 : bound - 1}`;
+  return `${small ? 'more than' : 'less than'} ${bound}`;
 }
 
 /**

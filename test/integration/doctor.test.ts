@@ -65,11 +65,12 @@ describe('overnight doctor', () => {
     });
     const before = repoSnapshot(r.root);
     const { code, ok, checks } = doctor(r.root, fakePlugin());
-    expect(Object.keys(checks)).toEqual(['node', 'git', 'claude', 'gh', 'hooks', 'config', 'backlog']);
+    expect(Object.keys(checks)).toEqual(['node', 'git', 'claude', 'sandbox', 'gh', 'hooks', 'config', 'backlog']);
     expect(checks.node).toMatchObject({ status: 'ok', detail: `Node.js ${process.versions.node}` });
     expect(checks.git?.status).toBe('ok');
     expect(checks.git?.detail).toMatch(/^git \d+\.\d+/);
     expect(checks.claude).toMatchObject({ status: 'ok', detail: `2.1.330 (Claude Code) at ${CLAUDE}` });
+    expect(checks.sandbox).toMatchObject({ status: 'ok', detail: "bubblewrap and socat confine a test command; Claude Code's sandbox is available" });
     expect(['ok', 'warn']).toContain(checks.gh?.status);
     expect(checks.hooks).toMatchObject({ status: 'ok', detail: '4 hook binaries built, 4 hooks.json commands resolve' });
     expect(checks.config).toMatchObject({ status: 'ok', detail: 'overnight.config.yaml is valid' });

@@ -4,7 +4,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +11,6 @@ import { makeRepo, type TestRepo } from '../support/repo.js';
 import { finishedState, manifest } from '../unit/report/fixtures.js';
 import { integrationBranch, sessionFiles } from '../../src/session/paths.js';
 import { finishNight } from '../../src/report/finish.js';
-import { sendNotifications } from '../../src/report/notify.js';
 import { defaultConfig } from '../../src/config/schema.js';
 
 const cleanup: Array<() => void> = [];
@@ -97,44 +95,5 @@ describe('finishNight', () => {
     const md = readFileSync(sessionFiles(repo.root, id).reportMd, 'utf8');
     expect(md).toContain('no remote');
     expect(md).toContain(out.pullRequest.commands[1]!);
-  });
-});
-
-describe('sendNotifications', () => {
-  it('runs commands with OVERNIGHT_REPORT and report.json on stdin, posts webhooks, and logs failures without throwing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'overnight-notify-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const bodies: string[] = [];
-    const server = createServer((req, res) => {
-      let b = '';
-      req.on('data', (c) => (b += c));
-      req.on('end', () => {
-        bodies.push(b);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanup.push(() => server.close());
-    const port = (server.address() as { port: number }).port;
-    const events: Array<[string, Record<string, unknown>]> = [];
-    const out = await sendNotifications(
-      [
-        { type: 'command', command: `echo "$OVERNIGHT_REPORT" > ${dir}/path.txt; cat > ${dir}/stdin.json` },
-        { type: 'command', command: 'exit 4' },
-        { type: 'webhook', url: `http://127.0.0.1:${port}/hook` },
-        { type: 'webhook', url: 'http://127.0.0.1:1/unreachable' },
-      ],
-      '/s/morning-report.md',
-      '{"sessionId":"x"}',
-      (type, data) => {
-        events.push([type, data]);
-      },
-    );
-    expect(out.map((o) => o.ok)).toEqual([true, false, true, false]);
-    expect(readFileSync(join(dir, 'path.txt'), 'utf8').trim()).toBe('/s/morning-report.md');
-    expect(readFileSync(join(dir, 'stdin.json'), 'utf8')).toBe('{"sessionId":"x"}');
-    expect(bodies).toEqual(['{"sessionId":"x"}']);
-    expect(events.map((e) => e[0])).toEqual(['notify-sent', 'notify-failed', 'notify-sent', 'notify-failed']);
-    expect(String(events[1]![1].detail)).toContain('exit 4');
   });
 });

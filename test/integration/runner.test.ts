@@ -5,6 +5,8 @@ import { runSession } from '../../src/runner/process.js';
 import { readLock } from '../../src/session/lock.js';
 import { featureDir, itemBranch, objectsPath, scratchPath, sessionFiles, worktreePath, worktreesDir } from '../../src/session/paths.js';
 import { readEvents, readState } from '../../src/session/store.js';
+import { notifyNightEnd } from '../../src/report/notify.js';
+import { configSchema } from '../../src/config/schema.js';
 import { removedAfterEach } from '../support/repo.js';
 import { commitIn, fakeAgent, git, item, launch, ok, repoWith, testDeps, writesAndCommits } from './runner-support.js';
 
@@ -184,15 +186,22 @@ describe('the night loop (fake agent, real git)', () => {
         return ok();
       },
     });
-    const { deps } = testDeps(agent.run);
+    // The pause is announced (notifyNightEnd, kind paused, with its reset time) to a command target.
+    const heard = join(sessionFiles(r.root, id).dir, 'heard-pause.txt');
+    const config = configSchema.parse({ notifications: [{ type: 'command', command: `printf '%s %s' "$OVERNIGHT_EVENT" "$OVERNIGHT_END" > '${heard}'` }] });
+    const { deps } = testDeps(agent.run, { notifyPaused: (root, sid, until, reason) => notifyNightEnd(root, sid, { kind: 'paused', resumeAt: until, reason }, { config }) });
     const t0 = Date.now();
     await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(700);
     const s = readState(r.root, id);
     expect(s.items.limited!.status).toBe('merged');
     expect(s.items.limited!.attempts.map((a) => a.outcome)).toEqual(['paused', 'complete']);
-    const types = readEvents(r.root, id).map((e) => e.type);
+    const events = readEvents(r.root, id);
+    const types = events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['session_paused', 'session_unpaused']));
+    expect(readFileSync(heard, 'utf8')).toBe('night-end paused');
+    const until = events.find((e) => e.type === 'session_paused')!.until;
+    expect(events.find((e) => e.type === 'notify-night-end')).toMatchObject({ end: 'paused', key: `paused@${String(until)}` });
   });
 
   it('retries transient failures (crash without a result line) and then gives up', async () => {

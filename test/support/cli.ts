@@ -26,7 +26,7 @@ export function runCli(cwd: string, args: readonly string[], env: Record<string,
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every file under `root` (`.git` included): `path sha1` outside .git, `path` inside it; sorted. */
+/** Every file under `root` (`.git` included): `path sha1` outside .git, `path` inside it, `path (special)` for a FIFO or socket; sorted. */
 export function fileListing(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -36,6 +36,8 @@ export function fileListing(root: string): string[] {
       if (entry.isDirectory()) {
         out.push(`${rel}/`);
         walk(full);
+      } else if (!entry.isFile() && !entry.isSymbolicLink()) {
+        out.push(`${rel} (special)`); // a FIFO or socket: never read (a FIFO would block)
       } else if (rel.startsWith('.git/') || rel === '.git') {
         out.push(rel);
       } else {

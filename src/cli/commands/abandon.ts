@@ -26,6 +26,7 @@ export function register(program: Command): void {
           r.alreadyAbandoned ? `Session ${sessionId} was already abandoned; cleaned up again.` : `Session ${sessionId} abandoned.`,
           ...(r.stoppedPid ? [`  stopped the runner (pid ${r.stoppedPid})${r.killed ? ' with SIGKILL after it ignored SIGTERM' : ''}`] : []),
           ...(r.orphansStopped?.length ? [`  stopped ${r.orphansStopped.length} process(es) an earlier runner left running (pids ${r.orphansStopped.join(', ')})`] : []),
+          ...(r.removedWakeUp ? [`  removed its wake-up: ${r.removedWakeUp.replace(/,.*$/s, '')}`] : []),
           `  removed ${r.removedWorktrees.length} worktree(s)`,
           `  kept ${r.branches.length} branch(es): ${r.branches.join(', ') || '(none)'}`,
           `  backup refs: git for-each-ref refs/overnight-backup/${sessionId}/`,

@@ -1,6 +1,7 @@
 /** Every command's `register` function, in the order `overnight --help` lists them. */
 import type { Command } from 'commander';
 import { register as status } from './status.js';
+import { register as dashboard } from './dashboard.js';
 import { register as report } from './report.js';
 import { register as demo } from './demo.js';
 import { register as skillContext } from './skill-context.js';
@@ -27,6 +28,7 @@ export const COMMANDS: RegisterCommand[] = [
   gate,
   doctor,
   status,
+  dashboard,
   report,
   demo,
   skillContext,

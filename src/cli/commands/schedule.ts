@@ -1,6 +1,8 @@
 /**
- * `overnight schedule <HH:MM | ISO time> [--session ID]`: the session waits until then; a detached
- * runner (which survives closing the terminal) sleeps and starts the night at that time.
+ * `overnight schedule <HH:MM | ISO time> [--session ID]`: the session waits until then. The start
+ * is handed to the operating system's scheduler (src/wake: a systemd user timer, a launchd agent,
+ * at or cron), so it survives a reboot; where none is usable, a detached runner process sleeps
+ * until then (the last resort, which `status` names).
  */
 import type { Command } from 'commander';
 import { resolveSessionId } from '../../session/find.js';
@@ -10,6 +12,7 @@ import { scheduleSession, unscheduleSession } from '../../runner/transitions.js'
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
+import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../../wake/session.js';
 
 /**
  * Parses a start time: `HH:MM` (24 h, local time: today, or tomorrow when that has passed) or an
@@ -48,13 +51,25 @@ export function register(program: Command): void {
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
+        // Scheduling again replaces the earlier wake-up (a timer of the same name would clash).
+        await clearSessionWakeUp(repoRoot, sessionId, 'scheduled again');
         const written = await updateState(repoRoot, sessionId, (s) => scheduleSession(s, at.toISOString()));
         appendEvent(repoRoot, sessionId, 'session_scheduled', { scheduledFor: written.scheduledFor });
+        const when = `Session ${sessionId} will start at ${at.toLocaleString()} (${at.toISOString()}).\n`;
+        const cancel = `  cancel: overnight abandon --session ${sessionId}\n`;
+        const os = await installSessionWakeUp(repoRoot, sessionId, at, 'start');
+        if (os.ok) {
+          process.stdout.write(`${when}  woken by ${os.wakeUp.description}; it survives a reboot, no process waits meanwhile\n${cancel}`);
+          return;
+        }
         try {
           const { pid, log } = await spawnDetached(repoRoot, sessionId, 'start');
+          await updateState(repoRoot, sessionId, (s) => {
+            s.wakeUp = processWakeUp(pid, at, 'start', os.tried);
+          });
           process.stdout.write(
-            `Session ${sessionId} will start at ${at.toLocaleString()} (${at.toISOString()}).\n` +
-              `  a background runner (pid ${pid}) waits for it; closing the terminal does not stop it\n  log: ${log}\n  cancel: overnight abandon --session ${sessionId}\n`,
+            `${when}  a background runner (pid ${pid}) waits for it; closing the terminal does not stop it, but a reboot or logout does\n` +
+              `  (no scheduler was usable: ${os.tried.join('; ')})\n  log: ${log}\n${cancel}`,
           );
         } catch (error) {
           await updateState(repoRoot, sessionId, unscheduleSession);

@@ -22,7 +22,7 @@ import { sessionFiles } from '../../session/paths.js';
 import { parseTimeLimit } from '../../util/duration.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { loadStatus } from './status.js';
+import { loadStatus } from '../../report/load-status.js';
 
 /** The usage line every argument error ends with. */
 export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume or /overnight status.';

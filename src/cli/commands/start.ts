@@ -41,7 +41,7 @@ export async function startOrResume(command: 'start' | 'resume', opts: { session
     return;
   }
   process.stdout.write(`Session ${sessionId}: ${summary.phase}${summary.stopReason ? ` (${summary.stopReason})` : ''}. ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
-  if (summary.stopKind === 'permanent') process.stdout.write(`The night stopped early on a permanent failure (exit code ${EXIT_STOPPED_PERMANENT}); the reason above says what to fix. \`overnight status --session ${sessionId}\` shows the same.\n`);
+  if (process.exitCode === EXIT_STOPPED_PERMANENT) process.stdout.write(`The night stopped early on a permanent failure (exit code ${EXIT_STOPPED_PERMANENT}); the reason above says what to fix. \`overnight status --session ${sessionId}\` shows the same.\n`);
 }
 
 /** Registers `overnight start` on the commander program. */

@@ -3,30 +3,11 @@
  * after the night the morning report's summary. Read-only.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { isPidAlive } from '../../session/lock.js';
-import { sessionFiles } from '../../session/paths.js';
-import { loadSessionData, NO_SESSION_MESSAGE, readSavedReport, resolveSessionId } from '../../report/session-data.js';
-import { buildStatus, renderStatus, type StatusView } from '../../report/status.js';
-import { computeMorningReport } from '../../report/write.js';
-
-/** Reads the facts and builds the status view of a session, or undefined when there is none. */
-export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
-  const id = await resolveSessionId(repoRoot, requested);
-  if (!id) return undefined;
-  const { manifest, state, events } = await loadSessionData(repoRoot, id);
-  const files = sessionFiles(repoRoot, id);
-  const over = state.phase === 'complete' || state.phase === 'abandoned' || state.phase === 'stopped';
-  const report = over ? ((await readSavedReport(repoRoot, id)) ?? (await computeMorningReport(repoRoot, id))) : undefined;
-  return buildStatus(manifest, state, events, {
-    now: Date.now(),
-    runnerAlive: state.runnerPid !== undefined && isPidAlive(state.runnerPid),
-    report,
-    reportPath: existsSync(files.reportMd) ? files.reportMd : undefined,
-  });
-}
+import { NO_SESSION_MESSAGE } from '../../report/session-data.js';
+import { loadStatus } from '../../report/load-status.js';
+import { renderStatus, type StatusView } from '../../report/status.js';
 
 function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): void {
   if (format === 'json') {

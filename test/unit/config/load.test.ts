@@ -84,8 +84,12 @@ describe('loading overnight.config.yaml', () => {
 
   test('a bad notification type suggests the valid ones', () => {
     expect(problems('notifications:\n  - type: comand\n')[0]).toBe(
-      "overnight.config.yaml:2: 'notifications[0].type' is the text 'comand', which is not one of: command, webhook — did you mean 'command'? [field: notifications[0].type]\n  Fix: Use 'type: command' (with 'command:') or 'type: webhook' (with 'url:').",
+      "overnight.config.yaml:2: 'notifications[0].type' is the text 'comand', which is not one of: command, webhook, ntfy, slack — did you mean 'command'? [field: notifications[0].type]\n  Fix: Use 'type: ntfy', 'type: slack' or 'type: webhook' (each with 'url:' or 'url_env:'), or 'type: command' (with 'command:').",
     );
+  });
+
+  test('a notification target needs exactly one of url and url_env', () => {
+    expect(problems('notifications:\n  - type: slack\n')[0]).toContain("[field: notifications[0].url]\n  Fix: Give either 'url: https://...' or 'url_env: NAME'");
   });
 
   test('malformed YAML names the line', () => {

@@ -10,6 +10,16 @@ import { finishedState, gitFacts, manifest, noAudit } from './fixtures.js';
 const now = new Date('2026-11-22T07:00:00.000Z');
 
 describe('buildReport', () => {
+  it('claims only what git holds: a merge the integration branch lost is not shipped, and says how to restore', () => {
+    const g = { ...gitFacts(), lostMerges: { beta: 'm2'.padEnd(40, '0') } };
+    const r = buildReport(manifest(), finishedState(), [], g, noAudit(), [], { now });
+    expect(r.summary.shipped).toBe(1);
+    expect(r.shipped.map((s) => s.slug)).toEqual(['alpha']);
+    const beta = r.notRun.find((n) => n.slug === 'beta')!;
+    expect(beta.reason).toContain(`no longer holds that merge, so it did not ship`);
+    expect(beta.reason).toContain(`refs/overnight-backup/${r.sessionId}/${r.integrationBranch}`);
+  });
+
   it('sorts items into shipped, failed, blocked, with totals from the attempts', () => {
     const r = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now });
     expect(r.summary).toMatchObject({ items: 5, shipped: 2, failed: 1, blocked: 2, deferred: 0, unfinished: 0, turns: 4 + 4 + 8 + 2, attempts: 5 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, CREDENTIAL_PATHS, envNameMatches, secretEnvNames, withoutSecrets } from '../../../src/safety/sandbox.js';
+import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, CREDENTIAL_PATHS, credentialPaths, envNameMatches, readDenyRules, secretEnvNames, withoutSecrets } from '../../../src/safety/sandbox.js';
 
 describe('credential environment variables', () => {
   it('matches names, prefixes and suffixes', () => {
@@ -77,5 +77,15 @@ describe('agentGitConfigEnv', () => {
       GIT_CONFIG_KEY_2: 'maintenance.auto',
       GIT_CONFIG_VALUE_2: 'false',
     });
+  });
+});
+
+describe('credential stores for the file tools', () => {
+  it('gives every credential path a pair of Read deny rules (file tools are outside the OS sandbox)', () => {
+    const paths = credentialPaths('/home/u', ['/r/.env']);
+    expect(paths).toContain('/home/u/.ssh');
+    expect(paths).toContain('/home/u/.config/gh');
+    expect(paths.at(-1)).toBe('/r/.env');
+    expect(readDenyRules(['/home/u/.ssh', '/r/.env'])).toEqual(['Read(//home/u/.ssh)', 'Read(//home/u/.ssh/**)', 'Read(//r/.env)', 'Read(//r/.env/**)']);
   });
 });
