@@ -117,7 +117,7 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(
       `What it ran into: ${p.failure.trim()}` +
         (p.evidence?.trim() ? `\nLast evidence:\n${fencedBlock(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
-        '\nThis is a fresh session in the same worktree: its commits (if any) are still on the branch. Do not repeat what failed.',
+        `\nThis is a fresh session, and a fresh start: the runner reset your worktree and branch \`${input.branch}\` to the integration branch as it is now, so the earlier attempt's commits and files are NOT here (they are kept in a backup ref for people to inspect). Start the work over and do not repeat what failed.`,
     );
   }
 

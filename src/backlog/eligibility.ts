@@ -12,13 +12,14 @@ import type { BacklogItem, ItemStatus } from './types.js';
 
 /** Why an item is not eligible; `text` is the sentence shown in the plan. */
 export interface IneligibleReason {
-  kind: 'status' | 'epic' | 'no-acceptance-criteria' | 'no-success-condition' | 'blocked';
+  kind: 'status' | 'epic' | 'shipped' | 'no-acceptance-criteria' | 'no-success-condition' | 'blocked';
   text: string;
 }
 
 /** The reasons' sentences, exactly as the plan shows them (docs/backlog-format.md lists them too). */
 export const REASONS = {
   status: (status: ItemStatus) => `status is ${status} (only ready items run)`,
+  shipped: (branch: string) => `shipped in ${branch}, awaiting review`,
   epic: 'epic: split it into items',
   noAcceptanceCriteria: "no acceptance criteria: add a '## Acceptance criteria' section with at least one '- ' bullet",
   noSuccessCondition: 'no success condition: add `verify:` to the item, or project `checks` to overnight.config.yaml',
@@ -41,12 +42,15 @@ export const NOT_CANDIDATE_STATUSES: readonly ItemStatus[] = ['done', 'dropped']
 
 /**
  * The reason an item cannot run judged on the item alone (not its dependencies), or undefined.
- * Checked in this order, first failing wins: epic, status, acceptance criteria, success condition.
- * `checks` are the project checks from the config (a success condition for items without `verify`).
+ * Checked in this order, first failing wins: epic, status, shipped on an open integration branch,
+ * acceptance criteria, success condition. `checks` are the project checks from the config (a
+ * success condition for items without `verify`); `shippedIn` is the integration branch that
+ * shipped the item and awaits review (src/plan/shipped.ts), if any.
  */
-export function ownIneligibility(item: BacklogItem, checks: readonly string[]): IneligibleReason | undefined {
+export function ownIneligibility(item: BacklogItem, checks: readonly string[], shippedIn?: string): IneligibleReason | undefined {
   if (item.type === 'epic') return { kind: 'epic', text: REASONS.epic };
   if (item.status !== 'ready') return { kind: 'status', text: REASONS.status(item.status) };
+  if (shippedIn) return { kind: 'shipped', text: REASONS.shipped(shippedIn) };
   if (item.acceptanceCriteria.length === 0) return { kind: 'no-acceptance-criteria', text: REASONS.noAcceptanceCriteria };
   if (successCommands(item, checks).length === 0) return { kind: 'no-success-condition', text: REASONS.noSuccessCondition };
   return undefined;
@@ -57,8 +61,10 @@ export function ownIneligibility(item: BacklogItem, checks: readonly string[]): 
  * `items` must have `dependsOn` resolved and no cycles (readBacklog guarantees both).
  * An item blocked by an item that is neither done nor eligible is ineligible, transitively; the
  * reason names the first such dependency (in blocked_by order) and, for a chain, the item at its root.
+ * `shipped` maps item ids to the integration branch that shipped them, awaiting review
+ * (src/plan/shipped.ts): those items are ineligible with the reason "shipped in <branch>, awaiting review".
  */
-export function selectEligible(items: readonly BacklogItem[], config: Pick<OvernightConfig, 'checks'>): Eligibility {
+export function selectEligible(items: readonly BacklogItem[], config: Pick<OvernightConfig, 'checks'>, shipped: ReadonlyMap<number, string> = new Map()): Eligibility {
   const byId = new Map(items.map((i) => [i.id, i]));
   const eligibleIds = new Set<number>();
   const reasons = new Map<number, IneligibleReason>();
@@ -68,7 +74,7 @@ export function selectEligible(items: readonly BacklogItem[], config: Pick<Overn
 
   for (const item of dependencyOrder(items)) {
     if (NOT_CANDIDATE_STATUSES.includes(item.status)) continue;
-    let reason = ownIneligibility(item, config.checks);
+    let reason = ownIneligibility(item, config.checks, shipped.get(item.id));
     if (!reason) {
       for (const depId of item.dependsOn) {
         const dep = byId.get(depId);

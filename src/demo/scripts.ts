@@ -138,6 +138,9 @@ export const FORBIDDEN_PUSH = 'git push --force origin HEAD:main';
 /** The question the payments agent asks; the ask hook denies it and records it in deferred/. */
 export const PAYMENTS_QUESTION = 'Which payment provider sandbox should the checkout use?';
 
+/** The payments agent's decision on its deferred question, as it writes it in its final message. */
+export const PAYMENTS_DECISION = 'a local fake, since there is no PAYMENTS_SANDBOX_KEY here and a fake is the most easily reversed choice.';
+
 /**
  * The payments item: asks a question (denied by the ask hook, kept for the morning), tries a
  * force-push to main (denied by the Bash gate), then says TASK_BLOCKED.
@@ -166,12 +169,15 @@ export function paymentsScript(o: SampleScriptOptions = {}): Script {
         o.delayMs,
       ),
       slow(bash(FORBIDDEN_PUSH, 'Publish the work'), o.delayMs),
-      slow(
-        {
-          text: 'The push was denied, and the sandbox needs a key I do not have.\n\n## Learnings\n- The payment sandbox needs PAYMENTS_SANDBOX_KEY, which the night does not have.\n\nTASK_BLOCKED: the payment sandbox needs an API key (PAYMENTS_SANDBOX_KEY) that this environment does not have',
-        },
-        o.delayMs,
-      ),
+      slow((req: ModelRequest): Turn => {
+        // The ask hook's answer names the question's file; the decision line quotes it (src/hooks/ask.ts).
+        const file = toolResults(req).map((r) => /deferred\/([\w.-]+\.md)/.exec(r.content)?.[1]).find(Boolean);
+        return {
+          text:
+            `${file ? `Decision (deferred/${file}): ` : 'Decision: '}${PAYMENTS_DECISION}\n\n` +
+            'The push was denied, and the sandbox needs a key I do not have.\n\n## Learnings\n- The payment sandbox needs PAYMENTS_SANDBOX_KEY, which the night does not have.\n\nTASK_BLOCKED: the payment sandbox needs an API key (PAYMENTS_SANDBOX_KEY) that this environment does not have',
+        };
+      }, o.delayMs),
     ],
   };
 }

@@ -21,8 +21,8 @@ export function askGuidance(file: string | undefined, problem?: string): string 
   return (
     'Nobody can answer questions during an overnight session, so your question was not shown to a person. ' +
     'Decide for yourself: choose the option that best fits the backlog item and its acceptance criteria, ' +
-    'preferring the safest and most easily reversed choice. Write down what you decided and why (in the commit ' +
-    `message and in your final summary), then continue with the task. ${where}`
+    'preferring the safest and most easily reversed choice. Write down what you decided and why in the commit ' +
+    `message, and in your final summary as a line ${file ? `\`Decision (deferred/${file}): <what you chose and why>\`` : '`Decision: <what you chose and why>`'}, then continue with the task. ${where}`
   );
 }
 

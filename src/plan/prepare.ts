@@ -14,6 +14,7 @@ import { combineErrors } from '../util/zod-issues.js';
 import { resolveBaseBranch } from './base-branch.js';
 import { renderPlanMarkdown, toExcluded } from './render.js';
 import { fitTimeLimit } from './rounds.js';
+import { shippedAwaitingReview } from './shipped.js';
 import { applySelection, resolveOptionIds } from './selection.js';
 import type { SessionPlan } from './types.js';
 
@@ -63,7 +64,8 @@ export function checkConcurrency(value: number): number {
  * --time-limit or --concurrency (exit 2), invalid config (every problem), a missing backlog folder
  * (`backlog.missing`), an invalid backlog (every problem in every file), --only/--exclude naming
  * no item (exit 2), a configured base branch that does not exist, or a detached HEAD.
- * Read-only: reads files and runs `git rev-parse` / `git symbolic-ref` only.
+ * Items shipped on a still-open integration branch are ineligible (src/plan/shipped.ts).
+ * Read-only: reads files and runs `git rev-parse`, `git symbolic-ref`, `git for-each-ref` and `git cat-file` only.
  */
 export async function preparePlan(
   repoRoot: string,
@@ -89,7 +91,7 @@ export async function preparePlan(
   const exclude = resolveOptionIds('--exclude', options.exclude ?? [], items, scan.dir);
   const baseBranch = await resolveBaseBranch(repoRoot, config);
 
-  const eligibility = selectEligible(items, config);
+  const eligibility = selectEligible(items, config, await shippedAwaitingReview(repoRoot, baseBranch, items));
   const selection = applySelection(eligibility.eligible, only, exclude);
   const defaultEstimate = parseDuration(config.agent.estimate) ?? 30 * 60_000;
   const fit = fitTimeLimit(selection.selected, concurrency, (item) => item.timeoutMs ?? defaultEstimate, timeLimitMs);

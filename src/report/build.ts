@@ -4,8 +4,8 @@
  */
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
-import { countedAttempts, isoMs, sumAttempts } from './attempts.js';
-import { nextStepsFor } from './next-steps.js';
+import { countedAttempts, historyLines, isoMs, sumAttempts } from './attempts.js';
+import { nextStepsFor, retryCommand } from './next-steps.js';
 import type {
   AuditSummary,
   BlockedItem,
@@ -133,7 +133,7 @@ export function buildReport(
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
         const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];
-        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts) });
+        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts), history: historyLines(st.attempts) });
         break;
       }
       case 'failed': {
@@ -161,6 +161,7 @@ export function buildReport(
           branch: keptBranch,
           files,
           attempts: countedAttempts(st.attempts),
+          history: historyLines(st.attempts),
         });
         break;
       }
@@ -171,10 +172,14 @@ export function buildReport(
           cause,
           reason: st.reason ?? (cause === 'dependency' ? `An item it depends on (${failedDeps.join(', ') || item.dependsOn.join(', ')}) did not ship.` : 'The agent said TASK_BLOCKED without a reason.'),
           dependsOn: item.dependsOn,
+          history: historyLines(st.attempts),
           nextSteps:
             cause === 'dependency'
               ? nextStepsFor(manifest, { slug: item.slug, file: item.file, failureKind: 'dependency', attempt: 1, files, failedDependencies: failedDeps })
-              : [`Answer the agent's reason (edit ${item.file}: add what it needs, or split the item), then \`overnight resume\` or run it next night.`],
+              : [
+                  `The agent could not finish it: read its reason above. If it needs a decision or something from you, add that to ${item.file} (or split the item) and plan it for another night.`,
+                  `If it was stopped by something that is fixed now, \`${retryCommand(manifest.id, item.slug)}\` runs it again as a fresh attempt (with its reason in the brief), merged into ${manifest.integrationBranch} when it passes.`,
+                ],
         });
         break;
       }
@@ -219,6 +224,7 @@ export function buildReport(
       deferredQuestions: deferred.length,
       gateDenials: audit.denials,
       durationMs: Math.max(0, endedMs - startedMs),
+      retries: state.retries?.length ?? 0,
       costUsd: Math.round(costUsd * 1e6) / 1e6,
       turns,
       attempts,

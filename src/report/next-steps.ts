@@ -22,45 +22,60 @@ export interface NextStepInput {
   reason?: string;
 }
 
+/** The exact command that runs an item of the session again (`overnight retry`, src/runner/retry.ts). */
+export function retryCommand(sessionId: string, slug: string): string {
+  return `overnight retry ${slug} --session ${sessionId}`;
+}
+
 /**
  * Returns the next steps, in order, for a failed or blocked item. Pure.
- * Every step is one sentence with the exact file or command to use.
+ * Every step is one sentence with the exact file or command to use. A re-run is always
+ * `overnight retry <slug> --session <id>` (a fresh attempt, merged into the same integration
+ * branch, with the last failure in its brief); `overnight resume` only where the night itself
+ * stopped short (a permanent failure, the time limit), since resume never re-runs settled items.
  */
 export function nextStepsFor(manifest: Pick<SessionManifest, 'integrationBranch' | 'id'>, item: NextStepInput): string[] {
   const verifyLog = item.files.find((f) => f.endsWith(`verify-${item.attempt}.log`)) ?? `features/${item.slug}/verify-${item.attempt}.log`;
   const transcript = item.files.filter((f) => f.endsWith('.jsonl') || f.includes('transcript')).pop();
-  const rerun = '`overnight resume` to try it again tonight, or leave it `status: ready` for the next night';
+  const retry = `\`${retryCommand(manifest.id, item.slug)}\``;
+  const again = `${retry} runs it again as a fresh attempt, merged into ${manifest.integrationBranch} when it passes (the item as planned, with this failure in its brief)`;
+  const orNextNight = `or plan it for another night (it is still \`status: ready\` in ${item.file}; edit it first to change what it must do)`;
   switch (item.failureKind) {
     case 'task':
       return [
         `Read ${verifyLog} (the success condition's output)${transcript ? ` and the transcript ${transcript}` : ''} in the session folder.`,
-        `Refine the acceptance criteria or split the item in ${item.file}; make sure its \`verify\` command can pass.`,
-        `Then ${rerun}.`,
+        `If the item itself was the problem, refine its acceptance criteria or split it in ${item.file}, and plan it for another night; make sure its \`verify\` command can pass.`,
+        `Otherwise ${again}.`,
       ];
     case 'merge':
       return [
         `The item's work is on ${item.branch ?? 'its branch'} but could not be merged into ${manifest.integrationBranch} (a merge conflict, or the project checks failed after the merge).`,
-        `Resolve it by hand in a worktree of your own: \`git switch ${manifest.integrationBranch} && git merge --no-ff ${item.branch ?? '<item branch>'}\`, fix the conflict or the checks, commit.`,
+        `${again[0]!.toUpperCase()}${again.slice(1)}, starting from ${manifest.integrationBranch} as it is now.`,
+        `Or resolve it by hand in a worktree of your own: \`git switch ${manifest.integrationBranch} && git merge --no-ff ${item.branch ?? '<item branch>'}\`, fix the conflict or the checks, commit.`,
       ];
-    case 'dependency':
+    case 'dependency': {
+      const deps = item.failedDependencies;
       return [
-        `Fix ${item.failedDependencies.length > 0 ? item.failedDependencies.join(', ') : 'the item it depends on'} first; this item runs once it is done (next night, or \`overnight resume\`).`,
+        deps.length > 0
+          ? `It waits for ${deps.join(', ')}, which did not ship. \`${retryCommand(manifest.id, deps[0]!)}\` runs ${deps.length > 1 ? 'the failed ones' : 'it'} again and then this item; or plan both for another night.`
+          : `It waits for an item that did not ship; \`${retryCommand(manifest.id, item.slug)}\` runs that item again and then this one.`,
       ];
+    }
     case 'transient':
       return [
         item.outcome === 'killed-idle' || /idle|watchdog/i.test(item.reason ?? '')
           ? 'The agent went quiet (no output, no file change) and the watchdog ended it; nothing points at the item itself.'
           : 'An API error, rate limit, crash or hang ended it; nothing points at the item itself.',
-        `\`overnight resume\` retries it.`,
+        `${again[0]!.toUpperCase()}${again.slice(1)}.`,
       ];
     case 'permanent':
-      return ['Fix the environment: run `overnight doctor` (claude binary, login, config), then `overnight resume`.'];
+      return [`Fix the environment: run \`overnight doctor\` (claude binary, login, config), then \`overnight resume --session ${manifest.id}\` (it runs this item and the rest of the night).`];
     case 'timeout':
       return [
         'The session time limit ended it before it finished.',
-        `\`overnight resume\` if there is time left, or run it next night with a longer time limit (or split ${item.file} into smaller items).`,
+        `\`overnight resume --session ${manifest.id}\` runs it (and the rest of the night) with a fresh time limit, or run it next night with a longer time limit (or split ${item.file} into smaller items).`,
       ];
     default:
-      return [`Read the item's logs in features/${item.slug}/ in the session folder, then ${rerun}.`];
+      return [`Read the item's logs in features/${item.slug}/ in the session folder; then ${again}, ${orNextNight}.`];
   }
 }

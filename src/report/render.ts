@@ -31,6 +31,7 @@ export function summaryLines(r: MorningReport): string[] {
     `Duration: ${formatDuration(s.durationMs)} (time limit ${formatDuration(r.timeLimitMs)}). Cost: ${formatUsd(s.costUsd)}. Turns: ${s.turns} in ${s.attempts} attempt(s).`,
     `Integration branch: \`${r.integrationBranch}\`${r.integrationHead ? ` at ${short(r.integrationHead)}` : ''}, from \`${r.baseBranch}\` (${short(r.baseCommit)}).`,
   ];
+  if (s.retries > 0) lines.push(`Runs: the night and ${s.retries} \`overnight retry\` run(s) on the same integration branch; the duration counts from the first start.`);
   if (r.stopReason) lines.push(`The session stopped early: ${r.stopReason}`);
   if (r.sandbox === 'off') lines.push(UNCONTAINED_NOTICE);
   return lines;
@@ -58,6 +59,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   for (const it of r.shipped) {
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
     if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
+    if (it.history.length > 0) out.push('History:', '', ...it.history.map((h) => `- ${h}`), '');
     out.push('Commits:', '');
     if (it.commits.length === 0) out.push('- (none recorded)');
     for (const c of it.commits) out.push(`- \`${short(c.hash)}\` ${c.subject}`);
@@ -75,6 +77,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     out.push(`- Reason: ${it.reason}`);
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
     if (it.files.length > 0) out.push(`- Logs: ${it.files.map((f) => `\`${f}\``).join(', ')}`);
+    for (const h of it.history) out.push(`- History: ${h}`);
     out.push('');
     if (it.evidence) out.push('Last lines of evidence:', '', fencedBlock(it.evidence, 'text'), '');
     out.push('What to do next:', '', ...it.nextSteps.map((s, i) => `${i + 1}. ${s}`), '');
@@ -85,6 +88,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   for (const it of r.blocked) {
     const by = it.cause === 'agent' ? 'the agent said TASK_BLOCKED' : 'a dependency did not ship';
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '', `- Blocked: ${by}.`, `- Reason: ${it.reason}`);
+    for (const h of it.history) out.push(`- History: ${h}`);
     out.push(...it.nextSteps.map((s) => `- Next: ${s}`), '');
   }
 

@@ -7,8 +7,8 @@ import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
-import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
-import { isoMs, sumAttempts } from './attempts.js';
+import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
+import { historyLines, isoMs, sumAttempts } from './attempts.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
 
@@ -32,6 +32,8 @@ export interface StatusItem {
   mergeCommit?: string;
   activityAt?: string;
   reason?: string;
+  /** Its attempts across runs (the night, each `overnight retry`), one line per run; empty for one run. */
+  history: string[];
 }
 
 export interface StatusView {
@@ -119,6 +121,7 @@ export function buildStatus(
       activityAt: st?.activityAt ?? fallback?.ts,
       reason: st?.reason,
       mergeCommit: st?.mergeCommit,
+      history: historyLines(attempts),
     };
   });
   const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
@@ -140,10 +143,14 @@ export function buildStatus(
     notice = `Scheduled${state.scheduledFor ? ` for ${state.scheduledFor}` : ''}, but the waiting runner is not running: \`overnight schedule <time>\` again, or \`overnight start\` now.`;
   } else if (state.phase === 'launched' && !facts.runnerAlive) {
     notice = 'Launched but not started: `overnight start` (or `overnight schedule HH:MM`).';
+  } else if (state.phase === 'stopped' && state.stopReason === STOP_REASON_SIGNAL) {
+    notice = `The runner was stopped by a signal; nothing needs fixing: \`overnight resume --session ${manifest.id}\` goes on where it stopped.`;
   } else if (state.phase === 'stopped') {
     // The integration-branch stop says itself what was done and what to run.
-    const advice = state.stopKind === INTEGRATION_MOVED ? '' : ' `overnight resume` goes on once that is fixed.';
+    const advice = state.stopKind === INTEGRATION_MOVED ? '' : ` \`overnight resume --session ${manifest.id}\` goes on once that is fixed.`;
     notice = `The night stopped early${state.stopReason ? `: ${state.stopReason}` : ''}.${advice}`;
+  } else if (state.phase === 'complete' && items.some((i) => i.status === 'failed' || i.status === 'blocked')) {
+    notice = `Some items did not ship: \`overnight retry --session ${manifest.id}\` runs them again on ${manifest.integrationBranch} (or name them: \`overnight retry <id or slug> --session ${manifest.id}\`).`;
   }
   const r = facts.report;
   return {
@@ -215,6 +222,11 @@ export function renderStatus(v: StatusView, now: number): string {
     out.push(
       `${pad(itemRef(i), 24)} ${pad(i.status, 11)} ${pad(String(i.attempt), 3)} ${pad(i.elapsedMs === undefined ? '-' : formatDuration(i.elapsedMs), 8)} ${pad(String(i.turns), 5)} ${pad(formatUsd(i.costUsd), 8)} ${activity.replace(/\s+/g, ' ').slice(0, 100)}`,
     );
+  }
+  const withHistory = v.items.filter((i) => i.history.length > 0);
+  if (withHistory.length > 0) {
+    out.push('', 'History across runs:');
+    for (const i of withHistory) out.push(`  ${itemRef(i)}:`, ...i.history.map((h) => `    ${h}`));
   }
   if (v.report) {
     out.push('', `Morning report: ${v.report.headline}.`);

@@ -101,6 +101,8 @@ export interface ShippedItem extends ItemRef {
   /** Commands that passed: the success condition, then the project checks after the merge. */
   checks: string[];
   attempts: number;
+  /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
+  history: string[];
 }
 
 export interface FailedItem extends ItemRef {
@@ -117,6 +119,8 @@ export interface FailedItem extends ItemRef {
   /** Logs and transcripts, relative to the session folder. */
   files: string[];
   attempts: number;
+  /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
+  history: string[];
 }
 
 export interface BlockedItem extends ItemRef {
@@ -125,6 +129,8 @@ export interface BlockedItem extends ItemRef {
   reason: string;
   dependsOn: string[];
   nextSteps: string[];
+  /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
+  history: string[];
 }
 
 export interface NotRunItem extends ItemRef {
@@ -143,8 +149,10 @@ export interface ReportSummary {
   unfinished: number;
   deferredQuestions: number;
   gateDenials: number;
-  /** Wall-clock time from the runner's start to the end of the night (or now), ms. */
+  /** Wall-clock time from the runner's FIRST start to the end of the night (or now), ms: a resume or retry does not restart it. */
   durationMs: number;
+  /** `overnight retry` runs of the session after the night itself. */
+  retries: number;
   costUsd: number;
   turns: number;
   attempts: number;

@@ -537,7 +537,8 @@ export async function findMergeCommit(cwd: string, integration: string, prefix: 
  * merged tree, `git commit-tree -p <into> -p <branch>` makes the merge commit (no hooks, like
  * `--no-verify`), and `git update-ref` moves `into` only if it is still where it was (`before`/`tip`:
  * the shas when the caller already resolved them; `backupRef`: a ref set to `before` in the same
- * transaction). On a
+ * transaction; `editTree`: a change to the merged tree before the commit is made, such as the
+ * backlog file's `status: done`, so the merge commit carries it). On a
  * conflict nothing changes and the conflicting files are returned. A worktree with `into` checked
  * out is NOT updated (its files then lag behind its HEAD): the caller resets it when it needs it.
  */
@@ -546,7 +547,7 @@ export async function mergeNoFfByTree(
   into: string,
   branch: string,
   message: string,
-  opts: { before?: string; tip?: string; backupRef?: string } = {},
+  opts: { before?: string; tip?: string; backupRef?: string; editTree?: (tree: string) => Promise<string> } = {},
 ): Promise<MergeResult> {
   const before = opts.before ?? (await resolveCommit(repoRoot, `refs/heads/${into}`));
   const tip = opts.tip ?? (await resolveCommit(repoRoot, `refs/heads/${branch}`));
@@ -564,11 +565,114 @@ export async function mergeNoFfByTree(
     }
     return { ok: false, conflicts: [], message: text };
   }
-  const tree = out.split('\n')[0]!.trim();
+  const merged = out.split('\n')[0]!.trim();
+  const tree = opts.editTree ? await opts.editTree(merged) : merged;
   const mergeCommit = await gitRaw(repoRoot, ['commit-tree', tree, '-p', before, '-p', tip, '-m', message]);
   // One transaction (git-update-ref(1) --stdin): `into` moves only if still at `before`; with
   // `backupRef`, the backup of `into` is set to `before` at the same moment.
   const input = `update refs/heads/${into} ${mergeCommit} ${before}\n${opts.backupRef ? `update ${opts.backupRef} ${before}\n` : ''}`;
   await execa('git', ['update-ref', '-m', `merge ${branch}: Merge made by overnight (no-ff)`, '--stdin'], { cwd: repoRoot, input, stdout: 'ignore' });
   return { ok: true, mergeCommit, before };
+}
+
+/** One entry of a tree object: mode as git writes it (`100644`, `40000`...), name, object id (hex). */
+interface TreeEntry {
+  mode: string;
+  name: string;
+  oid: string;
+}
+
+/** Parses a raw tree object (git's format: `<mode> <name>\0<binary id>` repeated; the id is 20 bytes for SHA-1, 32 for SHA-256). Pure. */
+function parseTreeObject(raw: Buffer, idBytes: number): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const sp = raw.indexOf(32, at);
+    const nul = raw.indexOf(0, sp);
+    out.push({ mode: raw.subarray(at, sp).toString('latin1'), name: raw.subarray(sp + 1, nul).toString('utf8'), oid: raw.subarray(nul + 1, nul + 1 + idBytes).toString('hex') });
+    at = nul + 1 + idBytes;
+  }
+  return out;
+}
+
+/**
+ * Reads objects in one `git cat-file --batch` (git-cat-file(1), BATCH OUTPUT: `<oid> <type>
+ * <size>\n<contents>\n`, or `<object> missing\n`): each found object's type and raw content,
+ * undefined for a missing one, in the order asked.
+ */
+export async function readObjects(cwd: string, specs: string[]): Promise<Array<{ oid: string; type: string; raw: Buffer } | undefined>> {
+  if (specs.length === 0) return [];
+  const { stdout } = await execa('git', ['cat-file', '--batch'], { cwd, input: `${specs.join('\n')}\n`, encoding: 'buffer' });
+  const buf = Buffer.from(stdout);
+  const out: Array<{ oid: string; type: string; raw: Buffer } | undefined> = [];
+  let at = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const nl = buf.indexOf(10, at);
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(buf.subarray(at, nl).toString('utf8'));
+    at = nl + 1;
+    if (!m) {
+      out.push(undefined); // `<spec> missing` (or `ambiguous`)
+      continue;
+    }
+    const size = Number(m[3]);
+    out.push({ oid: m[1]!, type: m[2]!, raw: buf.subarray(at, at + size) });
+    at += size + 1;
+  }
+  return out;
+}
+
+/** A file of a tree and the trees on its path, read in one `git cat-file --batch`. */
+export interface TreeFile {
+  /** The file's text and mode (`100644` or `100755`). */
+  text: string;
+  mode: string;
+  /** The trees from the root down to the file's folder: their ids and entries. */
+  trees: Array<{ oid: string; entries: TreeEntry[] }>;
+}
+
+/**
+ * Reads the regular file at `path` (`/`-separated, relative to the repository root) in `tree`,
+ * with the trees on its path, in one `git cat-file --batch`. Undefined when the tree has no
+ * regular file there (an untracked backlog file, a symlink, a folder). Read-only.
+ */
+export async function readTreeFile(repoRoot: string, tree: string, path: string): Promise<TreeFile | undefined> {
+  const parts = path.split('/');
+  const dirs = parts.slice(0, -1).map((_, i) => `${tree}:${parts.slice(0, i + 1).join('/')}`);
+  const objects = await readObjects(repoRoot, [tree, ...dirs, `${tree}:${path}`]);
+  const idBytes = tree.length / 2;
+  const trees: TreeFile['trees'] = [];
+  for (const o of objects.slice(0, -1)) {
+    if (!o || o.type !== 'tree') return undefined;
+    trees.push({ oid: o.oid, entries: parseTreeObject(o.raw, idBytes) });
+  }
+  const blob = objects.at(-1);
+  const entry = trees.at(-1)?.entries.find((e) => e.name === parts.at(-1));
+  if (!blob || blob.type !== 'blob' || !entry || !/^100(644|755)$/.test(entry.mode)) return undefined;
+  return { text: blob.raw.toString('utf8'), mode: entry.mode, trees };
+}
+
+/** `<mode> <type> <oid>\t<name>`, the line git-mktree(1) reads, for a tree entry. */
+function mktreeLine(e: TreeEntry): string {
+  const mode = e.mode.padStart(6, '0');
+  const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
+  return `${mode} ${type} ${e.oid}\t${e.name}`;
+}
+
+/**
+ * A new tree: the tree `file` was read from (readTreeFile) with the file at `path` replaced by
+ * `text`, written without any work tree or index: the blob with `git hash-object -w --stdin`, then
+ * only the trees on the file's path, innermost first, with `git mktree -z` (git-mktree(1)). The
+ * cost depends on the size of those folders, not of the repository; the repository's index and
+ * every checkout are untouched. Returns the new root tree's id; throws the git error of a failed step.
+ */
+export async function treeWithFile(repoRoot: string, file: TreeFile, path: string, text: string): Promise<string> {
+  const { stdout: blob } = await execa('git', ['hash-object', '-w', '--stdin'], { cwd: repoRoot, input: text });
+  const parts = path.split('/');
+  let child: TreeEntry = { mode: file.mode, name: parts.at(-1)!, oid: blob.trim() };
+  for (let depth = file.trees.length - 1; depth >= 0; depth--) {
+    const entries = file.trees[depth]!.entries.map((e) => (e.name === child.name ? child : e));
+    const { stdout } = await execa('git', ['mktree', '-z'], { cwd: repoRoot, input: `${entries.map(mktreeLine).join('\0')}\0` });
+    child = { mode: '40000', name: parts[depth - 1] ?? '', oid: stdout.trim() };
+  }
+  return child.oid;
 }

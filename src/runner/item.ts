@@ -63,6 +63,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Why the item's last recorded attempt ended, when it failed or ended blocked (its `failure`, with
+ * the item's evidence), for the brief of the next attempt; undefined for a first attempt or after
+ * an interruption (nothing went wrong with the item itself).
+ */
+export function lastFailure(state: SessionState, slug: string): { n: number; failure: string; evidence?: string } | undefined {
+  const item = state.items[slug];
+  const last = item?.attempts.at(-1);
+  if (!item || !last?.failure || last.outcome === 'interrupted') return undefined;
+  return { n: last.n, failure: last.failure, evidence: item.evidence };
+}
+
 /** How an attempt got its clean worktree: its own reset in place, a merged item's moved here, or a new one. */
 export type WorktreeSource = 'reused' | 'recycled' | 'fresh';
 
@@ -173,6 +185,8 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     let transcriptFile = '';
     let state = await ctx.update((s) => {
       n = (s.items[slug]?.attempts.length ?? 0) + 1;
+      // The first attempt of a retry (or resume) learns why the item's last attempt ended.
+      previousAttempt ??= lastFailure(s, slug);
       transcriptFile = join(dir, `attempt-${n}.jsonl`);
       return startAttempt(s, slug, { claudeSessionId, now: nowIso(), branch, worktree, startCommit, transcript: relative(ctx.files.dir, transcriptFile) }).state;
     });
@@ -355,7 +369,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     const failure = verdict;
     let next!: ReturnType<typeof decideNext>;
     await ctx.update((s) => {
-      next = decideNext(failure, failureCounts(s.items[slug]!), deps.retry);
+      next = decideNext(failure, failureCounts(s.items[slug]!, s.run ?? 1), deps.retry);
       return updateAttempt(withLog(s), slug, { outcome: next.step === 'pause' ? 'paused' : 'failed', failureKind: failure.kind, failure: failure.reason });
     });
     ctx.event('attempt_failed', { slug, attempt: n, kind: failure.kind, reason: failure.reason, next: next.step });

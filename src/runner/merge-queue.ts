@@ -1,6 +1,7 @@
 /**
  * The merge queue (DESIGN.md, "Git model"): an item that passed is merged into the integration
- * branch one at a time (`--no-ff`, computed without a work tree: git.ts mergeNoFfByTree), then the
+ * branch one at a time (`--no-ff`, computed without a work tree: git.ts mergeNoFfByTree; the merge
+ * commit also sets the item's backlog file to `status: done`, mark-done.ts), then the
  * project checks run on the result in the runner's own integration worktree; when they fail the merge is undone (`git reset --hard` to the commit
  * before the merge, in the runner's own worktree, on the runner's own branch) and the item fails
  * (kind merge). A conflict aborts the merge and fails the item with the conflicting files.
@@ -15,6 +16,7 @@ import { backupRefName, commitsBetween, ensureBranchWorktree, gitRaw, mergeNoFfB
 import { ensureIntegrationHolds } from './integration-watch.js';
 import { runChecks } from './verify.js';
 import { itemRef } from '../backlog/filename.js';
+import { markDoneInTree, type MarkDoneOutcome } from './mark-done.js';
 
 /** The merge commit message: `overnight: merge <id>-<slug>: <title>` (id zero-padded like the backlog file name). */
 export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>): string {
@@ -48,8 +50,19 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
     // The caller's count of `startCommit..branch` holds while the branch still ends there.
     const commits = known && known.commits.at(-1) === tip ? known.commits : await commitsBetween(ctx.repoRoot, startCommit, tip);
     ctx.event('merge_started', { slug: item.slug, branch, commits: commits.length });
-    // The integration branch is backed up in the same transaction that moves it.
-    const merged = await mergeNoFfByTree(ctx.repoRoot, integration, branch, mergeMessage(item), { before, tip, backupRef: backupRefName(ctx.sessionId, integration) });
+    // The integration branch is backed up in the same transaction that moves it. The merge commit
+    // also sets the item's backlog file to `status: done` (mark-done.ts).
+    // A git failure while marking does not cost the item its merge: it ships unmarked (and is said so).
+    let backlog: MarkDoneOutcome | { tree: string; marked: false; why: string } | undefined;
+    const editTree = async (tree: string) => {
+      try {
+        backlog = await markDoneInTree(ctx.repoRoot, tree, item.file);
+      } catch (error) {
+        backlog = { tree, marked: false, why: `git failed: ${(error as Error).message.split('\n')[0]}` };
+      }
+      return backlog.tree;
+    };
+    const merged = await mergeNoFfByTree(ctx.repoRoot, integration, branch, mergeMessage(item), { before, tip, backupRef: backupRefName(ctx.sessionId, integration), editTree });
     if (!merged.ok) {
       const files = merged.conflicts.length ? merged.conflicts.join(', ') : '(git reported no file list)';
       const reason = merged.conflicts.length
@@ -58,6 +71,7 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
       ctx.event('merge_failed', { slug: item.slug, reason, conflicts: merged.conflicts });
       return { ok: false, reason, evidence: merged.message.slice(-2000) };
     }
+    if (backlog) ctx.event(backlog.marked ? 'backlog_marked_done' : 'backlog_not_marked', { slug: item.slug, file: item.file, ...(backlog.marked ? {} : { why: backlog.why }) });
     const checks = ctx.manifest.checks;
     let checksLog: string | undefined;
     if (checks.length > 0) {

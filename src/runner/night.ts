@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
 import { sessionFiles, worktreePath, worktreesDir, itemBranch, OBJECTS_FOLDER, SCRATCH_FOLDER } from '../session/paths.js';
-import type { SessionState } from '../session/state.js';
+import { STOP_REASON_SIGNAL, type SessionState } from '../session/state.js';
 import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
 import type { NightContext, NightDeps } from './context.js';
 import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
@@ -198,7 +198,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const onStop = () => {
     if (!stopping) {
       stopping = 'stop';
-      stopReason = 'the runner was stopped by a signal';
+      stopReason = STOP_REASON_SIGNAL;
       event('session_stopping', { reason: stopReason });
       deps.log('stop signal: ending running agents');
     }
@@ -381,7 +381,7 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
   if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') await clearSessionWakeUp(repoRoot, sessionId, `the night is ${phase}`).catch(() => undefined);
   let state = await ctx.update((s) => endSession(s, { now, phase, stopReason, stopKind }));
 
-  if (phase === 'complete' || stopReason !== 'the runner was stopped by a signal') {
+  if (phase === 'complete' || stopReason !== STOP_REASON_SIGNAL) {
     const remove: string[] = [];
     const emptyBranches: Array<{ slug: string; branch: string }> = [];
     for (const item of manifest.items) {

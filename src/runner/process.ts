@@ -10,7 +10,8 @@ import { OvernightError } from '../util/errors.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { acquireLock, isPidAlive, readLock, releaseLock } from '../session/lock.js';
 import { sessionFiles } from '../session/paths.js';
-import { appendEvent, readState, updateState } from '../session/store.js';
+import { appendEvent, readManifest, readState, updateState } from '../session/store.js';
+import { assertRetryPhase, chooseRetryItems } from './retry.js';
 import type { NightDeps } from './context.js';
 import { runNight, type NightSummary } from './night.js';
 import { prepareSessionResume } from './resume.js';
@@ -20,8 +21,10 @@ import { clearSessionWakeUp } from '../wake/session.js';
 export interface RunSessionOptions {
   repoRoot: string;
   sessionId: string;
-  /** `start`: a launched or scheduled session; `resume`: a stopped, crashed or finished-with-leftovers one. */
-  mode: 'start' | 'resume';
+  /** `start`: a launched or scheduled session; `resume`: a stopped, crashed or finished-with-leftovers one; `retry`: failed items of a session that ran (src/runner/retry.ts). */
+  mode: 'start' | 'resume' | 'retry';
+  /** With mode `retry`: the items named (ids, slugs or `NNN-slug`); empty: every failed or blocked item. */
+  items?: string[];
   deps: NightDeps;
   /** Install SIGTERM/SIGINT/SIGHUP handlers that stop the night cleanly (the CLI does; tests may not). */
   handleSignals?: boolean;
@@ -54,7 +57,7 @@ export function assertStartable(repoRoot: string, sessionId: string): void {
   if (state.phase === 'launched' || state.phase === 'scheduled') return;
   if (state.phase === 'complete' || state.phase === 'abandoned') {
     throw new OvernightError('start.over', `Session ${sessionId} is ${state.phase}; there is nothing to start.`, {
-      fix: state.phase === 'complete' ? `Continue its interrupted or deferred items with \`overnight resume --session ${sessionId}\`, or launch a new night.` : 'Launch a new night with `overnight launch`.',
+      fix: state.phase === 'complete' ? `Continue its interrupted or deferred items with \`overnight resume --session ${sessionId}\`, run its failed items again with \`overnight retry --session ${sessionId}\`, or launch a new night.` : 'Launch a new night with `overnight launch`.',
     });
   }
   throw new OvernightError('start.use-resume', `Session ${sessionId} already ran (phase ${state.phase}) and its runner is not alive.`, {
@@ -79,9 +82,22 @@ export function assertResumable(repoRoot: string, sessionId: string): void {
 }
 
 /**
+ * Checks that `retry` may run now with these item references: no live runner, the night ran and
+ * was not abandoned, and the items name failed or blocked items (src/runner/retry.ts). Throws the
+ * OvernightError of the first problem; checks only (writes nothing).
+ */
+export function assertRetryable(repoRoot: string, sessionId: string, items: readonly string[]): void {
+  assertResumable(repoRoot, sessionId);
+  const state = readState(repoRoot, sessionId);
+  assertRetryPhase(state);
+  chooseRetryItems(readManifest(repoRoot, sessionId), state, items);
+}
+
+/**
  * Runs a session in this process: takes the lock (recovering a stale one), stops every process
  * left by an earlier run of the session (src/runner/orphans.ts), records this run's token (given to
- * every agent as OVERNIGHT_RUN_TOKEN), records the runner pid, prepares a resume when asked, runs the night, and releases the lock whatever happens.
+ * every agent as OVERNIGHT_RUN_TOKEN), records the runner pid, prepares a resume or retry when
+ * asked, runs the night, and releases the lock whatever happens.
  * SIGTERM/SIGINT/SIGHUP abort running agents; the items become interrupted, the state is written,
  * the lock released, and the process exits by returning.
  */
@@ -89,6 +105,7 @@ export async function runSession(opts: RunSessionOptions): Promise<NightSummary>
   const { repoRoot, sessionId } = opts;
   if (opts.mode === 'start') assertStartable(repoRoot, sessionId);
   else assertResumable(repoRoot, sessionId);
+  if (opts.mode === 'retry') assertRetryable(repoRoot, sessionId, opts.items ?? []);
   const { recovered } = acquireLock(repoRoot, sessionId);
   // Before anything else: no process of an earlier run (agents orphaned by a killed runner) may
   // work on beside the new one. Then this run's token marks every agent it starts.
@@ -122,7 +139,7 @@ export async function runSession(opts: RunSessionOptions): Promise<NightSummary>
       s.runnerPid = process.pid;
     });
     let deadline: string | undefined;
-    if (opts.mode === 'resume') deadline = (await prepareSessionResume(repoRoot, sessionId)).deadline;
+    if (opts.mode !== 'start') deadline = (await prepareSessionResume(repoRoot, sessionId, new Date(), opts.mode === 'retry' ? { retry: opts.items ?? [] } : {})).deadline;
     return await runNight({ repoRoot, sessionId, deps, signal: controller.signal, deadline });
   } finally {
     if (opts.handleSignals) for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(sig, onSignal);
@@ -140,7 +157,7 @@ export function cliEntry(): string {
 }
 
 /**
- * Starts a detached runner: `process.execPath <dist/cli.js> <command> --session <id>` with
+ * Starts a detached runner: `process.execPath <dist/cli.js> <command> [args] --session <id>` with
  * `detached: true` (its own process group and session, so closing the terminal does not end it),
  * stdin ignored, stdout and stderr appended to the session's runner.log, `unref()`ed.
  * Waits up to `waitMs` for the child to take the repository lock (or to exit early, which is an
@@ -149,14 +166,14 @@ export function cliEntry(): string {
 export async function spawnDetached(
   repoRoot: string,
   sessionId: string,
-  command: 'start' | 'resume',
-  opts: { waitMs?: number; env?: NodeJS.ProcessEnv } = {},
+  command: 'start' | 'resume' | 'retry',
+  opts: { waitMs?: number; env?: NodeJS.ProcessEnv; args?: string[] } = {},
 ): Promise<{ pid: number; log: string }> {
   const log = sessionFiles(repoRoot, sessionId).runnerLog;
   const fd = openSync(log, 'a');
   let child;
   try {
-    child = spawn(process.execPath, [cliEntry(), command, '--session', sessionId], {
+    child = spawn(process.execPath, [cliEntry(), command, ...(opts.args ?? []), '--session', sessionId], {
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', fd, fd],

@@ -22,6 +22,7 @@ import { backupBranch, commitsBetween, findMergeCommit, isAncestor, removeWorktr
 import { mergeMessage } from './merge-queue.js';
 import { integrationWorktreePath } from './night.js';
 import { prepareResume } from './transitions.js';
+import { assertRetryPhase, chooseRetryItems } from './retry.js';
 
 export interface ResumePreparation {
   /** Items set back to pending (they start over). */
@@ -53,23 +54,31 @@ export async function alreadyMerged(repoRoot: string, sessionId: string, state: 
 }
 
 /**
- * Resets the session's state and worktrees for a resume. Throws OvernightError `resume.abandoned`
- * (an abandoned session cannot be resumed) or `resume.nothing` (every item is settled for good).
+ * Resets the session's state and worktrees for a resume, or for a retry (`retry`: item references
+ * of `overnight retry`, empty for every failed or blocked item; src/runner/retry.ts). Throws
+ * OvernightError `resume.abandoned` (an abandoned session cannot be resumed), `resume.nothing`
+ * (every item is settled for good; the fix names `overnight retry` when something failed), or
+ * the retry errors of chooseRetryItems / assertRetryPhase.
  */
-export async function prepareSessionResume(repoRoot: string, sessionId: string, now: Date = new Date()): Promise<ResumePreparation> {
+export async function prepareSessionResume(repoRoot: string, sessionId: string, now: Date = new Date(), opts: { retry?: string[] } = {}): Promise<ResumePreparation> {
   const manifest = readManifest(repoRoot, sessionId);
   const before = readState(repoRoot, sessionId);
+  if (opts.retry) assertRetryPhase(before);
   if (before.phase === 'abandoned') {
     throw new OvernightError('resume.abandoned', `Session ${sessionId} was abandoned; it cannot be resumed.`, {
       fix: 'Plan a new night with `overnight prepare` and `overnight launch` (its branches are still there).',
     });
   }
+  const retry = opts.retry ? new Set(chooseRetryItems(manifest, before, opts.retry)) : undefined;
   const merged = await alreadyMerged(repoRoot, sessionId, before);
-  const { state: next, reset, recoveredMerged } = prepareResume(before, manifest.items, { now: now.toISOString(), mergedSlugs: merged });
+  const { state: next, reset, recoveredMerged } = prepareResume(before, manifest.items, { now: now.toISOString(), mergedSlugs: merged, retry });
   const left = Object.values(next.items).filter((i) => i.status === 'pending');
   if (left.length === 0) {
+    const failed = Object.values(next.items).some((i) => i.status === 'failed' || i.status === 'blocked');
     throw new OvernightError('resume.nothing', `Session ${sessionId} has nothing left to run: every item is merged, failed or blocked.`, {
-      fix: 'Read the morning report (`overnight report`); fix failed items in the backlog and launch a new night.',
+      fix: failed
+        ? `Run its failed items again with \`overnight retry --session ${sessionId}\` (read the morning report first: \`overnight report --session ${sessionId}\`).`
+        : 'Read the morning report (`overnight report`) and review the pull request.',
     });
   }
   for (const slug of reset) {
@@ -80,6 +89,6 @@ export async function prepareSessionResume(repoRoot: string, sessionId: string, 
   await removeWorktree(repoRoot, integrationWorktreePath(repoRoot, sessionId));
   const deadline = new Date(now.getTime() + manifest.timeLimitMs).toISOString();
   const state = await updateState(repoRoot, sessionId, () => ({ ...next, deadline }));
-  appendEvent(repoRoot, sessionId, 'session_resumed', { reset, recoveredMerged, deadline, previousPhase: before.phase });
+  appendEvent(repoRoot, sessionId, retry ? 'session_retried' : 'session_resumed', { reset, recoveredMerged, deadline, previousPhase: before.phase, ...(retry ? { retry: [...retry], run: state.run } : {}) });
   return { reset, recoveredMerged, deadline, state };
 }

@@ -69,6 +69,7 @@ export function startAttempt(
   const item = itemOf(next, slug);
   const attempt: AttemptRecord = {
     n: item.attempts.length + 1,
+    run: next.run ?? 1,
     claudeSessionId: a.claudeSessionId,
     startedAt: a.now,
     turns: 0,
@@ -205,11 +206,15 @@ export function endSession(state: SessionState, opts: { now: string; phase: 'com
   return next;
 }
 
-/** Count of earlier failed attempts of an item, by failure kind. */
-export function failureCounts(item: ItemState): { task: number; transient: number } {
+/**
+ * Count of earlier failed attempts of an item in run `run` (attempts of earlier runs, before an
+ * `overnight retry`, do not count against this run's retry limits), by failure kind.
+ */
+export function failureCounts(item: ItemState, run = 1): { task: number; transient: number } {
   let task = 0;
   let transient = 0;
   for (const a of item.attempts) {
+    if ((a.run ?? 1) !== run) continue;
     if (a.failureKind === 'task') task++;
     else if (a.failureKind === 'transient' && a.outcome !== 'paused') transient++;
   }
@@ -223,15 +228,22 @@ export function failureCounts(item: ItemState): { task: number; transient: numbe
  *   then they are merged (an item is never merged twice);
  * - interrupted and deferred items become pending again;
  * - merged, failed and blocked items stay as they are (dependents of a deferred or interrupted item
- *   were deferred, not blocked, so they become pending again too).
+ *   were deferred, not blocked, so they become pending again too) - unless `retry` names them
+ *   (`overnight retry`, see retrySelection): then they become pending too, a new run starts
+ *   (`run` + 1, recorded in `retries`), and their last attempt keeps why it ended (`failure`), for
+ *   the next attempt's brief. Their attempts stay: the history spans the runs.
  * Returns the new state and the slugs that were reset.
  */
 export function prepareResume(
   state: SessionState,
   manifestItems: ManifestItem[],
-  opts: { now: string; mergedSlugs: Map<string, { mergeCommit: string; commits: string[] }> },
+  opts: { now: string; mergedSlugs: Map<string, { mergeCommit: string; commits: string[] }>; retry?: ReadonlySet<string> },
 ): { state: SessionState; reset: string[]; recoveredMerged: string[] } {
   const next = clone(state);
+  if (opts.retry && opts.retry.size > 0) {
+    next.run = (next.run ?? 1) + 1;
+    next.retries = [...(next.retries ?? []), { run: next.run, at: opts.now, items: manifestItems.map((m) => m.slug).filter((s) => opts.retry!.has(s)) }];
+  }
   const reset: string[] = [];
   const recoveredMerged: string[] = [];
   for (const m of manifestItems) {
@@ -249,7 +261,12 @@ export function prepareResume(
       continue;
     }
     const stoppedBy = item.status === 'failed' && item.failureKind === 'permanent';
-    if (stoppedBy || ['running', 'verifying', 'merging', 'interrupted', 'deferred'].includes(item.status)) {
+    const retried = opts.retry?.has(m.slug) === true && (item.status === 'failed' || item.status === 'blocked');
+    if (retried) {
+      const last = item.attempts.at(-1);
+      if (last && !last.failure && item.reason) last.failure = item.status === 'blocked' ? `it ended blocked: ${item.reason}` : item.reason;
+    }
+    if (retried || stoppedBy || ['running', 'verifying', 'merging', 'interrupted', 'deferred'].includes(item.status)) {
       item.status = 'pending';
       delete item.reason;
       delete item.failureKind;
@@ -264,4 +281,53 @@ export function prepareResume(
   delete next.stopKind;
   delete next.endedAt;
   return { state: next, reset, recoveredMerged };
+}
+
+/**
+ * The items `overnight retry` runs again (pure). `requested`: slugs the user named (already
+ * resolved; empty = every failed or blocked item). Each named item must be failed or blocked, else
+ * the error names it and its status. Items blocked because an item they depend on did not ship
+ * (failure kind `dependency`) come along when that item is retried, transitively; a named item of
+ * that kind brings its failed or blocked dependencies along.
+ * Returns the slugs to retry (plan order) or `{ error }` with the first problem.
+ */
+export function retrySelection(
+  state: SessionState,
+  manifestItems: ReadonlyArray<Pick<ManifestItem, 'slug' | 'dependsOn'>>,
+  requested: readonly string[],
+): { slugs: string[] } | { error: { slug: string; status: ItemRunStatus | 'unknown' } } {
+  const retriable = (slug: string) => {
+    const st = state.items[slug]?.status;
+    return st === 'failed' || st === 'blocked';
+  };
+  for (const slug of requested) {
+    if (!retriable(slug)) return { error: { slug, status: state.items[slug]?.status ?? 'unknown' } };
+  }
+  const chosen = new Set(requested.length > 0 ? requested : manifestItems.map((m) => m.slug).filter(retriable));
+  const bySlug = new Map(manifestItems.map((m) => [m.slug, m]));
+  // A named item blocked by a dependency brings that dependency along when it did not ship either.
+  const pull = [...chosen];
+  while (pull.length > 0) {
+    const slug = pull.pop()!;
+    if (state.items[slug]?.failureKind !== 'dependency') continue;
+    for (const d of bySlug.get(slug)?.dependsOn ?? []) {
+      if (!chosen.has(d) && retriable(d)) {
+        chosen.add(d);
+        pull.push(d);
+      }
+    }
+  }
+  // Dependents blocked by a chosen item come along (until nothing changes: a chain).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const m of manifestItems) {
+      const st = state.items[m.slug];
+      if (chosen.has(m.slug) || st?.status !== 'blocked' || st.failureKind !== 'dependency') continue;
+      if (m.dependsOn.some((d) => chosen.has(d))) {
+        chosen.add(m.slug);
+        changed = true;
+      }
+    }
+  }
+  return { slugs: manifestItems.map((m) => m.slug).filter((s) => chosen.has(s)) };
 }

@@ -92,6 +92,8 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export const attemptSchema = z.object({
   n: z.number().int().positive(),
+  /** Which run of the session made it: 1 for the first night (and its resumes), 2 for the first `overnight retry`, ... Absent in older state files: 1. */
+  run: z.number().int().positive().optional(),
   /** The `--session-id` given to claude. */
   claudeSessionId: z.string(),
   startedAt: z.string(),
@@ -190,6 +192,10 @@ export const sessionStateSchema = z.object({
   runnerPid: z.number().int().optional(),
   /** Who wakes the session at its scheduled start or at the end of its pause (wakeUpSchema). */
   wakeUp: wakeUpSchema.optional(),
+  /** The current run: 1 for the night itself (and its resumes); each `overnight retry` adds one. Absent: 1. */
+  run: z.number().int().positive().optional(),
+  /** Every `overnight retry` of the session: when, and which items it ran again (slugs). */
+  retries: z.array(z.object({ run: z.number().int().positive(), at: z.string(), items: z.array(z.string()) })).optional(),
   /** Items keyed by slug, in plan order. */
   items: z.record(z.string(), itemStateSchema),
   /** Pull request URL, or the exact commands that would open it. */
@@ -197,6 +203,9 @@ export const sessionStateSchema = z.object({
   updatedAt: z.string(),
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;
+
+/** The stop reason written when a signal (SIGTERM, SIGINT, SIGHUP) stopped the runner: nothing needs fixing, `overnight resume` goes on. */
+export const STOP_REASON_SIGNAL = 'the runner was stopped by a signal';
 
 /** One line of events.jsonl: a timestamp, a type, the item it concerns (if any) and free-form data. */
 export const eventSchema = z

@@ -199,8 +199,8 @@ describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () =
     expect(run.exitCode, run.stderr).toBe(0);
     const text = skillText(requests[0]!);
     expect(text).toContain('FLOW: error');
-    expect(text).toContain("MESSAGE: Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume or /overnight status.");
-    expect(run.result.result).toBe("Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume or /overnight status.");
+    expect(text).toContain("MESSAGE: Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.");
+    expect(run.result.result).toBe("Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.");
   });
 
   it('/overnight 6x gets the malformed-time-limit message', async () => {
@@ -216,6 +216,13 @@ describe('/overnight skill with the real claude CLI', { timeout: 120_000 }, () =
     expect(run.exitCode, run.stderr).toBe(0);
     expect(skillText(requests[0]!)).toContain('FLOW: error');
     expect(run.result.result).toBe('No overnight session to resume in this repository. Start one with /overnight.');
+  });
+
+  it('/overnight retry with no session says there is nothing to retry', async () => {
+    const { run, requests } = await runSkill('/overnight retry csv-export', [echoMessage]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(skillText(requests[0]!)).toContain('FLOW: error');
+    expect(run.result.result).toBe('No overnight session in this repository, so nothing to retry. Start one with /overnight.');
   });
 
   it('/overnight outside the repository root, and without a backlog folder, fails its preconditions', async () => {

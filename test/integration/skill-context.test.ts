@@ -49,9 +49,25 @@ describe('skill-context with a session on disk', () => {
     expect(field(resume, 'DEFERRED QUESTIONS')).toBe('1');
     expect(resume).toContain("- [csv-export] Which delimiter?\n  Agent's decision: Comma, per RFC 4180.");
 
-    await writeState(repo.root, sessionId, { ...readState(repo.root, sessionId), phase: 'complete', endedAt: new Date().toISOString() });
+    const notOver = renderSkillContext(await buildSkillContext(['retry'], repo.root));
+    expect(field(notOver, 'FLOW')).toBe('error');
+    expect(field(notOver, 'MESSAGE')).toBe(`Session ${sessionId} is not over yet; there is nothing to retry while it runs. Use /overnight resume or /overnight status.`);
+
+    const ended = readState(repo.root, sessionId);
+    ended.items['csv-export'] = { ...ended.items['csv-export']!, status: 'failed', failureKind: 'task', reason: 'the success condition failed' };
+    ended.items.docs = { ...ended.items.docs!, status: 'merged' };
+    await writeState(repo.root, sessionId, { ...ended, phase: 'complete', endedAt: new Date().toISOString() });
     const over = renderSkillContext(await buildSkillContext(['resume'], repo.root));
     expect(field(over, 'FLOW')).toBe('resume-finished');
+    expect(field(over, 'FAILED OR BLOCKED ITEMS')).toBe('csv-export');
+    const retry = renderSkillContext(await buildSkillContext(['retry'], repo.root));
+    expect(field(retry, 'FLOW')).toBe('retry');
+    expect(field(retry, 'RETRY ITEMS')).toBe('csv-export');
+    expect(field(retry, 'RETRY COMMAND')).toBe(`overnight retry --session ${sessionId} --detach`);
+    expect(retry).toContain('<session-status>');
+    const shipped = renderSkillContext(await buildSkillContext(['retry', 'docs'], repo.root));
+    expect(field(shipped, 'FLOW')).toBe('error');
+    expect(field(shipped, 'MESSAGE')).toContain('002-docs is merged, not failed or blocked');
     expect(over).toContain('<latest-session>');
     const fresh = renderSkillContext(await buildSkillContext([], repo.root));
     expect(field(fresh, 'FLOW')).toBe('plan');

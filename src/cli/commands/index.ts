@@ -12,6 +12,7 @@ import { register as launch } from './launch.js';
 import { register as start } from './start.js';
 import { register as schedule } from './schedule.js';
 import { register as resume } from './resume.js';
+import { register as retry } from './retry.js';
 import { register as abandon } from './abandon.js';
 import { register as gate } from './gate.js';
 
@@ -23,6 +24,7 @@ export const COMMANDS: RegisterCommand[] = [
   start,
   schedule,
   resume,
+  retry,
   abandon,
   add,
   gate,

@@ -5,7 +5,7 @@
  * text; a non-zero exit would abort the skill silently, so this command always exits 0 and reports
  * problems in its output instead).
  *
- * It prints which flow applies (plan, active-session, resume, status, error), the precondition
+ * It prints which flow applies (plan, active-session, resume, resume-finished, retry, status, error), the precondition
  * result, and the flow's material: the rendered session plan, the status view, deferred questions,
  * or the exact error message to show.
  */
@@ -19,18 +19,21 @@ import { NO_SESSION_MESSAGE } from '../../report/session-data.js';
 import { renderStatus } from '../../report/status.js';
 import { activeSessions } from '../../session/find.js';
 import { sessionFiles } from '../../session/paths.js';
+import { readManifest, readState } from '../../session/store.js';
+import { assertRetryPhase, chooseRetryItems } from '../../runner/retry.js';
 import { parseTimeLimit } from '../../util/duration.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { loadStatus } from '../../report/load-status.js';
 
 /** The usage line every argument error ends with. */
-export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume or /overnight status.';
+export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.';
 
 /** What the user asked for with `/overnight <args>`. */
 export type SkillRequest =
   | { flow: 'plan'; timeLimit?: string }
   | { flow: 'resume' }
+  | { flow: 'retry'; items: string[] }
   | { flow: 'status' }
   | { flow: 'error'; message: string };
 
@@ -39,6 +42,7 @@ export type SkillRequest =
  * several words). Pure.
  * - none: the plan flow with the configured time limit;
  * - `resume` / `status` (any letter case): those flows;
+ * - `retry` followed by nothing or item ids/slugs: the retry flow (src/runner/retry.ts);
  * - a time limit (`6h`, `1.5h`, `90m`, per DESIGN.md "The CLI"): the plan flow with it;
  * - a word starting with a digit that is not a time limit: the malformed-time-limit message;
  * - anything else, or more than one word: the unknown-subcommand message.
@@ -48,6 +52,7 @@ export function parseSkillArgs(args: readonly string[]): SkillRequest {
   if (words.length === 0) return { flow: 'plan' };
   const [first, ...rest] = words as [string, ...string[]];
   const lower = first.toLowerCase();
+  if (lower === 'retry') return { flow: 'retry', items: rest.flatMap((w) => w.split(',')).filter((w) => w !== '') };
   if (rest.length > 0) {
     if (lower === 'resume' || lower === 'status' || parseTimeLimit(first) !== undefined) {
       return { flow: 'error', message: `Unexpected argument '${rest.join(' ')}' after '${first}'. ${SKILL_USAGE}` };
@@ -65,7 +70,7 @@ export function parseSkillArgs(args: readonly string[]): SkillRequest {
 
 /** The context block printed for the skill: a header of `KEY: value` lines, then sections. */
 export interface SkillContext {
-  flow: 'plan' | 'active-session' | 'resume' | 'resume-finished' | 'status' | 'error';
+  flow: 'plan' | 'active-session' | 'resume' | 'resume-finished' | 'retry' | 'status' | 'error';
   fields: Array<[string, string]>;
   sections: Array<{ title: string; body: string }>;
 }
@@ -195,9 +200,10 @@ async function resumeContext(cwd: string): Promise<SkillContext> {
   if (active.length === 0) {
     const view = await loadStatus(root).catch(() => undefined);
     if (!view) return errorContext('No overnight session to resume in this repository. Start one with /overnight.');
+    const failed = view.items.filter((i) => i.status === 'failed' || i.status === 'blocked').map((i) => i.slug);
     return {
       flow: 'resume-finished',
-      fields: [['REPOSITORY', root], ['SESSION', view.sessionId]],
+      fields: [['REPOSITORY', root], ['SESSION', view.sessionId], ['FAILED OR BLOCKED ITEMS', failed.length > 0 ? failed.join(', ') : 'none']],
       sections: [{ title: 'Latest session', body: renderStatus(view, Date.now()) }],
     };
   }
@@ -215,6 +221,48 @@ async function resumeContext(cwd: string): Promise<SkillContext> {
     ],
     sections: [
       { title: 'Session status', body: await statusText(root, id) },
+      { title: 'Deferred questions', body: deferred.text },
+    ],
+  };
+}
+
+/**
+ * The retry flow: the latest session, which must be over (an active one is resumed, not retried),
+ * and the items `overnight retry` would run again for `items` (chooseRetryItems: its refusal,
+ * such as nothing to retry, becomes the error flow with its fix).
+ */
+async function retryContext(cwd: string, items: string[]): Promise<SkillContext> {
+  const root = await repoRootOf(cwd, false);
+  if (typeof root !== 'string') return root;
+  const active = activeSessions(root);
+  if (active.length > 0) {
+    const { id } = active[active.length - 1]!;
+    return errorContext(`Session ${id} is not over yet; there is nothing to retry while it runs. Use /overnight resume or /overnight status.`);
+  }
+  const view = await loadStatus(root).catch(() => undefined);
+  if (!view) return errorContext('No overnight session in this repository, so nothing to retry. Start one with /overnight.');
+  const id = view.sessionId;
+  let chosen: string[];
+  try {
+    const state = readState(root, id);
+    assertRetryPhase(state);
+    chosen = chooseRetryItems(readManifest(root, id), state, items);
+  } catch (error) {
+    return errorContext(errorText(error), [['SESSION', id]]);
+  }
+  const deferred = await deferredText(root, id);
+  return {
+    flow: 'retry',
+    fields: [
+      ['REPOSITORY', root],
+      ['SESSION', id],
+      ['PHASE', view.phase],
+      ['RETRY ITEMS', chosen.join(', ')],
+      ['RETRY COMMAND', `overnight retry ${items.length > 0 ? `${items.join(' ')} ` : ''}--session ${id} --detach`],
+      ['DEFERRED QUESTIONS', String(deferred.count)],
+    ],
+    sections: [
+      { title: 'Session status', body: renderStatus(view, Date.now()) },
       { title: 'Deferred questions', body: deferred.text },
     ],
   };
@@ -241,6 +289,8 @@ export async function buildSkillContext(args: readonly string[], cwd: string = p
         return await planContext(cwd, request.timeLimit);
       case 'resume':
         return await resumeContext(cwd);
+      case 'retry':
+        return await retryContext(cwd, request.items);
       case 'status':
         return await statusContext(cwd);
     }

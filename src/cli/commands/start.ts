@@ -6,35 +6,39 @@
 import type { Command } from 'commander';
 import { resolveSessionId } from '../../session/find.js';
 import { realNightDeps } from '../../runner/deps.js';
-import { assertResumable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
+import { assertResumable, assertRetryable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { EXIT_STOPPED_PERMANENT, nightExitCode } from '../exit-codes.js';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 
-/** Shared by start and resume: foreground run or detached spawn. */
-export async function startOrResume(command: 'start' | 'resume', opts: { session?: string; detach?: boolean; format?: string }): Promise<void> {
+/**
+ * Shared by start, resume and retry: foreground run or detached spawn. `opts.items`: retry's item
+ * references (passed on to the detached runner). Throws the OvernightError of a refusal.
+ */
+export async function startOrResume(command: 'start' | 'resume' | 'retry', opts: { session?: string; detach?: boolean; format?: string; items?: string[] }): Promise<void> {
   const format: OutputFormat = parseFormat(opts.format);
   const repoRoot = await findRepoRoot();
   const sessionId = resolveSessionId(repoRoot, opts.session);
   if (opts.detach) {
     // Check in the foreground, so the user sees a refusal at once.
     if (command === 'start') assertStartable(repoRoot, sessionId);
+    else if (command === 'retry') assertRetryable(repoRoot, sessionId, opts.items ?? []);
     else assertResumable(repoRoot, sessionId);
-    const { pid, log } = await spawnDetached(repoRoot, sessionId, command);
+    const { pid, log } = await spawnDetached(repoRoot, sessionId, command, { args: command === 'retry' ? (opts.items ?? []) : [] });
     if (format === 'json') {
       printEnvelope(command, { sessionId, detached: true, pid, log });
       return;
     }
     process.stdout.write(
-      `The runner ${command === 'start' ? 'started' : 'resumed'} session ${sessionId} in the background (pid ${pid}).\n` +
+      `The runner ${command === 'start' ? 'started' : command === 'retry' ? 'is retrying failed items of' : 'resumed'} session ${sessionId} in the background (pid ${pid}).\n` +
         `  log:    ${log}\n  follow: overnight status --watch\n  stop:   overnight abandon --session ${sessionId}\n`,
     );
     return;
   }
   // In json mode progress lines go to stderr, so stdout holds only the envelope.
   const deps = await realNightDeps(repoRoot, format === 'json' ? { log: (line) => process.stderr.write(`[${new Date().toISOString()}] ${line}\n`) } : {});
-  const summary = await runSession({ repoRoot, sessionId, mode: command, deps, handleSignals: true });
-  // A night stopped by a permanent failure exits EXIT_STOPPED_PERMANENT (3), so cron and CI see it.
+  const summary = await runSession({ repoRoot, sessionId, mode: command, items: opts.items, deps, handleSignals: true });
+  // A night stopped early for a cause exits EXIT_STOPPED_PERMANENT (3), so cron and CI see it.
   process.exitCode = nightExitCode(summary);
   if (format === 'json') {
     printEnvelope(command, { sessionId, detached: false, exitCode: process.exitCode, ...summary });

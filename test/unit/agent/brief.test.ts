@@ -100,6 +100,12 @@ describe('buildMissionBrief', () => {
     expect(b).toContain('The session ends at 2026-11-22T05:00:00Z');
   });
 
+  it('tells a retry the truth: the branch was reset, the earlier commits are not there', () => {
+    const b = buildMissionBrief({ ...input, previousAttempt: { n: 1, failure: 'checks failed' } });
+    expect(b).not.toContain('still on the branch');
+    expect(b).toContain(`the runner reset your worktree and branch \`${input.branch}\` to the integration branch as it is now, so the earlier attempt's commits and files are NOT here`);
+  });
+
   it('keeps long parts in bounds: the end of the evidence, a capped learnings part', () => {
     const evidence = `${'noise\n'.repeat(2000)}THE REAL ERROR`;
     const b = buildMissionBrief({

@@ -78,3 +78,16 @@ describe('eligibility', () => {
     expect(reasons([item(3, { dependsOn: [5] }), item(5), item(1)]).eligible).toEqual([1, 5, 3]);
   });
 });
+
+describe('items shipped on an open integration branch', () => {
+  test('are ineligible with "shipped in <branch>, awaiting review", and their dependents wait for them', () => {
+    const items = [item(1), item(2, { blockedBy: [1], dependsOn: [1] }), item(3)];
+    const result = selectEligible(items, { checks: [] }, new Map([[1, 'overnight/20261121-2300-abcd']]));
+    expect(result.eligible.map((i) => i.id)).toEqual([3]);
+    expect(Object.fromEntries(result.ineligible.map(({ item: i, reason }) => [i.id, [reason.kind, reason.text]]))).toEqual({
+      1: ['shipped', 'shipped in overnight/20261121-2300-abcd, awaiting review'],
+      2: ['blocked', 'blocked by 001-item-1, which is not done and not in this night (001-item-1: shipped in overnight/20261121-2300-abcd, awaiting review)'],
+    });
+    expect(REASONS.shipped('overnight/x')).toBe('shipped in overnight/x, awaiting review');
+  });
+});

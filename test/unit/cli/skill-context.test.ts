@@ -12,12 +12,14 @@ describe('/overnight arguments', () => {
     expect(parseSkillArgs([' 6h '])).toEqual({ flow: 'plan', timeLimit: '6h' });
     expect(parseSkillArgs(['resume'])).toEqual({ flow: 'resume' });
     expect(parseSkillArgs(['Status'])).toEqual({ flow: 'status' });
+    expect(parseSkillArgs(['retry'])).toEqual({ flow: 'retry', items: [] });
+    expect(parseSkillArgs(['retry 3 csv-export,7'])).toEqual({ flow: 'retry', items: ['3', 'csv-export', '7'] });
   });
 
   it('gives the exact messages for an unknown subcommand and a malformed time limit', () => {
     expect(parseSkillArgs(['foobar'])).toEqual({
       flow: 'error',
-      message: "Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume or /overnight status.",
+      message: "Unknown subcommand 'foobar'. Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.",
     });
     for (const bad of ['6x', '0h', '6', '1.5m', '.5h']) {
       expect(parseSkillArgs([bad])).toEqual({

@@ -6,6 +6,7 @@ import { summarizeAudit } from '../../../src/report/audit.js';
 import { parseDeferredQuestion } from '../../../src/report/deferred.js';
 import { nextStepsFor } from '../../../src/report/next-steps.js';
 import { finishedState, gitFacts, manifest, noAudit } from './fixtures.js';
+import { endSession, markRunning, prepareResume } from '../../../src/runner/transitions.js';
 
 const now = new Date('2026-11-22T07:00:00.000Z');
 
@@ -148,6 +149,48 @@ describe('parseDeferredQuestion', () => {
   });
 });
 
+describe('the report across resumes and retries', () => {
+  it("after a resume the night's duration counts from the first start", () => {
+    let st = finishedState();
+    st = markRunning({ ...st, startedAt: undefined }, { pid: 1, now: '2026-11-21T23:00:00.000Z', deadline: '2026-11-22T05:00:00.000Z' });
+    st = endSession(st, { now: '2026-11-21T23:30:00.000Z', phase: 'stopped', stopReason: 'the runner was stopped by a signal' });
+    st = prepareResume(st, manifest().items, { now: '2026-11-22T01:00:00.000Z', mergedSlugs: new Map() }).state;
+    st = markRunning(st, { pid: 2, now: '2026-11-22T01:00:00.000Z', deadline: '2026-11-22T07:00:00.000Z' });
+    st = endSession(st, { now: '2026-11-22T02:00:00.000Z', phase: 'complete' });
+    expect(st.startedAt).toBe('2026-11-21T23:00:00.000Z');
+    const r = buildReport(manifest(), st, [{ ts: '2026-11-22T01:00:00.000Z', type: 'session_started' }], gitFacts(), noAudit(), [], { now });
+    expect(r.summary.durationMs).toBe(3 * 3_600_000);
+    expect(renderReportMarkdown(r)).toContain('Duration: 3h 00m');
+  });
+
+  it("tells a retried item's history per run, and the retries in the summary", () => {
+    const st = finishedState();
+    st.retries = [{ run: 2, at: '2026-11-22T09:00:00.000Z', items: ['gamma'] }];
+    const gamma = st.items.gamma!;
+    gamma.attempts = [
+      { ...gamma.attempts[0]!, run: 1, outcome: 'failed', failureKind: 'task', failure: 'the success condition failed' },
+      { ...gamma.attempts[1]!, run: 2, outcome: 'failed', failureKind: 'task', failure: 'the success condition failed again' },
+    ];
+    const r = buildReport(manifest(), st, [], gitFacts(), noAudit(), [], { now });
+    expect(r.summary.retries).toBe(1);
+    const failed = r.failed.find((f) => f.slug === 'gamma')!;
+    expect(failed.history).toEqual(['run 1 (the night): attempt 1 failed (task: the success condition failed)', 'run 2 (retry): attempt 2 failed (task: the success condition failed again)']);
+    expect(r.shipped.every((x) => x.history.length === 0)).toBe(true);
+    const md = renderReportMarkdown(r);
+    expect(md).toContain('- History: run 2 (retry): attempt 2 failed (task: the success condition failed again)');
+    expect(md).toContain('Runs: the night and 1 `overnight retry` run(s) on the same integration branch');
+  });
+
+  it("an item the agent said TASK_BLOCKED on gets the retry command, not resume (which never re-runs it)", () => {
+    const r = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now });
+    const agentBlocked = r.blocked.find((b) => b.cause === 'agent')!;
+    expect(agentBlocked.slug).toBe('epsilon');
+    expect(agentBlocked.nextSteps.join(' ')).toContain('`overnight retry epsilon --session 20261121-2300-abcd`');
+    expect(agentBlocked.nextSteps.join(' ')).not.toContain('overnight resume');
+    for (const b of r.blocked) expect(b.nextSteps.join(' ')).toContain('overnight retry');
+  });
+});
+
 describe('nextStepsFor', () => {
   const m = { id: 's', integrationBranch: 'overnight/s' };
   const base = { slug: 'x', file: 'backlog/001-x.md', attempt: 1, files: [], failedDependencies: [] };
@@ -156,8 +199,22 @@ describe('nextStepsFor', () => {
     expect(nextStepsFor(m, { ...base, failureKind: 'transient', outcome: 'killed-idle' }).join(' ')).toContain('watchdog');
     expect(nextStepsFor(m, { ...base, failureKind: 'permanent' }).join(' ')).toContain('overnight doctor');
     expect(nextStepsFor(m, { ...base, failureKind: 'timeout' }).join(' ')).toContain('time limit');
-    expect(nextStepsFor(m, { ...base, failureKind: 'dependency', failedDependencies: ['y'] }).join(' ')).toContain('Fix y first');
+    expect(nextStepsFor(m, { ...base, failureKind: 'dependency', failedDependencies: ['y'] }).join(' ')).toContain('`overnight retry y --session s` runs it again and then this item');
     expect(nextStepsFor(m, { ...base }).join(' ')).toContain('features/x/');
+  });
+
+  it('names `overnight retry <slug> --session <id>` for every item a retry can ship, never resume', () => {
+    for (const failureKind of ['task', 'merge', 'transient'] as const) {
+      const steps = nextStepsFor(m, { ...base, failureKind }).join(' ');
+      expect(steps, failureKind).toContain('`overnight retry x --session s` runs it again as a fresh attempt, merged into overnight/s');
+      expect(steps, failureKind).not.toContain('overnight resume');
+    }
+    expect(nextStepsFor(m, { ...base }).join(' ')).toContain('`overnight retry x --session s`');
+  });
+
+  it('keeps resume for what stopped the night itself (a permanent failure, the time limit)', () => {
+    expect(nextStepsFor(m, { ...base, failureKind: 'permanent' }).join(' ')).toContain('`overnight resume --session s`');
+    expect(nextStepsFor(m, { ...base, failureKind: 'timeout' }).join(' ')).toContain('`overnight resume --session s`');
   });
 });
 

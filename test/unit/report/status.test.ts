@@ -3,6 +3,7 @@ import { buildStatus, renderStatus } from '../../../src/report/status.js';
 import { buildReport } from '../../../src/report/build.js';
 import { describeEvent } from '../../../src/demo/progress.js';
 import { finishedState, gitFacts, manifest, noAudit } from './fixtures.js';
+import { STOP_REASON_SIGNAL } from '../../../src/session/state.js';
 
 const NOW = Date.parse('2026-11-21T23:30:00.000Z');
 
@@ -67,8 +68,10 @@ describe('buildStatus', () => {
     const r = buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now: new Date(NOW) });
     const v = buildStatus(manifest(), finishedState(), [], { now: NOW, runnerAlive: false, report: r, reportPath: '/r/morning-report.md' });
     expect(v.active).toBe(false);
-    expect(v.notice).toBeUndefined();
+    // Items failed or were blocked: status names the command that runs them again.
+    expect(v.notice).toBe('Some items did not ship: `overnight retry --session 20261121-2300-abcd` runs them again on overnight/20261121-2300-abcd (or name them: `overnight retry <id or slug> --session 20261121-2300-abcd`).');
     const text = renderStatus(v, NOW);
+    expect(text).toContain(v.notice);
     expect(text).toContain('overnight 20261121-2300-abcd: complete');
     expect(text).toContain('5 of 5 settled (2 shipped, 1 failed, 2 blocked), 0 running.');
     expect(text).toContain('Morning report: 2 shipped, 1 failed, 2 blocked.');
@@ -96,5 +99,33 @@ describe('describeEvent', () => {
     expect(describeEvent({ ts: 't', type: 'merged', slug: 'a', mergeCommit: 'abcdef1234' })).toBe('a: merged into the integration branch (abcdef12)');
     expect(describeEvent({ ts: 't', type: 'verify_finished', slug: 'a', passed: false, command: 'npm test' })).toBe('a: success condition FAILED (npm test)');
     expect(describeEvent({ ts: 't', type: 'agent_activity', slug: 'a' })).toBeUndefined();
+  });
+});
+
+describe('status after a stop, and across runs', () => {
+  it('after a SIGTERM stop says nothing needs fixing; after a permanent failure, that it goes on once fixed', () => {
+    const st = finishedState();
+    st.phase = 'stopped';
+    st.stopReason = STOP_REASON_SIGNAL;
+    const signal = buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false }).notice!;
+    expect(signal).toBe('The runner was stopped by a signal; nothing needs fixing: `overnight resume --session 20261121-2300-abcd` goes on where it stopped.');
+    expect(signal).not.toContain('once that is fixed');
+    st.stopReason = 'claude is not logged in';
+    expect(buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false }).notice).toBe(
+      'The night stopped early: claude is not logged in. `overnight resume --session 20261121-2300-abcd` goes on once that is fixed.',
+    );
+  });
+
+  it("shows an item's attempts across runs after a retry, and nothing extra for one run", () => {
+    const st = finishedState();
+    st.items.gamma!.attempts = [
+      { n: 1, run: 1, claudeSessionId: 'u1', startedAt: '2026-11-21T23:00:00.000Z', turns: 1, costUsd: 0, outcome: 'failed', failureKind: 'task', failure: 'the success condition failed' },
+      { n: 2, run: 2, claudeSessionId: 'u2', startedAt: '2026-11-22T09:00:00.000Z', turns: 1, costUsd: 0, outcome: 'complete' },
+    ];
+    st.items.gamma!.status = 'merged';
+    const v = buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false });
+    expect(v.items.find((i) => i.slug === 'gamma')!.history).toEqual(['run 1 (the night): attempt 1 failed (task: the success condition failed)', 'run 2 (retry): attempt 2 complete']);
+    expect(v.items.find((i) => i.slug === 'alpha')!.history).toEqual([]);
+    expect(renderStatus(v, NOW)).toContain('History across runs:\n  003-gamma:\n    run 1 (the night): attempt 1 failed (task: the success condition failed)\n    run 2 (retry): attempt 2 complete');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deferredMarkdown } from '../../../src/hooks/deferred.js';
 import { parseDeferredQuestion } from '../../../src/report/deferred.js';
-import { appendDecision, recordDeferredDecisions } from '../../../src/runner/deferred-decision.js';
+import { appendDecision, decisionFor, recordDeferredDecisions } from '../../../src/runner/deferred-decision.js';
 
 function questionFile(item: string): string {
   return deferredMarkdown(
@@ -38,11 +38,40 @@ describe('deferred decisions', () => {
     expect(await recordDeferredDecisions(dir, 'payments', FINAL, 2)).toEqual(['1-payments-1.md']);
 
     const read = (n: string) => parseDeferredQuestion(n, readFileSync(join(dir, n), 'utf8'));
-    expect(read('1-payments-1.md').decision).toBe(FINAL);
+    // No Decision line: the final message without its Learnings and its TASK_ line.
+    expect(read('1-payments-1.md').decision).toBe('I chose Stripe.');
     expect(read('2-payments-1.md').decision).toBe('Earlier decision');
     expect(read('3-search-1.md').decision).toBeUndefined();
     // A second attempt's end leaves the first decision alone.
     expect(await recordDeferredDecisions(dir, 'payments', 'Another', 3)).toEqual([]);
     expect(await recordDeferredDecisions(join(dir, 'missing'), 'payments', FINAL, 1)).toEqual([]);
+  });
+
+  it("quotes only the agent's decision about each question, not Learnings or TASK_COMPLETE", async () => {
+    const final = [
+      'Done. Decision (deferred/1-payments-1.md): a local fake, because there is no key;',
+      'it is easy to replace later.',
+      '- **Decision (2-payments-1.md):** Adyen, it has a public sandbox.',
+      '',
+      '## Learnings',
+      '- Decision: not this one, it is in the Learnings.',
+      '',
+      'TASK_COMPLETE',
+    ].join('\n');
+    expect(decisionFor(final, '1-payments-1.md', false)).toEqual({ text: 'a local fake, because there is no key;\nit is easy to replace later.', source: 'decision' });
+    expect(decisionFor(final, '2-payments-1.md', false)).toEqual({ text: 'Adyen, it has a public sandbox.', source: 'decision' });
+    // A plain `Decision:` line is enough when the item asked one question.
+    expect(decisionFor('Decision: Stripe.\n\nTASK_COMPLETE', 'x.md')).toEqual({ text: 'Stripe.', source: 'decision' });
+    expect(decisionFor('## Learnings\n- x\n\nTASK_COMPLETE', 'x.md')).toBeUndefined();
+
+    const dir = mkdtempSync(join(tmpdir(), 'overnight-deferred-'));
+    writeFileSync(join(dir, '1-payments-1.md'), questionFile('payments'));
+    writeFileSync(join(dir, '2-payments-1.md'), questionFile('payments'));
+    expect(await recordDeferredDecisions(dir, 'payments', final, 1)).toEqual(['1-payments-1.md', '2-payments-1.md']);
+    const text = readFileSync(join(dir, '1-payments-1.md'), 'utf8');
+    expect(text).toContain("## Decision (attempt 1: the agent's decision)");
+    expect(text).not.toContain('TASK_COMPLETE');
+    expect(text).not.toContain('Learnings');
+    expect(parseDeferredQuestion('2-payments-1.md', readFileSync(join(dir, '2-payments-1.md'), 'utf8')).decision).toBe('Adyen, it has a public sandbox.');
   });
 });
