@@ -4,14 +4,14 @@
  * git object folder, and the environment that goes with them. `finish()` brings the agent's
  * commits into the repository (src/runner/git-objects.ts) and removes what was made here.
  */
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { OvernightConfig } from '../config/schema.js';
 import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, credentialPaths, readDenyRules, SANDBOX_PLACEHOLDERS, secretEnvNames, type SandboxSettings } from '../safety/sandbox.js';
 import { readGitDirFile } from '../util/git-dir.js';
 import { importObjects } from './git-objects.js';
-import { gitReadOnlyPaths } from './sandbox-git.js';
+import { ensureGitPlaceholders, gitReadOnlyPaths } from './sandbox-git.js';
 
 /** What prepareAttemptSandbox needs; paths absolute. */
 export interface AttemptSandboxInput {
@@ -84,6 +84,24 @@ function sessionDenyRules(permissions: unknown): string[] {
   return Array.isArray(deny) ? deny.filter((r): r is string => typeof r === 'string') : [];
 }
 
+/**
+ * A private XDG config folder for the attempt, holding copies of the user's git `config`, `ignore`
+ * and `attributes` (git-config(1), FILES: `$XDG_CONFIG_HOME/git/...`). With the sandbox on, Claude
+ * Code 2.1.330 appends `**​/.claude/.cc-writes/` to `$XDG_CONFIG_HOME/git/ignore` when a session
+ * starts, creating the file if needed (measured by the containment test): the user's own file must
+ * not change, so Claude Code gets this folder. Out: its path.
+ */
+function privateXdgConfig(tmp: string, home: string, env: Record<string, string | undefined>): string {
+  const real = env.XDG_CONFIG_HOME || join(home, '.config');
+  const xdg = join(tmp, 'xdg');
+  mkdirSync(join(xdg, 'git'), { recursive: true });
+  for (const file of ['config', 'ignore', 'attributes']) {
+    const from = join(real, 'git', file);
+    if (existsSync(from)) copyFileSync(from, join(xdg, 'git', file));
+  }
+  return xdg;
+}
+
 /** The user's checkout's `.env*` files (secrets a project keeps out of git). */
 function envFiles(repoRoot: string): string[] {
   try {
@@ -119,6 +137,7 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
   const on = input.sandbox === 'on';
   if (on) {
     const { commonDir, worktreeAdmin } = gitLayout(input.worktree);
+    ensureGitPlaceholders(commonDir);
     rmSync(input.objectDir, { recursive: true, force: true });
     mkdirSync(input.objectDir, { recursive: true });
     const excludes = join(tmp, 'git-excludes');
@@ -135,6 +154,7 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     });
     deny = withGitRules(deny, gitReadOnly);
     Object.assign(env, {
+      XDG_CONFIG_HOME: privateXdgConfig(tmp, home, input.env),
       GIT_OBJECT_DIRECTORY: input.objectDir,
       GIT_ALTERNATE_OBJECT_DIRECTORIES: join(commonDir, 'objects'),
       ...agentGitConfigEnv(excludes),

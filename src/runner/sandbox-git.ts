@@ -7,12 +7,12 @@
  * and reflog (and the folders holding them, for `<ref>.lock`), and an object store, which the
  * runner gives it as a folder of its own (src/runner/sandbox-attempt.ts). So everything else that
  * exists in the git dir is denied, entry by entry along the paths to what the commit needs (a deny
- * on a folder would win over an allow below it). `hooks` and `config` are denied even when absent,
- * since creating them would run code in the user's own git commands.
+ * on a folder would win over an allow below it); ensureGitPlaceholders first makes the folders an
+ * agent could otherwise create (hooks, refs/replace, ...), so that they exist to be denied.
  *
  * What stays open, and why that is acceptable, is in docs/safety-policy.md ("What git needs").
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What must stay writable, relative to the common git dir (POSIX separators). */
@@ -23,15 +23,42 @@ export interface GitWritable {
   branch: string;
 }
 
-/** Entries that are denied even when they do not exist yet. */
-const ALWAYS_DENIED = ['config', 'hooks'];
+/**
+ * Folders of the git dir an agent could otherwise create to change what the user's own git sees:
+ * `refs/replace` (`git replace` swaps a commit of the user's branch for the agent's), `refs/notes`,
+ * `refs/tags`, `refs/remotes`, `hooks` (code run by the user's git), `info` (`info/grafts`,
+ * `info/exclude`). A denied path that does not exist becomes an empty character device inside the
+ * sandbox, which git reads as a broken ref ("fatal: bad object refs/notes" from `git log --all`,
+ * measured with 2.1.330), so they are made as empty folders first: an empty folder means nothing
+ * to git (gitrepository-layout(5)), and an existing one is kept read-only like every entry.
+ */
+const PLACEHOLDER_DIRS = ['hooks', 'info', 'refs/tags', 'refs/remotes', 'refs/replace', 'refs/notes'];
+
+/**
+ * An empty `packed-refs` (git's own header line, as `git pack-refs` writes it), made when there
+ * is none: a missing one could be created by an agent with refs of its choosing, and a denied
+ * missing file is unreadable inside the sandbox ("couldn't read packed-refs: Permission denied").
+ */
+const EMPTY_PACKED_REFS = '# pack-refs with: peeled fully-peeled sorted \n';
+
+/**
+ * Makes PLACEHOLDER_DIRS and an empty `packed-refs` in the common git dir where they are missing,
+ * so that gitReadOnlyPaths can keep them read-only. Changes nothing git reads as content. Throws
+ * when the git dir cannot be written (the runner could not commit there either).
+ */
+export function ensureGitPlaceholders(commonDir: string): void {
+  for (const dir of PLACEHOLDER_DIRS) mkdirSync(join(commonDir, dir), { recursive: true });
+  const packed = join(commonDir, 'packed-refs');
+  if (!existsSync(packed)) writeFileSync(packed, EMPTY_PACKED_REFS, { flag: 'wx' });
+}
 
 /**
  * The paths to keep read-only, in the order found. In: the common git dir (absolute) and what
  * must stay writable; `list` reads a folder's entry names (default readdirSync; [] when missing).
  * Out: absolute paths. The kept paths are `worktreeAdmin`, `refs/heads/<branch>` and
  * `logs/refs/heads/<branch>`; the folders on the way to them stay writable, their other entries
- * are denied, and nothing below a denied entry is listed.
+ * are denied, and nothing below a denied entry is listed. Only existing entries are listed (run
+ * ensureGitPlaceholders first).
  */
 export function gitReadOnlyPaths(commonDir: string, keep: GitWritable, list: (dir: string) => string[] = listDir): string[] {
   const kept = [keep.worktreeAdmin, `refs/heads/${keep.branch}`, `logs/refs/heads/${keep.branch}`];
@@ -45,10 +72,6 @@ export function gitReadOnlyPaths(commonDir: string, keep: GitWritable, list: (di
     }
   };
   walk('');
-  for (const name of ALWAYS_DENIED) {
-    const path = join(commonDir, name);
-    if (!out.includes(path)) out.push(path);
-  }
   return out;
 }
 

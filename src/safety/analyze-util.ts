@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { Command, Script } from './shell/ast.js';
-import type { Arg, Env } from './shell/expand.js';
+import { POSITIONAL_KEY, type Arg, type Env } from './shell/expand.js';
 import type { PolicyContext } from './types.js';
 import { FIND_MATCH, lit, type FindInfo, type Invocation, type StdinInfo } from './invocation.js';
 
@@ -17,6 +17,40 @@ export interface State {
 
 /** A copy of a state, for a subshell or one branch of an alternative. */
 export const clone = (st: State): State => ({ env: new Map(st.env), cwd: st.cwd, branch: st.branch });
+
+/**
+ * Sets the positional parameters `$1`... `$#`, `$@`, `$*` of a new script or function call
+ * (`sh -c 'script' name args...`, `f args...`, `set -- args`, `shift`): known values stay known;
+ * when any is unknown, `"$@"` and `$#` are unknown too. `$0` is left as it is.
+ */
+export function setPositional(st: State, params: Arg[]): void {
+  for (const k of POSITIONAL_KEYS) st.env.delete(k);
+  params.forEach((a, k) => {
+    if (k < 9) st.env.set(String(k + 1), a.value);
+  });
+  // Parameters past the ninth are unknown rather than missing (`${10}`).
+  for (let k = params.length; k < 9; k++) st.env.set(String(k + 1), '');
+  if (params.every((a) => a.value !== null)) {
+    const list = params.map((a) => a.value!);
+    st.env.set(POSITIONAL_KEY, JSON.stringify(list));
+    st.env.set('#', String(list.length));
+    st.env.set('*', list.join(' '));
+    st.env.set('@', list.join(' '));
+  } else {
+    st.env.set('#', null);
+    st.env.set('*', null);
+    st.env.set('@', null);
+  }
+}
+
+/** The keys of the positional parameters in the variable map (saved around a function call). */
+export const POSITIONAL_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '@', '*', '#', POSITIONAL_KEY];
+
+/** The known positional parameters as literal arguments, or null when unknown. */
+export function positionalArgs(st: State): Arg[] | null {
+  const raw = st.env.get(POSITIONAL_KEY);
+  return raw == null ? null : (JSON.parse(raw) as string[]).map(lit);
+}
 
 /** Drops options (and the values of the listed ones) from the front of `args`, through `--`. */
 export function skipOptions(args: Arg[], shortWithValue: string, longWithValue: string[]): Arg[] {
@@ -234,18 +268,64 @@ export function callsItselfInBackground(body: Command, name: string): boolean {
 }
 
 /**
- * `GIT_DIR=x GIT_WORK_TREE=y git ...` acts like `git --git-dir=x --work-tree=y ...` (git(1),
- * ENVIRONMENT VARIABLES): the pairs become those options so the rules see the other checkout.
- * Argv unchanged when it is not git or no such variable is set.
+ * `GIT_DIR=x GIT_WORK_TREE=y git ...` acts like `git --git-dir=x --work-tree=y ...`, and the
+ * configuration given through the environment (`GIT_CONFIG_COUNT` with `GIT_CONFIG_KEY_<n>` /
+ * `GIT_CONFIG_VALUE_<n>`, and `GIT_CONFIG_PARAMETERS`) like `git -c key=value` (git(1) and
+ * git-config(1), ENVIRONMENT): the pairs become those options so the rules see them the same way.
+ * A setting whose key or value is unknown becomes `-c` with an unknown value. Argv unchanged when
+ * it is not git or no such variable is set.
  */
 export function withGitEnv(argv: Arg[], pairs: Array<[string, string | null]>): Arg[] {
   const a0 = argv[0]?.value;
   if (a0 == null || !/(^|\/)git$/.test(a0)) return argv;
+  const env = new Map(pairs);
+  const unknown = (text: string, name: string): Arg => ({ value: null, text, quoted: false, glob: false, unknownVars: [name], vars: [name], cmdsubs: [] });
   const opts: Arg[] = [];
   for (const [n, v] of pairs) {
     const opt = n === 'GIT_DIR' ? '--git-dir' : n === 'GIT_WORK_TREE' ? '--work-tree' : undefined;
     if (!opt) continue;
-    opts.push(v === null ? { value: null, text: `${opt}=$${n}`, quoted: false, glob: false, unknownVars: [n], vars: [n], cmdsubs: [] } : lit(`${opt}=${v}`));
+    opts.push(v === null ? unknown(`${opt}=$${n}`, n) : lit(`${opt}=${v}`));
+  }
+  const params = env.get('GIT_CONFIG_PARAMETERS');
+  if (params === null) opts.push(lit('-c'), unknown('$GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_PARAMETERS'));
+  else if (params !== undefined) for (const kv of parseConfigParameters(params)) opts.push(lit('-c'), kv === null ? unknown('$GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_PARAMETERS') : lit(kv));
+  if (env.has('GIT_CONFIG_COUNT')) {
+    const count = env.get('GIT_CONFIG_COUNT');
+    const n = count != null && /^\d+$/.test(count) ? Math.min(Number(count), 64) : null;
+    if (n === null) opts.push(lit('-c'), unknown('$GIT_CONFIG_COUNT', 'GIT_CONFIG_COUNT'));
+    for (let k = 0; n !== null && k < n; k++) {
+      const key = env.get(`GIT_CONFIG_KEY_${k}`);
+      const value = env.get(`GIT_CONFIG_VALUE_${k}`);
+      // A key that is not set here may come from the environment the agent started with: unknown.
+      if (key == null) opts.push(lit('-c'), unknown(`$GIT_CONFIG_KEY_${k}`, `GIT_CONFIG_KEY_${k}`));
+      else if (value == null) opts.push(lit('-c'), unknown(`${key}=$GIT_CONFIG_VALUE_${k}`, `GIT_CONFIG_VALUE_${k}`));
+      else opts.push(lit('-c'), lit(`${key}=${value}`));
+    }
   }
   return opts.length === 0 ? argv : [argv[0]!, ...opts, ...argv.slice(1)];
+}
+
+/** Names of the environment variables withGitEnv reads. */
+export function isGitEnvName(n: string): boolean {
+  return n === 'GIT_DIR' || n === 'GIT_WORK_TREE' || n === 'GIT_CONFIG_PARAMETERS' || n === 'GIT_CONFIG_COUNT' || /^GIT_CONFIG_(KEY|VALUE)_\d+$/.test(n);
+}
+
+/**
+ * `GIT_CONFIG_PARAMETERS` as git writes it (`'key'='value' 'key2'='value2'`, each part single-quoted
+ * with `'\''` for a quote; older gits write `'key=value'`): the `key=value` strings, null for a
+ * part that does not have that form.
+ */
+export function parseConfigParameters(v: string): Array<string | null> {
+  const out: Array<string | null> = [];
+  const sq = "'((?:[^']|'\\\\'')*)'";
+  const re = new RegExp(`\\s*${sq}(?:=${sq})?|\\s*(\\S+)`, 'g');
+  const unq = (s: string) => s.replace(/'\\''/g, "'");
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(v))) {
+    if (m[3] !== undefined) out.push(null);
+    else if (m[2] !== undefined) out.push(`${unq(m[1]!)}=${unq(m[2])}`);
+    else out.push(unq(m[1]!));
+    if (m[0] === '') break;
+  }
+  return out;
 }

@@ -6,14 +6,14 @@
  */
 import { posix } from 'node:path';
 import type { Command, Redirect, Script, SimpleCommand, Word } from './shell/ast.js';
-import { parseShell, ShellParseError, MAX_DEPTH } from './shell/parser.js';
+import { parseDquoteText, parseShell, ShellParseError, MAX_DEPTH } from './shell/parser.js';
 import { expandWord, type Arg } from './shell/expand.js';
 import { resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
 import { COMMAND_VARS, FETCHERS, SHELL_OPTIONS } from './commands.js';
 import { parseGitArgv, splitOptions } from './git-argv.js';
 import { argsText, lit, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
-import { callsItselfInBackground, clone, literalOutput, merge, withGitEnv, type State } from './analyze-util.js';
+import { callsItselfInBackground, clone, isGitEnvName, literalOutput, merge, positionalArgs, POSITIONAL_KEYS, setPositional, withGitEnv, type State } from './analyze-util.js';
 
 /** Where a walk is: the nesting labels so far and the depth. */
 export interface Frame {
@@ -30,8 +30,12 @@ export interface DispatchExtra {
 }
 
 export const MAX_INVOCATIONS = 2000;
+/** Builtins whose arguments bash evaluates as arithmetic or as subscripted variable names. */
+const ARITH_BUILTINS = new Set(['let', 'declare', 'typeset', 'local', 'export', 'readonly', 'printf', 'read', 'test', '[', 'unset', 'mapfile', 'readarray', 'wait', 'shift', 'return', 'exit']);
 /** Commands visited (loop bodies once per item, function bodies, nested scripts): bounds the work on hostile input. */
 export const MAX_STEPS = 20000;
+/** Function calls expanded (each walks the function's body): bounds calls that fan out (`f() { g; g; }; g() { h; h; }...`). */
+export const MAX_FUNCTION_CALLS = 400;
 /** Files written in a subshell or pipeline stage stay written for the commands after it (the file system is shared). */
 function keepFiles(from: State, to: State): void {
   for (const [k, v] of from.env) if (k.startsWith(FILE_KEY)) to.env.set(k, v);
@@ -40,6 +44,8 @@ function keepFiles(from: State, to: State): void {
 /** Keys in the variable map that hold other facts: written file contents and aliases. */
 export const FILE_KEY = '\u0000file:';
 export const ALIAS_KEY = '\u0000alias:';
+/** Functions defined earlier in the same command line: the index in Walker.functions, null when only some branches define it. */
+export const FUNC_KEY = '\u0000func:';
 /** Git aliases written by `git config alias.x ...` earlier in the same command line. */
 export const GIT_ALIAS_KEY = '\u0000gitalias:';
 /** The content recorded for a file downloaded earlier in the same command. */
@@ -50,6 +56,9 @@ export abstract class Walker {
   findings: Finding[] = [];
   protected produced = new Map<Script, Invocation[]>();
   protected steps = 0;
+  /** Shell functions defined in the command line, with the state where they were defined. */
+  protected functions: Array<{ name: string; body: Command; st: State; fr: Frame; called: boolean }> = [];
+  protected functionCalls = 0;
 
   constructor(protected readonly ctx: PolicyContext) {}
 
@@ -66,6 +75,54 @@ export abstract class Walker {
   }
 
   // ---- scripts and compound commands --------------------------------------------------
+
+  /** Judges the functions that were defined but never called, as if they ran with unknown arguments. Call once, after the walk. */
+  finishFunctions(): void {
+    for (let k = 0; k < this.functions.length; k++) {
+      const fn = this.functions[k]!;
+      if (fn.called) continue;
+      fn.called = true;
+      const st = clone(fn.st);
+      for (const key of POSITIONAL_KEYS) st.env.delete(key);
+      const f = this.deeper(fn.fr, `function ${fn.name}`);
+      if (f) this.command(fn.body, st, f, undefined);
+    }
+  }
+
+  /**
+   * A call of a function defined earlier in the line (`f() { git "$@"; }; f push --force`): walks
+   * its body in the caller's state with `$1`... `"$@"` bound to the call's arguments, then puts the
+   * caller's positional parameters back (bash(1), FUNCTIONS). Returns false when `name` is not
+   * known to be a function here. A function calling itself is expanded with the call's arguments
+   * twice, then once more with unknown arguments, and no deeper.
+   */
+  protected callFunction(name: string, args: Arg[], st: State, fr: Frame, x: DispatchExtra): boolean {
+    const id = st.env.get(FUNC_KEY + name);
+    if (id == null) return false;
+    const fn = this.functions[Number(id)];
+    if (!fn) return false;
+    fn.called = true;
+    const label = `function ${name}`;
+    const self = fr.via.filter((v) => v === label).length;
+    // A function calling itself: its body was already judged one level up with unknown arguments.
+    if (self >= 3) return true;
+    if (++this.functionCalls > MAX_FUNCTION_CALLS) {
+      if (!this.findings.some((x) => x.ruleId === 'parse.too-large')) this.find('parse.too-large', `more than ${MAX_FUNCTION_CALLS} function calls to analyze`);
+      return true;
+    }
+    const f = this.deeper(fr, label);
+    if (!f) return true;
+    if (x.redirects.length > 0) this.emit([], st, fr, { redirects: x.redirects, wrappers: [] });
+    const saved = POSITIONAL_KEYS.map((k) => [k, st.env.has(k), st.env.get(k)] as const);
+    if (self === 2) for (const k of POSITIONAL_KEYS) st.env.delete(k);
+    else setPositional(st, args);
+    this.command(fn.body, st, f, x.stdin);
+    for (const [k, had, v] of saved) {
+      if (had) st.env.set(k, v!);
+      else st.env.delete(k);
+    }
+    return true;
+  }
 
   script(sc: Script, st: State, fr: Frame): void {
     for (const item of sc.items) this.pipeline(item.pipeline.commands, st, fr);
@@ -95,6 +152,20 @@ export abstract class Walker {
     const before = this.invocations.length;
     if (f) this.script(sc, clone(st), f);
     this.produced.set(sc, this.invocations.slice(before));
+  }
+
+  /**
+   * The text a substitution's script prints, when it is literal (`echo 'x'`, `printf '...'`,
+   * `cat <<EOF`, `cat` of a file written earlier in the line), else null.
+   */
+  protected scriptOutput(sc: Script, st: State): string | null {
+    const cmd = sc.items.length === 1 && sc.items[0]!.pipeline.commands.length === 1 ? sc.items[0]!.pipeline.commands[0]! : undefined;
+    const mine = this.produced.get(sc) ?? [];
+    if (!cmd) return null;
+    const text = literalOutput(cmd, mine);
+    if (text !== null) return text;
+    const cat = this.catContent(mine, st);
+    return cat === NETWORK_CONTENT ? null : cat;
   }
 
   protected fetches(sc: Script | undefined): boolean {
@@ -211,17 +282,21 @@ export abstract class Walker {
       case 'function': {
         if (callsItselfInBackground(cmd.body, cmd.name)) {
           this.find('sys.fork-bomb', `function '${cmd.name}' calls itself in a pipeline or in the background (a fork bomb)`);
+          return;
         }
-        // A function body is judged where it is defined, as if it ran.
-        const f = this.deeper(fr, `function ${cmd.name}`);
-        if (f) this.command(cmd.body, clone(st), f, undefined);
+        // A function body is judged at each call, with the call's arguments as `$1`... `"$@"`
+        // (callFunction); one never called is judged at the end as if it ran with unknown arguments.
+        const id = String(this.functions.length);
+        this.functions.push({ name: cmd.name, body: cmd.body, st: clone(st), fr, called: false });
+        st.env.set(FUNC_KEY + cmd.name, id);
         return;
       }
       case 'test':
-        for (const w of cmd.words) this.expand(w, st, fr, false);
+        this.arithmeticArgs([lit('test'), ...cmd.words.flatMap((w) => this.expand(w, st, fr, false))], st, fr);
         this.redirectOnly(cmd.redirects, st, fr);
         return;
       case 'arith':
+        this.expand(cmd.body, st, fr, false);
         this.redirectOnly(cmd.redirects, st, fr);
         return;
     }
@@ -233,6 +308,7 @@ export abstract class Walker {
       if (p.type === 'cmdsub') this.walkSub(p.body, st, fr, '$(...)');
       else if (p.type === 'procsub') this.walkSub(p.body, st, fr, `${p.dir}(...)`);
       else if (p.type === 'param' && p.opScript) this.walkSub(p.opScript, st, fr, '${...}');
+      else if (p.type === 'arith') this.expand(p.body, st, fr, false);
     }
     return expandWord(w, { env: st.env, home: this.ctx.home, cwd: st.cwd, split, cmdsubValue: (b) => this.cmdsubValue(b, st) });
   }
@@ -312,12 +388,42 @@ export abstract class Walker {
       return;
     }
     this.commandVars(assigned, st, fr);
+    this.arithmeticArgs(argv, st, fr);
     const before = this.invocations.length;
-    const exported: Array<[string, string | null]> = ['GIT_DIR', 'GIT_WORK_TREE'].filter((n) => st.env.has(n)).map((n) => [n, st.env.get(n)!]);
+    const exported: Array<[string, string | null]> = [...st.env.keys()].filter(isGitEnvName).map((n) => [n, st.env.get(n)!]);
     this.dispatch(withGitEnv(argv, [...exported, ...assigned]), st, fr, { redirects, stdin, wrappers: [] });
     this.recordWrites(cmd, redirects, this.invocations.slice(before), st);
     this.recordDownloads(this.invocations.slice(before), st);
     this.updateState(argv, st);
+  }
+
+  /**
+   * Builtins that evaluate their arguments as arithmetic or as variable names with a subscript
+   * (`let`, `declare -i`, `printf -v`, `read`, `test -v`...): bash expands the `$(...)` and
+   * backticks inside that text when the builtin runs (bash(1), ARITHMETIC EVALUATION and Arrays),
+   * even when it was quoted on the command line (`declare -i x='a[$(cmd)]'`). Those substitutions
+   * are walked like any other.
+   */
+  protected arithmeticArgs(argv: Arg[], st: State, fr: Frame): void {
+    const name = argv[0]?.value;
+    if (name == null || !ARITH_BUILTINS.has(name)) return;
+    for (const a of argv.slice(1)) {
+      if (a.value === null || !/\$\(|`/.test(a.value)) continue;
+      // `let`'s arguments are arithmetic throughout; elsewhere only a subscript is evaluated.
+      if (name !== 'let' && !/\[[^\]]*(\$\(|`)/.test(a.value)) continue;
+      let w: Word;
+      try {
+        w = parseDquoteText(a.value, fr.depth + 1);
+      } catch (e) {
+        if (e instanceof ShellParseError) {
+          this.find(`parse.${e.kind}`, `the arithmetic \`${a.value}\` given to ${name} cannot be analyzed: ${e.message}`);
+          continue;
+        }
+        throw e;
+      }
+      const f = this.deeper(fr, `${name} arithmetic`);
+      if (f) this.expand(w, clone(st), f, false);
+    }
   }
 
   /** Environment variables whose value programs run as a command (`GIT_SSH_COMMAND`, `PAGER`, `BASH_ENV`...). */
@@ -440,6 +546,22 @@ export abstract class Walker {
           if (m) st.env.set(m[1]!, m[2]!);
         }
         return;
+      case 'shift': {
+        // `shift [n]` drops the first n positional parameters (bash(1), SHELL BUILTIN COMMANDS).
+        const list = positionalArgs(st);
+        const n = rest[0] === undefined ? 1 : rest[0].value !== null && /^\d+$/.test(rest[0].value) ? Number(rest[0].value) : null;
+        if (list !== null && n !== null) setPositional(st, list.slice(n));
+        else for (const k of POSITIONAL_KEYS) st.env.delete(k);
+        return;
+      }
+      case 'set': {
+        // `set -- a b` (or `set a b` after the options) replaces the positional parameters.
+        const dd = rest.findIndex((a) => a.value === '--');
+        const firstOperand = rest.findIndex((a) => a.value === null || !/^[-+]/.test(a.value));
+        const at = dd >= 0 ? dd + 1 : firstOperand;
+        if (at >= 0 && (dd >= 0 || firstOperand >= 0) && !rest.slice(0, at).some((a) => a.value === '-o' || a.value === '+o')) setPositional(st, rest.slice(at));
+        return;
+      }
       case 'alias':
         for (const a of rest) {
           const m = a.value === null ? null : /^([^=\s]+)=([\s\S]*)$/.exec(a.value);

@@ -15,11 +15,12 @@ import type { Script } from './shell/ast.js';
 import type { Arg } from './shell/expand.js';
 import { isSecretPath, resolvePath } from './paths.js';
 import type { PolicyContext } from './types.js';
-import { GIT_COMMAND_KEYS, SHELLS, interpreterOf } from './commands.js';
+import { GIT_BANG_KEYS, GIT_COMMAND_KEYS, GIT_PATH_KEYS, GIT_SUB_COMMAND_OPTIONS, SHELLS, interpreterOf, printsOwnCompletion } from './commands.js';
 import { parseGitArgv } from './git-argv.js';
 import { interpreterCode, scanAwk, scanCode } from './interp.js';
+import { embeddedScripts, screenCommands, tmuxCommands } from './embedded-args.js';
 import { argsText, FIND_MATCH, lit, type Analysis, type FindInfo, type Finding, type Invocation, type Redir, type StdinInfo } from './invocation.js';
-import { clone, findMatchValue, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
+import { clone, findMatchValue, positionalArgs, setPositional, withGitEnv, patternCanHitGit, shellQuote, skipOptions, splitAlias, stdinItems, stripVersion, whichName, type State } from './analyze-util.js';
 
 import { Walker, ALIAS_KEY, GIT_ALIAS_KEY, type DispatchExtra, type Frame } from './analyze-walk.js';
 
@@ -34,6 +35,7 @@ export function analyzeCommand(command: string, cwd: string, ctx: PolicyContext)
   const script = parseShell(command, 0);
   const a = new Analyzer(ctx);
   a.script(script, { env: new Map(), cwd, branch: undefined }, { via: [], depth: 0 });
+  a.finishFunctions();
   return { invocations: a.invocations, findings: a.findings };
 }
 
@@ -53,6 +55,7 @@ class Analyzer extends Walker {
     }
     if (a0.value === null) argv = [lit(name), ...argv.slice(1)];
     const rest = argv.slice(1);
+    if (x.wrappers.length === 0 && this.callFunction(name, rest, st, fr, x)) return;
     const alias = st.env.get(ALIAS_KEY + name);
     if (typeof alias === 'string' && !x.wrappers.includes(`alias ${name}`)) {
       const text = `${alias} ${rest.map((a) => (a.value !== null ? shellQuote(a.value) : a.text)).join(' ')}`;
@@ -329,10 +332,7 @@ class Analyzer extends Walker {
       case 'source':
       case '.': {
         const f = rest[0];
-        if (f?.procsub) {
-          if (this.fetches(f.procsub)) this.find('net.pipe-to-shell', `\`${name}\` runs code fetched from the network (process substitution)`);
-          return;
-        }
+        if (f?.procsub) return this.procsubScript(f.procsub, name, st, fr);
         if (f && (f.value === '/dev/stdin' || f.value === '-')) return this.stdinScript(x.stdin, st, fr, name);
         const content = f?.value == null ? undefined : this.fileContent(resolvePath(f.value, x.cwd ?? st.cwd, this.ctx.home), st);
         if (content !== undefined) {
@@ -341,6 +341,32 @@ class Analyzer extends Walker {
         }
         break;
       }
+      case 'sed':
+      case 'gsed':
+      case 'sqlite3':
+      case 'sqlite':
+      case 'vim':
+      case 'vi':
+      case 'nvim':
+      case 'ex':
+      case 'view':
+      case 'vimdiff':
+      case 'gvim':
+      case 'evim':
+      case 'ed':
+      case 'make':
+      case 'gmake':
+      case 'gdb':
+      case 'emacs':
+      case 'emacsclient':
+      case 'tclsh':
+      case 'wish':
+      case 'expect':
+        this.embedded(name, argv, st, fr, x);
+        break;
+      case 'tmux':
+      case 'screen':
+        return this.terminalMux(name, argv, st, fr, x);
       case 'xargs':
         return this.xargs(argv, st, fr, x);
       case 'find':
@@ -349,11 +375,8 @@ class Analyzer extends Walker {
         return this.parallel(argv, st, fr, x);
       case 'git': {
         const g = parseGitArgv(argv);
-        for (const [k, v] of Object.entries(g.config)) {
-          if (!GIT_COMMAND_KEYS.test(k)) continue;
-          const code = k === 'credential.helper' ? (v.startsWith('!') ? v.slice(1) : '') : v;
-          if (code) this.walkString(code, clone(st), fr, `git -c ${k}`);
-        }
+        this.gitSettings(g, st, fr, x);
+        this.gitOptionCommands(g, st, fr);
         const written = g.sub !== null && st.env.has(GIT_ALIAS_KEY + g.sub.toLowerCase()) ? st.env.get(GIT_ALIAS_KEY + g.sub.toLowerCase()) : undefined;
         if (written === null) return this.find('shell.eval-unknown', `git alias \`${g.sub}\` was set earlier in this command to a value only known when it runs`, true);
         const alias = g.sub !== null ? g.config[`alias.${g.sub.toLowerCase()}`] ?? written : undefined;
@@ -406,6 +429,90 @@ class Analyzer extends Walker {
     this.optionCommands(name, argv, st, fr);
     if (/^[gmn]?awk$/.test(name)) this.awk(name, argv, st, fr);
     this.emit(argv, st, fr, x);
+  }
+
+  /**
+   * git settings given on the command line (`-c k=v`, `--config-env`, and the `GIT_CONFIG_*`
+   * variables withGitEnv turned into `-c`) that run programs: their commands are walked like
+   * any other; hooks or included files from outside the worktree, and such settings only known
+   * when git runs, are code the gate cannot see.
+   */
+  private gitSettings(g: ReturnType<typeof parseGitArgv>, st: State, fr: Frame, x: DispatchExtra): void {
+    for (const k of g.unknownConfig) {
+      if (k === '' || GIT_COMMAND_KEYS.test(k) || k.startsWith('alias.')) this.find('shell.eval-unknown', `the git setting ${k === '' ? '(its name too)' : k} is only known when git runs, and it can run a command`, true);
+    }
+    for (const [k, v] of Object.entries(g.config)) {
+      if (!GIT_COMMAND_KEYS.test(k)) continue;
+      if (GIT_PATH_KEYS.test(k)) {
+        const p = v === '' ? null : resolvePath(v, x.cwd ?? st.cwd, this.ctx.home);
+        const inside = p !== null && (p === '/dev/null' || p === this.ctx.worktreeRoot || p.startsWith(this.ctx.worktreeRoot + '/'));
+        if (!inside) this.find('shell.eval-unknown', `git -c ${k}=${v} makes git run or read files outside your worktree that the gate cannot see`, true);
+        continue;
+      }
+      const code = GIT_BANG_KEYS.test(k) ? (v.startsWith('!') ? v.slice(1) : '') : v;
+      if (code) this.walkString(code, clone(st), fr, `git -c ${k}`);
+    }
+  }
+
+  /** Options of git subcommands that carry a shell command (`git rebase -x`, `git difftool --extcmd`...; GIT_SUB_COMMAND_OPTIONS). */
+  private gitOptionCommands(g: ReturnType<typeof parseGitArgv>, st: State, fr: Frame): void {
+    const spec = g.sub === null ? undefined : GIT_SUB_COMMAND_OPTIONS[g.sub];
+    if (!spec) return;
+    for (let i = 0; i < g.args.length; i++) {
+      const v = g.args[i]!.value;
+      if (v === null || v === '--') {
+        if (v === '--') return;
+        continue;
+      }
+      const o = spec.find((o) => v === o || (o.startsWith('--') && v.startsWith(o + '=')) || (!o.startsWith('--') && v.startsWith(o) && v.length > o.length));
+      if (!o) continue;
+      const val = v === o ? g.args[++i] : lit(v.slice(o.length + (o.startsWith('--') ? 1 : 0)));
+      if (!val) continue;
+      if (val.value === null) this.unknownCode([val], `git ${g.sub} ${o}`, st, fr);
+      else this.walkString(val.value, clone(st), fr, `git ${g.sub} ${o}`);
+    }
+  }
+
+  /**
+   * A script run from a process substitution (`source <(...)`, `bash <(...)`): its text when the
+   * substitution prints literal text (`<(echo 'cmd')`, `<(cat <<EOF ...)`), walked like any script;
+   * network output is net.pipe-to-shell; any other output is code only known when it runs.
+   */
+  private procsubScript(sc: Script, name: string, st: State, fr: Frame): void {
+    if (this.fetches(sc)) return this.find('net.pipe-to-shell', `\`${name}\` runs code fetched from the network (process substitution)`);
+    const text = this.scriptOutput(sc, st);
+    if (text !== null) return this.walkString(text, clone(st), fr, `${name} <(...)`);
+    const made = this.produced.get(sc) ?? [];
+    if (made.length === 1 && printsOwnCompletion(made[0]!)) return;
+    const producers = made.map((i) => i.text).join('; ');
+    this.find('shell.eval-unknown', `\`${name}\` runs the output of \`${producers}\` (a process substitution), which is only known when it runs; write the commands out literally instead`, true);
+  }
+
+  /** Shell commands inside the command language of sed, sqlite3, vim/ex/ed, make, gdb, Emacs Lisp and Tcl (embedded.ts). */
+  private embedded(name: string, argv: Arg[], st: State, fr: Frame, x: DispatchExtra): void {
+    const found = embeddedScripts(name, argv.slice(1), x.stdin?.text ?? null, (sc) => this.scriptOutput(sc, st));
+    for (const e of found) {
+      if (e.unknown) this.find('interp.unknown-code', `\`${name}\`: ${e.unknown}`, true);
+      for (const sh of e.shellStrings) this.walkString(sh, clone(st), fr, `${name} ${e.label}`);
+      for (const w of e.writePaths) if (w !== '' && w !== '/dev/stdout' && w !== '/dev/stderr') this.emit([lit('touch'), lit('--'), lit(w)], st, fr, { redirects: [], wrappers: [name] });
+    }
+  }
+
+  /**
+   * tmux and screen start shell commands in a new window (`tmux new -d 'cmd'`, `tmux run-shell`,
+   * `screen -dm cmd args`) or type keys into one (`tmux send-keys 'cmd' Enter`, `screen -X stuff`):
+   * those commands are walked like any other (tmux(1) COMMANDS, screen(1)).
+   */
+  private terminalMux(name: string, argv: Arg[], st: State, fr: Frame, x: DispatchExtra): void {
+    this.emit(argv, st, fr, x);
+    const f = this.deeper(fr, name);
+    if (!f) return;
+    const cmds = name === 'tmux' ? tmuxCommands(argv.slice(1)) : screenCommands(argv.slice(1));
+    for (const c of cmds) {
+      if (c.some((a) => a.value === null)) this.unknownCode(c, name, st, f);
+      else if (c.length === 1) this.walkString(c[0]!.value!, clone(st), f, name);
+      else this.dispatch(c, clone(st), f, { redirects: [], wrappers: [] });
+    }
   }
 
   /** `awk '... system("cmd") ...'`: judges the shell commands an awk program runs. */
@@ -516,20 +623,10 @@ class Analyzer extends Walker {
       if (!s) return;
       // `sh -c 'script' name arg1 arg2`: $0 is name, $1... the args (unknown ones stay unknown).
       const inner = clone(st);
-      for (const k of ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '@', '*', '#']) inner.env.delete(k);
       const params = operands.slice(1);
-      params.forEach((a, k) => {
-        if (k <= 9) inner.env.set(String(k), a.value);
-      });
-      const args = params.slice(1);
-      inner.env.set('#', String(args.length));
-      if (args.length === 1) {
-        inner.env.set('@', args[0]!.value);
-        inner.env.set('*', args[0]!.value);
-      } else if (args.length === 0) {
-        inner.env.set('@', '');
-        inner.env.set('*', '');
-      }
+      inner.env.delete('0');
+      if (params[0]) inner.env.set('0', params[0].value);
+      setPositional(inner, params.slice(1));
       if (s.value !== null) return this.walkString(s.value, inner, fr, `${name} -c`);
       return this.unknownCode([s], `${name} -c`, st, fr);
     }
@@ -537,10 +634,7 @@ class Analyzer extends Walker {
     // `bash /dev/stdin args`: the script is standard input.
     if (script && !fromStdin && script.value !== null && /^\/dev\/stdin$|^\/dev\/fd\/0$|^\/proc\/self\/fd\/0$/.test(script.value)) return this.stdinScript(x.stdin, st, fr, name);
     if (script && !fromStdin) {
-      if (script.procsub && this.fetches(script.procsub)) {
-        this.find('net.pipe-to-shell', `\`${name}\` runs a script fetched from the network (process substitution)`);
-        return;
-      }
+      if (script.procsub) return this.procsubScript(script.procsub, name, st, fr);
       this.emit(argv, st, fr, x);
       const content = script.value === null ? undefined : this.fileContent(resolvePath(script.value, x.cwd ?? st.cwd, this.ctx.home), st);
       if (content !== undefined) this.runWrittenScript(content, script.value!, st, fr);
@@ -620,7 +714,9 @@ class Analyzer extends Walker {
     this.emit([argv[0]!, ...args.slice(0, i)], st, fr, { ...x, stdin: undefined });
     const f = this.deeper(fr, 'xargs');
     if (!f) return;
-    const items = stdinItems(x.stdin, this.ctx);
+    // With -I, each input line (not word) is one item (xargs(1)).
+    const lines = replace !== undefined && x.stdin?.text != null ? x.stdin.text.split('\n').filter((l) => l.trim() !== '') : undefined;
+    const items = lines !== undefined && lines.length <= 64 ? lines.map(lit) : stdinItems(x.stdin, this.ctx);
     const runs: Arg[][] = [];
     if (replace !== undefined) {
       for (const item of items.slice(0, 16)) {

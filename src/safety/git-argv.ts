@@ -19,13 +19,18 @@ export interface GitArgv {
   args: Arg[];
   /** The global option arguments (argv[1..subIndex-1]). */
   globals: Arg[];
+  /**
+   * Settings whose value is only known when git runs: `-c "$KV"`, `-c key="$V"`,
+   * `--config-env=key=ENVVAR` (git(1)). The key, lower-cased, or '' when the key is unknown too.
+   */
+  unknownConfig: string[];
 }
 
 const GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix', '--list-cmds', '--attr-source']);
 
 /** Parses argv (argv[0] is `git`). Never throws. */
 export function parseGitArgv(argv: Arg[]): GitArgv {
-  const out: GitArgv = { chdirs: [], config: {}, subIndex: -1, sub: null, args: [], globals: [] };
+  const out: GitArgv = { chdirs: [], config: {}, subIndex: -1, sub: null, args: [], globals: [], unknownConfig: [] };
   let i = 1;
   while (i < argv.length) {
     const a = argv[i]!;
@@ -47,6 +52,13 @@ export function parseGitArgv(argv: Arg[]): GitArgv {
         const e = val.indexOf('=');
         const k = e < 0 ? val : val.slice(0, e);
         out.config[k.toLowerCase()] = e < 0 ? 'true' : val.slice(e + 1);
+      } else if (key === '-c') {
+        const text = (eq > 0 && v.startsWith('--') ? a : argv[i - 1])?.text ?? '';
+        const k = /^([A-Za-z][\w.-]*)=/.exec(text);
+        out.unknownConfig.push(k ? k[1]!.toLowerCase() : '');
+      } else if (key === '--config-env') {
+        const k = val === null ? null : /^([^=]+)=/.exec(val);
+        out.unknownConfig.push(k ? k[1]!.toLowerCase() : '');
       } else if (key === '--git-dir') out.gitDir = val;
       else if (key === '--work-tree') out.workTree = val;
       continue;

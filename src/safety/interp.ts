@@ -7,7 +7,7 @@
 import type { Arg } from './shell/expand.js';
 import { isSecretPath } from './paths.js';
 
-export type Family = 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'deno' | 'bun';
+export type Family = 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'deno' | 'bun' | 'lua';
 
 export interface InterpreterCall {
   /** The inline code (`-c`/`-e`...): a string, null when unknown, undefined when there is none. */
@@ -33,6 +33,7 @@ const CODE_FLAGS: Record<Family, string[]> = {
   php: ['-r'],
   deno: [],
   bun: ['-e', '--eval', '-p', '--print'],
+  lua: ['-e'],
 };
 const VALUE_FLAGS: Record<Family, string[]> = {
   python: ['-W', '-X', '-Q'],
@@ -42,6 +43,7 @@ const VALUE_FLAGS: Record<Family, string[]> = {
   php: ['-c', '-d', '-z'],
   deno: [],
   bun: ['-r', '--preload', '--cwd', '--env-file'],
+  lua: ['-l'],
 };
 
 /** Reads an interpreter's command line (argv without the interpreter name). Never throws. */
@@ -142,6 +144,7 @@ const SHELL_CALLS: Record<Family, RegExp> = {
   php: /\b(?:shell_exec|exec|system|passthru|popen|proc_open)\s*\(|`/g,
   deno: /\bnew\s+Deno\.Command\s*\(/g,
   bun: /\b(?:execSync|execFileSync|spawnSync|spawn|exec)\s*\(|\bBun\.spawn(?:Sync)?\s*\(/g,
+  lua: /\b(?:os\.execute|io\.popen)\s*\(?/g,
 };
 const DELETE_CALLS: Record<Family, RegExp> = {
   python: /\b(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmtree|send2trash|shutil\.move|os\.rename|os\.replace)\s*\(/g,
@@ -151,6 +154,7 @@ const DELETE_CALLS: Record<Family, RegExp> = {
   php: /\b(?:unlink|rmdir)\s*\(/g,
   deno: /\bDeno\.remove(?:Sync)?\s*\(/g,
   bun: /\b(?:rmSync|rmdirSync|unlinkSync|fs\.(?:promises\.)?(?:rm|rmdir|unlink))\s*\(/g,
+  lua: /\bos\.remove\s*\(/g,
 };
 
 const WRITE_CALLS: Record<Family, RegExp> = {
@@ -161,16 +165,20 @@ const WRITE_CALLS: Record<Family, RegExp> = {
   php: /\b(?:file_put_contents|fopen|copy|rename|mkdir|touch)\s*\(/g,
   deno: /\bDeno\.(?:writeTextFile|writeFile|mkdir|copyFile|rename)(?:Sync)?\s*\(/g,
   bun: /\b(?:writeFileSync|appendFileSync|Bun\.write)\s*\(/g,
+  lua: /\bio\.open\s*\(/g,
 };
 
 /** Scans interpreter code for shell calls, deletions and secret paths (see CodeScan). Never throws. */
-export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan {
+export function scanCode(fam: Family, rawCode: string, prints = false, depth = 0): CodeScan {
   const code = normalizeNames(fam, rawCode);
   const out: CodeScan = { shellStrings: [], argvLists: [], deletePaths: [], secretPaths: [], writePaths: [], unknownShell: false, unknownDelete: false, printedSecretVars: [], printsEnvironment: false, runsFetchedCode: false, computedOutsideWrite: false };
   const nodeLike = fam === 'node' || fam === 'bun';
   const usesChildProcess = !nodeLike || /child_process|Bun\.spawn|execa|\bspawn\b/.test(code);
+  const quoted = stringInteriors(code);
   for (const m of code.matchAll(SHELL_CALLS[fam])) {
     if (!usesChildProcess) break;
+    // A call name inside a string literal (`system("bundle", "exec", "rspec")`) is text, not a call.
+    if (quoted[m.index!]) continue;
     const at = m.index! + m[0].length;
     if (m[0] === '`' || m[0].startsWith('%x') || (fam === 'perl' && m[0].startsWith('qx'))) {
       const close = m[0] === '`' ? '`' : m[0].endsWith('(') ? ')' : m[0].endsWith('{') ? '}' : '`';
@@ -183,14 +191,26 @@ export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan
     }
     // `.exec(` of a RegExp in JavaScript is not a shell call.
     if (nodeLike && code[m.index! - 1] === '.' && /exec\s*\($/.test(m[0]) && !/child_process|cp\.|\bexec\s*=/.test(code.slice(Math.max(0, m.index! - 40), m.index!))) continue;
-    const first = readLiteral(code, at);
-    if (first.kind === 'string') {
-      const next = readLiteral(code, skipComma(code, first.end));
-      // spawn('rm', ['-rf', x]) runs an argv; a lone string is a shell command line (or one program name).
-      if (next.kind === 'list') out.argvLists.push([first.value, ...next.items]);
-      else out.shellStrings.push(first.value);
-    } else if (first.kind === 'list') out.argvLists.push(first.items);
-    else out.unknownShell = true;
+    const call = readCallArgs(fam, code, at, /\b(?:exec|spawn|system)\w*\s*[({]?$|^`|qx/.test(m[0]) && !/^(?:subprocess|os\.system|os\.popen|\.system|\.popen)/.test(m[0]));
+    if (call.kind === 'unknown') out.unknownShell = true;
+    else if (call.kind === 'argv') out.argvLists.push(call.argv);
+    else out.shellStrings.push(call.line);
+  }
+  if (DYNAMIC_CODE[fam].some((re) => re.test(code))) out.unknownShell = true;
+  // Code evaluated from a literal (`exec("import os; os.system('...')")`, `eval "..."`) is scanned like the rest.
+  if (depth < 4) {
+    for (const m of code.matchAll(/(?<![\w.$])(?:exec|eval|instance_eval|loadstring|load)\s*\(?\s*/g)) {
+      if (quoted[m.index!]) continue;
+      const lit = readLiteral(code, m.index! + m[0].length);
+      if (lit.kind !== 'string') continue;
+      const inner = scanCode(fam, lit.value, false, depth + 1);
+      out.shellStrings.push(...inner.shellStrings);
+      out.argvLists.push(...inner.argvLists);
+      out.deletePaths.push(...inner.deletePaths);
+      out.writePaths.push(...inner.writePaths);
+      out.unknownShell ||= inner.unknownShell;
+      out.unknownDelete ||= inner.unknownDelete;
+    }
   }
   for (const m of code.matchAll(DELETE_CALLS[fam])) {
     const lit = readLiteral(code, m.index! + m[0].length);
@@ -224,6 +244,101 @@ export function scanCode(fam: Family, rawCode: string, prints = false): CodeScan
   return out;
 }
 
+/**
+ * The arguments of a process call, starting at `at` (just after the call's name or opening
+ * bracket): one literal command line (`system("ls -l")`), a literal argv (`spawn('rm', ['-rf',
+ * 'x'])`, `['rm', '-rf', 'x']`, and with `list` the LIST form `system('rm', '-rf', 'x')` of perl,
+ * ruby and python's os.exec*), or unknown: an argument that is not a literal, or a literal that
+ * is only part of an expression (`"rm -rf " + path`, `"rm %s" % p`, `"a" . $b`).
+ */
+function readCallArgs(fam: Family, code: string, at: number, list: boolean): { kind: 'line'; line: string } | { kind: 'argv'; argv: string[] } | { kind: 'unknown' } {
+  const first = readLiteral(code, at);
+  if (first.kind === 'other' || !endsArgument(code, first.end)) return { kind: 'unknown' };
+  if (first.kind === 'list') return { kind: 'argv', argv: first.items };
+  const items = [first.value];
+  let i = first.end;
+  for (;;) {
+    const j = skipBlank(code, i);
+    if (code[j] !== ',') break;
+    const k = skipBlank(code, j + 1);
+    // Keyword arguments and option objects (`shell=True`, `{ cwd: x }`, `{'A' => 'b'}`) are not argv.
+    if (/^[A-Za-z_]\w*\s*=(?!=)/.test(code.slice(k)) || code[k] === '{' || code[k] === ':') break;
+    const next = readLiteral(code, k);
+    if (next.kind === 'list') {
+      if (!endsArgument(code, next.end)) return { kind: 'unknown' };
+      return { kind: 'argv', argv: [...items, ...next.items] };
+    }
+    if (next.kind === 'other') return code[k] === '[' || list ? { kind: 'unknown' } : { kind: 'line', line: first.value };
+    if (!endsArgument(code, next.end)) return { kind: 'unknown' };
+    if (!list) break;
+    items.push(next.value);
+    i = next.end;
+  }
+  if (items.length > 1) return { kind: 'argv', argv: fam === 'python' && /^os\.exec/.test(code.slice(Math.max(0, at - 12), at).trim().split(/\s/).pop() ?? '') ? [items[0]!, ...items.slice(2)] : items };
+  return { kind: 'line', line: first.value };
+}
+
+function skipBlank(code: string, i: number): number {
+  while (i < code.length && /\s/.test(code[i]!)) i++;
+  return i;
+}
+
+/** True when a literal ending at `end` is a whole argument: followed by `,`, a bracket, the end of the statement, or a boolean operator (`or die`). */
+function endsArgument(code: string, end: number): boolean {
+  const rest = code.slice(skipBlank(code, end));
+  return rest === '' || /^([,)\]};\n]|or\b|and\b|if\b|unless\b|\|\||&&|\.(?:read|decode|toString|wait|communicate|returncode|stdout|strip)\b)/.test(rest);
+}
+
+/**
+ * Code that reaches a process API by a name or a value only known when it runs: a computed
+ * attribute or member (`getattr(os, 'sys' + 'tem')`, `require('child_process')[name]`), a
+ * computed import, or evaluation of computed code (`exec(base64.b64decode(...))`, `eval(x)`,
+ * `new Function(x)`, perl `eval $x`, ruby `send(name)`, php `$f(...)`, lua `load(x)`).
+ */
+const DYNAMIC_CODE: Record<Family, RegExp[]> = {
+  python: [
+    /\bgetattr\s*\(\s*(?:os|subprocess|pty|shutil|posix|commands|builtins|__builtins__|sys\.modules\[[^\]]*\])\s*,\s*(?!(['"])\w+\1\s*[,)])/,
+    /\b__import__\s*\(\s*(?!(['"])[\w.]+\1\s*[,)])/,
+    /\bimport_module\s*\(\s*(?!(['"])[\w.]+\1\s*[,)])/,
+    /(?<![\w.])(?:exec|eval|compile)\s*\(\s*(?![rRbBuU]?(['"])(?:(?!\1)[^\\]|\\.)*\1\s*[,)])/,
+  ],
+  node: [
+    /\bprocess\s*\.\s*(?:binding|_linkedBinding|dlopen)\s*\(/,
+    /(?:require\s*\(\s*(['"`])(?:node:)?child_process\1\s*\)|\bchild_process\b)\s*\[\s*(?!(['"`])\w+\2\s*\])/,
+    /\b(?:require|import)\s*\(\s*(?!(['"`])[@\w./:-]+\1\s*\))/,
+    /(?<![\w.])eval\s*\(\s*(?!(['"`])[^`]*?\1\s*\))|\bnew\s+Function\s*\(|\bvm\s*\.\s*run\w*\s*\(\s*(?!['"`])/,
+  ],
+  perl: [/(?<![\w$])eval\s*(?:\(\s*)?(?![\s({'"]|$)/, /\b(?:system|exec)\s*\{/, /&\{\s*["'$]/],
+  ruby: [/\b(?:eval|instance_eval|class_eval|module_eval)\s*\(?\s*(?![\s'"]|\{|do\b)/, /\b(?:send|public_send|__send__|method)\s*\(\s*(?!:\w+|(['"])\w+\1)/],
+  php: [/\$\w+\s*\(/, /\b(?:call_user_func(?:_array)?|eval|assert|create_function)\s*\(\s*(?!['"])/],
+  deno: [/(?<![\w.])eval\s*\(\s*(?!['"`])|\bnew\s+Function\s*\(/],
+  bun: [/(?<![\w.])eval\s*\(\s*(?!['"`])|\bnew\s+Function\s*\(/, /\bprocess\s*\.\s*(?:binding|dlopen)\s*\(/],
+  lua: [/\b(?:load|loadstring)\s*\(\s*(?!['"])/, /\bos\s*\[/],
+};
+
+/**
+ * For each position of `code`, whether it lies inside a string literal (after its opening quote).
+ * Quotes are `'` and `"`. A backquote is not one: in perl, ruby and php it is a shell call
+ * (matched by SHELL_CALLS at its opening quote), and a JavaScript template holds code in `${}`.
+ * Python's triple quotes count as one quote each side, which is enough for this purpose.
+ */
+function stringInteriors(code: string): boolean[] {
+  const inside: boolean[] = new Array<boolean>(code.length).fill(false);
+  const quotes = '\'"';
+  let q = '';
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (q) {
+      inside[i] = true;
+      if (c === '\\') {
+        inside[i + 1] = true;
+        i++;
+      } else if (c === q) q = '';
+    } else if (quotes.includes(c)) q = c;
+  }
+  return inside;
+}
+
 /** Network reads, per language. */
 const FETCHES_CODE: Record<Family, RegExp> = {
   python: /\burlopen\s*\(|\burllib\b|\brequests\.(get|post|request)\s*\(|\bhttpx\.|\bhttp\.client\b|\burlretrieve\s*\(/,
@@ -233,6 +348,7 @@ const FETCHES_CODE: Record<Family, RegExp> = {
   php: /\bfile_get_contents\s*\(\s*['"]https?:|\bcurl_exec\s*\(|\bfopen\s*\(\s*['"]https?:/,
   deno: /\bfetch\s*\(/,
   bun: /\bfetch\s*\(/,
+  lua: /\bsocket\.http\b|\bhttp\.request\b/,
 };
 
 /** Evaluation of code held in a value, per language. */
@@ -244,6 +360,7 @@ const EVALS_CODE: Record<Family, RegExp> = {
   php: /\beval\s*\(|\bcreate_function\s*\(/,
   deno: /\beval\b|\bnew\s+Function\b|\bimport\s*\(\s*['"`]data:/,
   bun: /\beval\b|\bnew\s+Function\b/,
+  lua: /\b(load|loadstring|dofile)\s*\(/,
 };
 
 /** Calls that print their arguments, per language. */
@@ -255,6 +372,7 @@ const PRINT_CALLS: Record<Family, RegExp> = {
   php: /\b(?:echo|print|print_r|var_dump|var_export|printf|fwrite)\b\s*\(?/g,
   deno: /\bconsole\.(?:log|info|warn|error|debug|dir|table)\s*\(/g,
   bun: /\b(?:console\.(?:log|info|warn|error|debug|dir|table)|process\.(?:stdout|stderr)\.write)\s*\(/g,
+  lua: /\b(?:print|io\.write)\s*\(/g,
 };
 
 /** One variable of the environment read by name (group 1 or 2 is the name), per language. */
@@ -266,6 +384,7 @@ const ENV_VAR: Record<Family, RegExp> = {
   php: /\bgetenv\s*\(\s*['"](\w+)['"]|\$_(?:ENV|SERVER)\s*\[\s*['"](\w+)['"]/g,
   deno: /\bDeno\.env\.get\s*\(\s*['"](\w+)['"]|\benv\s*\.\s*(\w+)/g,
   bun: /\benv\s*\.\s*(\w+)|\benv\s*\[\s*['"`](\w+)['"`]/g,
+  lua: /\bos\.getenv\s*\(\s*['"](\w+)['"]/g,
 };
 
 /** The whole environment as one value (not one variable of it), per language. */
@@ -277,6 +396,7 @@ const WHOLE_ENV: Record<Family, RegExp> = {
   php: /\bgetenv\s*\(\s*\)|\$_ENV\b(?!\s*\[)|\$_SERVER\b(?!\s*\[)/,
   deno: /\bDeno\.env\.toObject\s*\(|\bprocess\s*\.\s*env\b(?!\s*(?:\.|\[))/,
   bun: /\bprocess\s*\.\s*env\b(?!\s*(?:\.|\[))|\bBun\.env\b(?!\s*(?:\.|\[))/,
+  lua: /(?!)/,
 };
 
 /**
@@ -386,7 +506,16 @@ function normalizeNames(fam: Family, code: string): string {
       }
     }
   }
+  if (fam === 'ruby') c = c.replace(/\b(?:send|public_send|__send__)\s*\(\s*(?::(\w+)|(['"])(\w+)\2)\s*,\s*/g, (_m, a: string | undefined, _q, b: string | undefined) => `${a ?? b}(`);
   if (fam === 'node' || fam === 'bun' || fam === 'deno') {
+    // `x['execSync'](...)` is `x.execSync(...)`; `const { execSync: run } = require('child_process'); run(...)` is `execSync(...)`.
+    c = c.replace(/\[\s*(['"`])(\w+)\1\s*\]/g, '.$2');
+    for (const m of code.matchAll(/\{([^}]*)\}\s*=\s*(?:require\s*\(\s*(['"`])(?:node:)?child_process\2\s*\)|\w+)/g)) {
+      for (const part of m[1]!.split(',')) {
+        const nm = /^\s*(\w+)\s*:\s*(\w+)\s*$/.exec(part);
+        if (nm) c = c.replace(new RegExp(`(^|[^\\w.])${nm[2]}\\s*\\(`, 'g'), `$1${nm[1]}(`);
+      }
+    }
     c = c.replace(/\brequire\s*\(\s*(['"`])(?:node:)?fs(?:\/promises)?\1\s*\)/g, 'fs');
     for (const m of code.matchAll(/\{([^}]*)\}\s*=\s*(?:require\s*\(\s*(['"`])(?:node:)?fs(?:\/promises)?\2\s*\)|fs(?:\.promises)?\b)/g)) {
       for (const part of m[1]!.split(',')) {

@@ -47,6 +47,21 @@ describe('overnight gate', () => {
     expect(nested.data.parsed.commands.some((c: any) => c.denied && c.via.includes('bash -c'))).toBe(true);
   });
 
+  it('shows what was found for structural evasions: the finding, the nesting and the fix', () => {
+    const concat = gate([`python3 -c 'import os; os.system("rm -rf " + "x")'`]).stdout;
+    expect(concat).toMatch(/^DENY\s+interp\.unknown-code/);
+    expect(concat).toContain('Findings:');
+    expect(concat).toContain('calls the shell with a command that is only known when it runs');
+    expect(concat).toMatch(/Instead, write the shell command literally/);
+    const viaEnv = gate([`GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0='rm -rf ~/work' git log`]).stdout;
+    expect(viaEnv).toMatch(/^DENY\s+fs\.rm-outside-worktree/);
+    expect(viaEnv).toContain('via git -c core.pager');
+    const fn = gate([`f() { git "$@"; }; f push --force origin trunk`]).stdout;
+    expect(fn).toMatch(/^DENY\s+git\.force-push/);
+    expect(fn).toContain('via function f');
+    expect(gate(['terraform destroy --help']).stdout).toMatch(/^ALLOW/);
+  });
+
   it('checks file tools with --tool and --path, relative to --cwd', () => {
     expect(gate(['--tool', 'Write', '--path', '../elsewhere.txt']).stdout).toMatch(/^DENY\s+file\.outside-worktree/);
     expect(gate(['--tool', 'Edit', '--path', 'src/a.ts']).stdout).toMatch(/^ALLOW/);

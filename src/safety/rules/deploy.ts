@@ -111,7 +111,7 @@ export function check(inv: Invocation, _ctx: PolicyContext): Hit | undefined {
     case 'k': {
       const verbs = ops.slice(0, 3);
       const v = verbs.find((x) => KUBECTL_MUTATING.has(x));
-      if (v && !(v === 'rollout' && ['status', 'history'].includes(ops[ops.indexOf('rollout') + 1] ?? '')) && !(has('--dry-run', '--dry-run=client', '--dry-run=server') && v !== 'exec')) return { ruleId: 'deploy.kubernetes', detail: `${n} ${v}` };
+      if (v && !(v === 'rollout' && ['status', 'history'].includes(ops[ops.indexOf('rollout') + 1] ?? '')) && !(vals.some((x) => x === '--dry-run' || /^--dry-run=(client|server|true)$/.test(x)) && v !== 'exec')) return { ruleId: 'deploy.kubernetes', detail: `${n} ${v}` };
       if (ops[0] === 'config' && ['delete-context', 'delete-cluster', 'delete-user', 'use-context', 'set-context', 'set-cluster'].includes(ops[1] ?? '')) return { ruleId: 'deploy.kubernetes', detail: `kubectl config ${ops[1]}` };
       return undefined;
     }

@@ -7,6 +7,7 @@
 import type { Invocation } from '../analyze.js';
 import { parseGitArgv, hasOpt } from '../git-argv.js';
 import type { Arg } from '../shell/expand.js';
+import { GIT_COMMAND_KEYS } from '../commands.js';
 import { resolvePath, isWithin } from '../paths.js';
 import type { PolicyContext } from '../types.js';
 import type { Hit, RuleInfo } from './types.js';
@@ -416,7 +417,7 @@ export function check(inv: Invocation, ctx: PolicyContext): Hit | undefined {
       const key = operands.find((a) => a.value !== null && !['set', 'add'].includes(a.value));
       const value = key ? operands[operands.indexOf(key) + 1] : undefined;
       if (key?.value && /^alias\./i.test(key.value) && value && (value.value === null || value.value.trimStart().startsWith('!'))) return { ruleId: 'git.config-global', detail: 'a shell alias hides its command from the gate' };
-      if (key?.value && /^core\.(hookspath|fsmonitor|sshcommand|pager|editor)$|^credential\.helper$/i.test(key.value) && value) return { ruleId: 'git.config-global', detail: `${key.value} runs commands the gate cannot see` };
+      if (key?.value && GIT_COMMAND_KEYS.test(key.value.toLowerCase()) && value) return { ruleId: 'git.config-global', detail: `${key.value} runs commands the gate cannot see` };
       if (key?.value && /^(remote\..*\.(url|pushurl|push|mirror|receivepack|uploadpack)|url\..*\.(insteadof|pushinsteadof)|include\.path|includeif\..*\.path|core\.(worktree|bare|gitproxy)|branch\..*\.(remote|merge|pushremote)|remote\.pushdefault)$/i.test(key.value) && (value || opts.some((o) => /^--(unset|unset-all|replace-all|add)$/.test(o)))) return { ruleId: 'git.config-global', detail: `${key.value} changes where the shared repository fetches from or pushes to` };
       return undefined;
     }

@@ -12,6 +12,7 @@ import * as git from './git.js';
 import * as meta from './meta.js';
 import * as privilege from './privilege.js';
 import * as secrets from './secrets.js';
+import { harmlessForm } from './harmless.js';
 import type { Check, Hit, RuleInfo } from './types.js';
 
 export type { RuleInfo, Hit, Domain } from './types.js';
@@ -53,7 +54,9 @@ const CHECKS: Array<{ applies: (name: string) => boolean; check: Check }> = [
 ];
 
 /** The first rule one simple command breaks, or undefined. */
-export function checkInvocation(inv: Invocation, ctx: PolicyContext): Hit | undefined {
+export function checkInvocation(invocation: Invocation, ctx: PolicyContext): Hit | undefined {
+  // `terraform destroy --help`, `rsync -n --delete ...`: judged as `terraform --help`, `rsync` (harmless.ts).
+  const inv = harmlessForm(invocation) ?? invocation;
   const hit = checkAs(inv, ctx);
   // `RM -rf /` runs rm on a case-insensitive file system (macOS): judge the lower-case name too.
   if (hit || !/[A-Z]/.test(inv.name)) return hit;

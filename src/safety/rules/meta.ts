@@ -17,9 +17,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'shell.eval-unknown',
     domain: 'network-shell',
-    description: 'Running shell code that is only known when it runs: `eval "$X"`, `bash -c "$CMD"`, `eval "$(some-command)"`.',
+    description: 'Running shell code that is only known when it runs: `eval "$X"`, `bash -c "$CMD"`, `eval "$(some-command)"`, a decoded or printed script piped into a shell, `source <(cmd)`, a git setting or alias that runs a command only known when git runs.',
     reason: 'The gate cannot see what this code will do. Instead, write the commands out literally, or add a narrow `safety.allow_commands` entry if this is a known-safe tool (e.g. `^eval "\\$\\(ssh-agent -s\\)"$`).',
-    examples: ['eval "$CMD"', 'bash -c "$SCRIPT"', 'eval "$(./gen.sh)"'],
+    examples: ['eval "$CMD"', 'bash -c "$SCRIPT"', 'eval "$(./gen.sh)"', 'echo cm0gLXJmIC8= | base64 -d | sh', 'source <(cat ~/snippet.sh)', 'git -c core.pager="$P" log'],
     overridable: true,
   },
   {
@@ -33,9 +33,9 @@ export const INFO: RuleInfo[] = [
   {
     id: 'interp.unknown-code',
     domain: 'network-shell',
-    description: 'An interpreter one-liner whose code, or whose shell call, is only known when it runs (`python -c "$CODE"`, `os.system(cmd)`).',
+    description: 'An interpreter one-liner whose code, or whose shell call, is only known when it runs (`python -c "$CODE"`, `os.system(cmd)`, `os.system("rm " + p)`, `getattr(os, name)`, `exec(base64...)`), or another program\'s command language that runs text only known when it runs (sed `s///e`, vim `system()`, a makefile from a process substitution).',
     reason: 'The gate cannot see which command this code runs. Instead, write the shell command literally (in Bash directly, or as a string literal), or put the script in a file in your worktree and run it.',
-    examples: ['python3 -c "$CODE"', 'python -c "import os,sys; os.system(sys.argv[1])" x', 'node -e "require(\'child_process\').execSync(process.argv[1])"'],
+    examples: ['python3 -c "$CODE"', 'python -c "import os,sys; os.system(sys.argv[1])" x', 'node -e "require(\'child_process\').execSync(process.argv[1])"', 'python3 -c \'import os; os.system("rm -rf " + "x")\'', "sed 's/.*/x/e' notes.txt"],
     overridable: true,
   },
   {

@@ -14,8 +14,12 @@ export type WordPart =
   | { type: 'cmdsub'; body: Script; quoted: boolean }
   /** `<(...)` / `>(...)`: a script whose output (or input) becomes a file name. */
   | { type: 'procsub'; dir: '<' | '>'; body: Script }
-  /** `$((...))`: arithmetic; its value is unknown to the analyzer. */
-  | { type: 'arith'; raw: string; quoted: boolean };
+  /**
+   * `$((...))`: arithmetic; its value is unknown to the analyzer. `body` is the text read with the
+   * rules inside double quotes, so the `$(...)`, backticks and `${...}` inside it are walked too
+   * (bash expands them before it evaluates the arithmetic).
+   */
+  | { type: 'arith'; raw: string; quoted: boolean; body: Word };
 
 export interface Word {
   parts: WordPart[];
@@ -77,4 +81,5 @@ export type Command =
   | { type: 'case'; word: Word; arms: Array<{ patterns: Word[]; body: Script }>; redirects: Redirect[] }
   | { type: 'function'; name: string; body: Command }
   | { type: 'test'; words: Word[]; redirects: Redirect[] }
-  | { type: 'arith'; raw: string; redirects: Redirect[] };
+  /** `(( ... ))`; `body` as for the `$((...))` word part. */
+  | { type: 'arith'; raw: string; body: Word; redirects: Redirect[] };

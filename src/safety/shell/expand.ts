@@ -42,6 +42,23 @@ export interface ExpandOptions {
   cmdsubValue?: (body: Script) => string | null;
 }
 
+/** The key of the variable map that holds the positional parameters (`$1`...), as a JSON array of strings, when all are known. */
+export const POSITIONAL_KEY = '\u0000argv';
+
+/** The positional parameters `"$@"` / `"${@:N}"` stands for, or null when they (or the operator) are unknown. */
+function positionalList(p: { name: string; op?: string }, env: Env): string[] | null {
+  const raw = env.get(POSITIONAL_KEY);
+  if (raw == null) return null;
+  const list = JSON.parse(raw) as string[];
+  if (p.op === undefined) return list;
+  const m = /^:(\d+)(?::(\d+))?$/.exec(p.op);
+  if (!m) return null;
+  // `${@:0}` includes $0, which the analyzer does not track.
+  const from = Number(m[1]);
+  if (from === 0) return null;
+  return list.slice(from - 1, m[2] === undefined ? undefined : from - 1 + Number(m[2]));
+}
+
 /** Looks a variable up: known value or null. `HOME` and `PWD` are known from the context. */
 export function lookupVar(name: string, opts: Pick<ExpandOptions, 'env' | 'home' | 'cwd'>): string | null {
   if (opts.env.has(name)) return opts.env.get(name) ?? null;
@@ -104,8 +121,29 @@ export function expandWord(word: Word, opts: ExpandOptions): Arg[] {
         }
         break;
       }
-      case 'cmdsub':
-      case 'param': {
+      case 'param':
+        if (p.quoted && (p.name === '@' || (p.name === '*' && p.op === undefined))) {
+          const list = positionalList(p, opts.env);
+          if (list !== null) {
+            vars.push(p.name);
+            // `"$@"` is one field per parameter, `"$*"` one field (bash(1), Special Parameters); no parameters, no field.
+            const pieces = p.name === '*' ? [list.join(' ')] : list;
+            if (pieces.length === 0 && word.parts.length === 1) break;
+            cur.quoted = true;
+            cur.content = true;
+            pieces.forEach((piece, k) => {
+              if (k > 0) {
+                fields.push(cur);
+                cur = { ...fresh(), quoted: true, content: true };
+              }
+              cur.v += piece;
+              cur.t += piece;
+            });
+            break;
+          }
+        }
+      // falls through
+      case 'cmdsub': {
         let val: string | null;
         if (p.type === 'cmdsub') {
           cmdsubs.push(p.body);

@@ -271,7 +271,7 @@ class Parser {
       if (this.ch(1) === '(') {
         this.i += 2;
         const raw = this.readArith();
-        return { type: 'arith', raw, redirects: this.parseRedirects() };
+        return { type: 'arith', raw, body: this.arithBody(raw), redirects: this.parseRedirects() };
       }
       this.i++;
       this.enter();
@@ -373,10 +373,11 @@ class Parser {
     let name = '';
     let items: Word[] | undefined;
     if (this.startsWith('((')) {
+      // `for ((init; cond; step))`: one unknown item stands for the arithmetic (its substitutions are walked, the body once).
       this.i += 2;
-      this.readArith();
+      const raw = this.readArith();
       name = '';
-      items = [];
+      items = [{ parts: [{ type: 'arith', raw, quoted: false, body: this.arithBody(raw) }], raw: `((${raw}))` }];
     } else {
       name = this.readWord().raw;
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) this.fail('expected a loop variable name');
@@ -553,6 +554,12 @@ class Parser {
       this.pending.push({ redirect: r, delim, stripTabs: op === '<<-' });
     }
     return r;
+  }
+
+  /** The substitutions inside arithmetic text: the text read as if it were double-quoted (bash(1), ARITHMETIC EVALUATION). */
+  private arithBody(raw: string): Word {
+    if (this.depth + 1 > MAX_DEPTH) throw new ShellParseError('too-deep', `nesting deeper than ${MAX_DEPTH} levels`, this.i);
+    return parseDquoteText(raw, this.depth + 1);
   }
 
   /** Reads `((...))` content after the opening `((`, through the closing `))`. */
@@ -778,7 +785,7 @@ class Parser {
       if (this.ch(2) === '(') {
         this.i += 3;
         const raw = this.readArith();
-        return { type: 'arith', raw, quoted };
+        return { type: 'arith', raw, quoted, body: this.arithBody(raw) };
       }
       this.i += 2;
       this.enter();
