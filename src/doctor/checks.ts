@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import semver from 'semver';
 import { execa } from 'execa';
 import { scanBacklog } from '../backlog/read.js';
 import { loadConfig } from '../config/load.js';
@@ -26,8 +27,12 @@ export interface CheckResult {
   fix?: string;
 }
 
-/** The minimum Node.js version (package.json `engines`). */
-export const MIN_NODE = '20.17.0';
+/**
+ * The Node.js versions the plugin runs on: package.json `engines.node` (a test keeps them equal).
+ * The tightest need of the bundled runtime packages: write-file-atomic 7 declares
+ * `^20.17.0 || >=22.9.0`; every other one accepts all of that (docs/user-guide.md, "Requirements").
+ */
+export const SUPPORTED_NODE = '^20.17.0 || >=22.9.0';
 
 /**
  * The hook scripts the plugin's hooks.json runs, built by `npm run build` into dist/hooks/. Each is
@@ -45,11 +50,11 @@ function versionAtLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-/** Node.js: at least MIN_NODE. */
+/** Node.js: a version in SUPPORTED_NODE (semver range, as npm reads `engines`). */
 export function checkNode(version: string = process.versions.node): CheckResult {
-  return versionAtLeast(version, MIN_NODE)
+  return semver.satisfies(version, SUPPORTED_NODE)
     ? { name: 'node', status: 'ok', detail: `Node.js ${version}` }
-    : { name: 'node', status: 'fail', detail: `Node.js ${version} is older than ${MIN_NODE}`, fix: `Install Node.js ${MIN_NODE} or newer (e.g. the current LTS).` };
+    : { name: 'node', status: 'fail', detail: `Node.js ${version} is not in the supported range ${SUPPORTED_NODE}`, fix: 'Install a supported Node.js: 20.17 or a later 20.x, or 22.9 or later (e.g. the current LTS).' };
 }
 
 async function run(command: string, args: string[], timeoutMs = 20_000): Promise<{ ok: boolean; output: string }> {

@@ -9,6 +9,7 @@
  * passes an AbortSignal that fires on SIGTERM/SIGINT: running agents are aborted, marked
  * interrupted, the state is written and the session is left `stopped` for `overnight resume`.
  */
+import { removeSandboxPlaceholders } from './sandbox-git.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { sessionFiles, worktreePath, worktreesDir, itemBranch, OBJECTS_FOLDER, S
 import { STOP_REASON_SIGNAL, type SessionState } from '../session/state.js';
 import { appendEventFile, readManifest, readState, updateState } from '../session/store.js';
 import type { NightContext, NightDeps } from './context.js';
-import { commitsBetween, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
+import { commitsBetween, commonGitDir, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
 import { safetyPolicyProblem } from './preflight.js';
 import { serialQueue } from '../util/serial-queue.js';
@@ -410,6 +411,8 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       removeWorktrees(repoRoot, remove).catch((error: Error) => deps.log(`worktree cleanup failed: ${error.message}`)),
       // The agents' scratch folders: temporary by definition, failed items' included.
       rm(join(worktreesDir(repoRoot, sessionId), SCRATCH_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`scratch cleanup failed: ${error.message}`)),
+      // What Claude Code's sandbox left in the repository's git dir (an empty alternates file).
+      commonGitDir(repoRoot).then(removeSandboxPlaceholders, () => undefined),
       // The agents' object folders (each is imported and removed when its attempt ends; what is
       // left is an import that failed, whose item failed with it).
       rm(join(worktreesDir(repoRoot, sessionId), OBJECTS_FOLDER), { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) => deps.log(`object folder cleanup failed: ${error.message}`)),

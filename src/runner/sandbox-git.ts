@@ -12,7 +12,7 @@
  *
  * What stays open, and why that is acceptable, is in docs/safety-policy.md ("What git needs").
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What must stay writable, relative to the common git dir (POSIX separators). */
@@ -80,5 +80,20 @@ function listDir(dir: string): string[] {
     return readdirSync(dir).sort();
   } catch {
     return [];
+  }
+}
+
+/**
+ * Removes what Claude Code's sandbox leaves in the repository's git dir after its agents:
+ * `objects/info/alternates` when it is empty (the sandbox's mount point for its own write denial;
+ * an empty alternates file names no object store, so removing it changes nothing git reads).
+ * In: the common git dir. Never throws (a file it cannot remove is left).
+ */
+export function removeSandboxPlaceholders(commonDir: string): void {
+  const alternates = join(commonDir, 'objects', 'info', 'alternates');
+  try {
+    if (statSync(alternates).size === 0) rmSync(alternates);
+  } catch {
+    // absent, or not ours to remove
   }
 }

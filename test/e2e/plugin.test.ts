@@ -1,16 +1,26 @@
 /**
  * The plugin as Claude Code sees it: the manifest validates strictly, and the repository works as a
- * marketplace (`claude plugin marketplace add <path>` + `claude plugin install overnight@...`), after
- * which `/overnight` resolves without --plugin-dir.
+ * marketplace (`claude plugin marketplace add <path>` + `claude plugin install overnight@...`): the
+ * install copies the plugin/ folder alone, runs no npm, and `/overnight` then resolves without
+ * --plugin-dir.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStandinModel } from '../../src/standin/server.js';
 import { NO_SESSION_MESSAGE } from '../../src/report/session-data.js';
 import { makeRepo } from '../support/repo.js';
 import { claudeBin, claudeEnv, makeClaudeHome, PROJECT_ROOT, runClaude } from '../support/claude.js';
+
+/** Every file under `dir`, relative, sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
 const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, '.claude-plugin/plugin.json'), 'utf8'));
@@ -39,7 +49,7 @@ describe('the overnight plugin in Claude Code', { timeout: 240_000 }, () => {
     expect(manifest.version).toBe(pkg.version);
     expect(manifest.license).toBe('MIT');
     expect(manifest.author?.name).toBeTruthy();
-    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: 'overnight', source: './', version: pkg.version })]);
+    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: 'overnight', source: './plugin', version: pkg.version })]);
   });
 
   it('passes `claude plugin validate . --strict` with no warnings or errors', async () => {
@@ -60,14 +70,29 @@ describe('the overnight plugin in Claude Code', { timeout: 240_000 }, () => {
     expect(plugin.exitCode, `${plugin.stdout}\n${plugin.stderr}`).toBe(0);
     const pluginReport = JSON.parse(String(plugin.stdout));
     expect(pluginReport.manifest).toMatchObject({ type: 'plugin', errors: [], warnings: [] });
+    // The folder the marketplace entry installs, with the plugin-directory checks.
+    const folder = await claude(['plugin', 'validate', 'plugin', '--strict', '--json'], home);
+    expect(folder.exitCode, `${folder.stdout}\n${folder.stderr}`).toBe(0);
+    const folderReport = JSON.parse(String(folder.stdout));
+    expect(folderReport.success).toBe(true);
+    expect(folderReport.provides.skills).toContain('overnight:overnight');
+    expect(folderReport.provides.bin).toContain('overnight');
   });
 
   it('installs from the repository as a marketplace, shows in `claude plugin list`, and /overnight then resolves without --plugin-dir', async () => {
     const home = makeClaudeHome();
     homes.push(home);
-    // Claude Code runs `npm ci --ignore-scripts` in its copy of the plugin; keep that offline and quick
-    // (an unreachable registry makes it fail fast, which Claude Code tolerates: the copy already holds dist/).
-    const offline = { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_config_fetch_timeout: '2000' };
+    // Claude Code runs `npm ci --ignore-scripts` in its copy of a plugin that has a package.json and
+    // a lockfile (docs/architecture.md); plugin/ has neither. An npm, npx, yarn, pnpm and bun on PATH
+    // that only record their calls prove that none runs.
+    const fakeBin = mkdtempSync(join(tmpdir(), 'overnight-fake-npm-'));
+    homes.push(fakeBin);
+    const calls = join(fakeBin, 'calls.log');
+    for (const tool of ['npm', 'npx', 'yarn', 'pnpm', 'bun']) {
+      writeFileSync(join(fakeBin, tool), `#!/bin/sh\necho "${tool} $*" >> '${calls}'\nexit 1\n`);
+      chmodSync(join(fakeBin, tool), 0o755);
+    }
+    const offline = { PATH: `${fakeBin}:${process.env.PATH ?? ''}` };
     const add = await claude(['plugin', 'marketplace', 'add', PROJECT_ROOT], home, offline);
     expect(add.exitCode, `${add.stdout}\n${add.stderr}`).toBe(0);
     expect(String(add.stdout)).toContain(marketplace.name);
@@ -77,6 +102,15 @@ describe('the overnight plugin in Claude Code', { timeout: 240_000 }, () => {
     expect(list.exitCode).toBe(0);
     const installed = JSON.parse(String(list.stdout));
     expect(installed).toEqual([expect.objectContaining({ id: `overnight@${marketplace.name}`, version: pkg.version, enabled: true })]);
+    expect(existsSync(calls) ? readFileSync(calls, 'utf8') : '').toBe('');
+    // The copy is plugin/ and nothing else: no sources, tests, package.json or node_modules.
+    const record = JSON.parse(readFileSync(join(home, '.claude/plugins/installed_plugins.json'), 'utf8'));
+    const installPath: string = record.plugins[`overnight@${marketplace.name}`][0].installPath;
+    const copied = filesUnder(installPath).filter((f) => !f.endsWith('.v8cache'));
+    const pluginFolder = filesUnder(join(PROJECT_ROOT, 'plugin')).filter((f) => !f.endsWith('.v8cache'));
+    expect(copied).toEqual(pluginFolder);
+    const bytes = copied.reduce((n, f) => n + statSync(join(installPath, f)).size, 0);
+    expect(bytes).toBeLessThan(4 * 1024 * 1024);
 
     // The installed plugin answers /overnight status in a repository, with no --plugin-dir.
     const model = await startStandinModel({

@@ -233,7 +233,7 @@ describe('safety hooks with the real Claude Code CLI', () => {
   }, 150_000);
 
   it('fails closed when the plugin is not built: the gates cannot run, so every gated call is denied', async () => {
-    // The real hooks.json, in a copy of the plugin with no dist/ (a clone nobody ran `npm ci` in).
+    // The real hooks.json, in a copy of the plugin with no dist/ (a plugin copy whose dist/ is missing or broken).
     const unbuilt = mkdtempSync(join(tmpdir(), 'overnight-unbuilt-plugin-'));
     cpSync(join(PROJECT_ROOT, '.claude-plugin'), join(unbuilt, '.claude-plugin'), { recursive: true });
     cpSync(join(PROJECT_ROOT, 'hooks'), join(unbuilt, 'hooks'), { recursive: true });

@@ -5,9 +5,6 @@
  * and sends the notifications.
  */
 import type { Command } from 'commander';
-import { resolveSessionId } from '../../session/find.js';
-import { abandonSession } from '../../runner/abandon.js';
-import { stoppedNightStep } from '../../runner/deps.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
 
@@ -19,6 +16,9 @@ export function register(program: Command): void {
     .option('--session <id>', 'session id (default: the latest)')
     .action(async (opts: { session?: string }) => {
       await runAction('abandon', 'text', async () => {
+        const { resolveSessionId } = await import('../../session/find.js');
+        const { abandonSession } = await import('../../runner/abandon.js');
+        const { stoppedNightStep } = await import('../../runner/deps.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         const r = await abandonSession(repoRoot, sessionId, { finish: stoppedNightStep });

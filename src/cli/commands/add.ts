@@ -3,9 +3,6 @@
  * creates the next backlog item file (status: draft) and prints its path.
  */
 import type { Command } from 'commander';
-import { createBacklogItem } from '../../backlog/create.js';
-import { loadConfig } from '../../config/load.js';
-import { splitIds } from '../../plan/selection.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
 
@@ -22,6 +19,9 @@ export function register(program: Command): void {
     .action(async (words: string[], flags: { type?: string; priority?: string; blockedBy?: string; format?: string }) => {
       await runAction('add', flags.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(flags.format);
+        const { createBacklogItem } = await import('../../backlog/create.js');
+        const { loadConfig } = await import('../../config/load.js');
+        const { splitIds } = await import('../../plan/selection.js');
         const repoRoot = await findRepoRoot();
         const config = await loadConfig(repoRoot);
         const created = await createBacklogItem(repoRoot, config, {

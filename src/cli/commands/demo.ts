@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
-import { runDemo } from '../../demo/run.js';
 
 /** Registers `overnight demo` on the commander program. */
 export function register(program: Command): void {
@@ -19,6 +18,7 @@ export function register(program: Command): void {
       await runAction('demo', opts.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(opts.format);
         const print = (line: string) => (format === 'json' ? process.stderr : process.stdout).write(`${line}\n`);
+        const { runDemo } = await import('../../demo/run.js');
         const r = await runDemo({ real: Boolean(opts.real), dir: opts.dir, print });
         if (format === 'json') {
           printEnvelope('demo', {

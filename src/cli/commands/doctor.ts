@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { runDoctor, type CheckResult } from '../../doctor/checks.js';
+import type { CheckResult } from '../../doctor/checks.js';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
 
 const MARK: Record<CheckResult['status'], (s: string) => string> = { ok: pc.green, warn: pc.yellow, fail: pc.red };
@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .action(async (flags: { format?: string }) => {
       await runAction('doctor', flags.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(flags.format);
+        const { runDoctor } = await import('../../doctor/checks.js');
         const checks = await runDoctor(process.cwd());
         const ok = checks.every((c) => c.status !== 'fail');
         if (format === 'json') printEnvelope('doctor', { ok, checks });

@@ -3,11 +3,7 @@
  * turns the approved plan into a session on disk (src/session/launch.ts). Does not start the runner.
  */
 import type { Command } from 'commander';
-import { itemRef } from '../../backlog/filename.js';
-import { splitIds } from '../../plan/selection.js';
-import { launchSession } from '../../session/launch.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { formatDuration } from '../../util/duration.js';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
 import { parseConcurrencyOption } from './prepare.js';
 
@@ -25,12 +21,16 @@ export function register(program: Command): void {
       let format: 'text' | 'json' = 'text';
       await runAction('launch', opts.format === 'json' ? 'json' : 'text', async () => {
         format = parseFormat(opts.format);
+        const { itemRef } = await import('../../backlog/filename.js');
+        const { splitIds } = await import('../../plan/selection.js');
+        const { launchSession } = await import('../../session/launch.js');
+        const { formatDuration } = await import('../../util/duration.js');
         const repoRoot = await findRepoRoot();
         const result = await launchSession(repoRoot, {
           timeLimit: opts.timeLimit,
           only: splitIds(opts.only),
           exclude: splitIds(opts.exclude),
-          concurrency: parseConcurrencyOption(opts.concurrency),
+          concurrency: await parseConcurrencyOption(opts.concurrency),
         });
         if (format === 'json') {
           printEnvelope('launch', result);

@@ -5,8 +5,6 @@
  * where data is the SessionPlan (markdown included) plus `repoRoot`.
  */
 import type { Command } from 'commander';
-import { checkConcurrency, preparePlan } from '../../plan/prepare.js';
-import { splitIds } from '../../plan/selection.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
@@ -19,12 +17,16 @@ interface PrepareFlags {
   format?: string;
 }
 
-/** Parses a --concurrency value; throws `cli.concurrency` (exit code 2) for anything but 1-16. */
-export function parseConcurrencyOption(value: string | undefined): number | undefined {
+/**
+ * Parses a --concurrency value; resolves to the number, or undefined when the flag is absent.
+ * Rejects with `cli.concurrency` (exit code 2) for anything but 1-16.
+ */
+export async function parseConcurrencyOption(value: string | undefined): Promise<number | undefined> {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) {
     throw new OvernightError('cli.concurrency', `invalid concurrency '${value}'`, { field: '--concurrency', fix: 'Use a whole number from 1 to 16.', exitCode: 2 });
   }
+  const { checkConcurrency } = await import('../../plan/prepare.js');
   return checkConcurrency(Number(value));
 }
 
@@ -41,7 +43,9 @@ export function register(program: Command): void {
     .action(async (flags: PrepareFlags) => {
       await runAction('prepare', flags.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(flags.format);
-        const concurrency = parseConcurrencyOption(flags.concurrency);
+        const concurrency = await parseConcurrencyOption(flags.concurrency);
+        const { preparePlan } = await import('../../plan/prepare.js');
+        const { splitIds } = await import('../../plan/selection.js');
         const repoRoot = await findRepoRoot();
         const { plan } = await preparePlan(repoRoot, {
           timeLimit: flags.timeLimit,

@@ -5,9 +5,6 @@
 import type { Command } from 'commander';
 import { parseFormat, printEnvelope, runAction } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { NO_SESSION_MESSAGE, resolveSessionId } from '../../report/session-data.js';
-import { renderReportMarkdown } from '../../report/render.js';
-import { writeMorningReport } from '../../report/write.js';
 
 /** Registers `overnight report` on the commander program. */
 export function register(program: Command): void {
@@ -19,6 +16,9 @@ export function register(program: Command): void {
     .action(async (opts: { session?: string; format?: string }) => {
       await runAction('report', opts.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(opts.format);
+        const { NO_SESSION_MESSAGE, resolveSessionId } = await import('../../report/session-data.js');
+        const { renderReportMarkdown } = await import('../../report/render.js');
+        const { writeMorningReport } = await import('../../report/write.js');
         const repoRoot = await findRepoRoot();
         const id = await resolveSessionId(repoRoot, opts.session);
         if (!id) {

@@ -5,7 +5,6 @@
  * item's attempts across runs.
  */
 import type { Command } from 'commander';
-import { splitIds } from '../../plan/selection.js';
 import { runAction } from '../output.js';
 import { startOrResume } from './start.js';
 
@@ -19,6 +18,9 @@ export function register(program: Command): void {
     .option('--detach', 'run in the background; output goes to runner.log')
     .option('--format <format>', 'text or json', 'text')
     .action(async (items: string[], opts: { session?: string; detach?: boolean; format?: string }) => {
-      await runAction('retry', opts.format === 'json' ? 'json' : 'text', () => startOrResume('retry', { ...opts, items: splitIds(items) }));
+      await runAction('retry', opts.format === 'json' ? 'json' : 'text', async () => {
+        const { splitIds } = await import('../../plan/selection.js');
+        await startOrResume('retry', { ...opts, items: splitIds(items) });
+      });
     });
 }

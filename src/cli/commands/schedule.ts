@@ -5,14 +5,9 @@
  * until then (the last resort, which `status` names).
  */
 import type { Command } from 'commander';
-import { resolveSessionId } from '../../session/find.js';
-import { appendEvent, updateState } from '../../session/store.js';
-import { assertStartable, spawnDetached } from '../../runner/process.js';
-import { scheduleSession, unscheduleSession } from '../../runner/transitions.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { runAction } from '../output.js';
-import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../../wake/session.js';
 
 /**
  * Parses a start time: `HH:MM` (24 h, local time: today, or tomorrow when that has passed) or an
@@ -48,6 +43,11 @@ export function register(program: Command): void {
     .action(async (time: string, opts: { session?: string }) => {
       await runAction('schedule', 'text', async () => {
         const at = parseStartTime(time);
+        const { resolveSessionId } = await import('../../session/find.js');
+        const { appendEvent, updateState } = await import('../../session/store.js');
+        const { assertStartable, spawnDetached } = await import('../../runner/process.js');
+        const { scheduleSession, unscheduleSession } = await import('../../runner/transitions.js');
+        const { clearSessionWakeUp, installSessionWakeUp, processWakeUp } = await import('../../wake/session.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);

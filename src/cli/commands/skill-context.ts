@@ -12,19 +12,9 @@
 import type { Command } from 'commander';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { preparePlan } from '../../plan/prepare.js';
-import { readDeferredQuestions } from '../../report/deferred.js';
-import { NO_SESSION_MESSAGE } from '../../report/session-data.js';
-import { renderStatus } from '../../report/status.js';
-import { activeSessions } from '../../session/find.js';
-import { sessionFiles } from '../../session/paths.js';
-import { readManifest, readState } from '../../session/store.js';
-import { assertRetryPhase, chooseRetryItems } from '../../runner/retry.js';
 import { parseTimeLimit } from '../../util/duration.js';
 import { OvernightError } from '../../util/errors.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { loadStatus } from '../../report/load-status.js';
 
 /** The usage line every argument error ends with. */
 export const SKILL_USAGE = 'Use /overnight [time-limit], /overnight resume, /overnight retry [items] or /overnight status.';
@@ -124,12 +114,17 @@ async function repoRootOf(cwd: string, mustBeRoot: boolean): Promise<string | Sk
 
 /** The status view rendered as text, or the no-session message. */
 async function statusText(root: string, sessionId?: string): Promise<string> {
+  const { loadStatus } = await import('../../report/load-status.js');
   const view = await loadStatus(root, sessionId);
+  const { renderStatus } = await import('../../report/status.js');
+  const { NO_SESSION_MESSAGE } = await import('../../report/session-data.js');
   return view ? renderStatus(view, Date.now()) : NO_SESSION_MESSAGE;
 }
 
 /** The deferred questions of a session as a markdown list (or a line saying there are none). */
 async function deferredText(root: string, sessionId: string): Promise<{ count: number; text: string }> {
+  const { readDeferredQuestions } = await import('../../report/deferred.js');
+  const { sessionFiles } = await import('../../session/paths.js');
   const questions = await readDeferredQuestions(sessionFiles(root, sessionId).deferred).catch(() => []);
   if (questions.length === 0) return { count: 0, text: 'No deferred questions.' };
   const text = questions
@@ -142,6 +137,8 @@ async function deferredText(root: string, sessionId: string): Promise<{ count: n
 async function planContext(cwd: string, timeLimit: string | undefined): Promise<SkillContext> {
   const root = await repoRootOf(cwd, true);
   if (typeof root !== 'string') return root;
+  const { loadConfig } = await import('../../config/load.js');
+  const { activeSessions } = await import('../../session/find.js');
   let backlogDir: string;
   try {
     backlogDir = (await loadConfig(root)).backlog_dir;
@@ -174,6 +171,7 @@ async function planContext(cwd: string, timeLimit: string | undefined): Promise<
     };
   }
   try {
+    const { preparePlan } = await import('../../plan/prepare.js');
     const { plan } = await preparePlan(root, { timeLimit });
     const runnable = plan.rounds.reduce((n, r) => n + r.items.length, 0);
     return {
@@ -196,15 +194,17 @@ async function planContext(cwd: string, timeLimit: string | undefined): Promise<
 async function resumeContext(cwd: string): Promise<SkillContext> {
   const root = await repoRootOf(cwd, false);
   if (typeof root !== 'string') return root;
+  const { activeSessions } = await import('../../session/find.js');
   const active = activeSessions(root);
   if (active.length === 0) {
+    const { loadStatus } = await import('../../report/load-status.js');
     const view = await loadStatus(root).catch(() => undefined);
     if (!view) return errorContext('No overnight session to resume in this repository. Start one with /overnight.');
     const failed = view.items.filter((i) => i.status === 'failed' || i.status === 'blocked').map((i) => i.slug);
     return {
       flow: 'resume-finished',
       fields: [['REPOSITORY', root], ['SESSION', view.sessionId], ['FAILED OR BLOCKED ITEMS', failed.length > 0 ? failed.join(', ') : 'none']],
-      sections: [{ title: 'Latest session', body: renderStatus(view, Date.now()) }],
+      sections: [{ title: 'Latest session', body: (await import('../../report/status.js')).renderStatus(view, Date.now()) }],
     };
   }
   const { id, state } = active[active.length - 1]!;
@@ -234,6 +234,11 @@ async function resumeContext(cwd: string): Promise<SkillContext> {
 async function retryContext(cwd: string, items: string[]): Promise<SkillContext> {
   const root = await repoRootOf(cwd, false);
   if (typeof root !== 'string') return root;
+  const { activeSessions } = await import('../../session/find.js');
+  const { loadStatus } = await import('../../report/load-status.js');
+  const { renderStatus } = await import('../../report/status.js');
+  const { readManifest, readState } = await import('../../session/store.js');
+  const { assertRetryPhase, chooseRetryItems } = await import('../../runner/retry.js');
   const active = activeSessions(root);
   if (active.length > 0) {
     const { id } = active[active.length - 1]!;

@@ -4,9 +4,6 @@
  * process (own process group, output to the session's runner.log) and prints its pid.
  */
 import type { Command } from 'commander';
-import { resolveSessionId } from '../../session/find.js';
-import { realNightDeps } from '../../runner/deps.js';
-import { assertResumable, assertRetryable, assertStartable, runSession, spawnDetached } from '../../runner/process.js';
 import { findRepoRoot } from '../../util/repo.js';
 import { EXIT_STOPPED_PERMANENT, nightExitCode } from '../exit-codes.js';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
@@ -17,6 +14,9 @@ import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../out
  */
 export async function startOrResume(command: 'start' | 'resume' | 'retry', opts: { session?: string; detach?: boolean; format?: string; items?: string[] }): Promise<void> {
   const format: OutputFormat = parseFormat(opts.format);
+  const { resolveSessionId } = await import('../../session/find.js');
+  const { realNightDeps } = await import('../../runner/deps.js');
+  const { assertResumable, assertRetryable, assertStartable, runSession, spawnDetached } = await import('../../runner/process.js');
   const repoRoot = await findRepoRoot();
   const sessionId = resolveSessionId(repoRoot, opts.session);
   if (opts.detach) {

@@ -5,11 +5,11 @@
 import type { Command } from 'commander';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 import { findRepoRoot } from '../../util/repo.js';
-import { NO_SESSION_MESSAGE } from '../../report/session-data.js';
-import { loadStatus } from '../../report/load-status.js';
-import { renderStatus, type StatusView } from '../../report/status.js';
+import type { StatusView } from '../../report/status.js';
 
-function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): void {
+async function show(view: StatusView | undefined, format: OutputFormat, clear: boolean): Promise<void> {
+  const { NO_SESSION_MESSAGE } = await import('../../report/session-data.js');
+  const { renderStatus } = await import('../../report/status.js');
   if (format === 'json') {
     printEnvelope('status', view ? { session: view } : { session: null, message: NO_SESSION_MESSAGE });
     return;
@@ -30,13 +30,14 @@ export function register(program: Command): void {
       await runAction('status', opts.format === 'json' ? 'json' : 'text', async () => {
         const format = parseFormat(opts.format);
         const repoRoot = await findRepoRoot();
+        const { loadStatus } = await import('../../report/load-status.js');
         let view = await loadStatus(repoRoot, opts.session);
-        show(view, format, Boolean(opts.watch));
+        await show(view, format, Boolean(opts.watch));
         if (!opts.watch) return;
         while (view?.active) {
           await new Promise((r) => setTimeout(r, 2000));
           view = await loadStatus(repoRoot, opts.session ?? view.sessionId);
-          show(view, format, true);
+          await show(view, format, true);
         }
       });
     });

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { checkNode, commandPaths, findClaude, hookCommands } from '../../../src/doctor/checks.js';
+import { checkNode, commandPaths, findClaude, hookCommands, SUPPORTED_NODE } from '../../../src/doctor/checks.js';
 import { whichBinary } from '../../../src/doctor/find-binary.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 
@@ -11,11 +11,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+test('doctor checks the Node range package.json engines declares', () => {
+  expect(SUPPORTED_NODE).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '../../../package.json'), 'utf8')).engines.node);
+});
+
 describe('doctor checks', () => {
   test('node version against the engines minimum', () => {
     expect(checkNode('20.17.0').status).toBe('ok');
-    expect(checkNode('22.1.0').status).toBe('ok');
-    expect(checkNode('20.9.0')).toMatchObject({ status: 'fail', detail: 'Node.js 20.9.0 is older than 20.17.0' });
+    expect(checkNode('20.9.0')).toMatchObject({ status: 'fail', detail: 'Node.js 20.9.0 is not in the supported range ^20.17.0 || >=22.9.0' });
+    expect(checkNode('22.8.0').status).toBe('fail');
+    expect(checkNode('21.7.3').status).toBe('fail');
+    expect(checkNode('22.9.0').status).toBe('ok');
+    expect(checkNode('24.1.0').status).toBe('ok');
     expect(checkNode('18.20.0').status).toBe('fail');
   });
 

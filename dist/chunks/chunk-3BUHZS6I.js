@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{f as r}from"./chunk-TWECMDIF.js";r();import{readFileSync as e,statSync as o}from"node:fs";import{join as d,resolve as f}from"node:path";function s(t,i){let n=/^gitdir:[ \t]*(.+)$/m.exec(t)?.[1].trim();return n?f(i,n):void 0}function a(t){try{let i=d(t,".git");return o(i,{throwIfNoEntry:!1})?.isFile()?s(e(i,"utf8"),t):void 0}catch{return}}export{a};

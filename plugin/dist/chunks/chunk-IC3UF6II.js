@@ -1,0 +1,5 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{f as n}from"./chunk-TWECMDIF.js";n();var s=class extends Error{file;line;field;fix;code;exitCode;constructor(e,t,i={}){super(t,i.cause===void 0?void 0:{cause:i.cause}),this.name="OvernightError",this.code=e,this.file=i.file,this.line=i.line,this.field=i.field,this.fix=i.fix,this.exitCode=i.exitCode??1}format(){let e=this.file?`${this.file}${this.line?`:${this.line}`:""}: `:"",t=this.field?` [field: ${this.field}]`:"",i=this.fix?`
+  Fix: ${this.fix}`:"";return`${e}${this.message}${t}${i}`}toJSON(){return{code:this.code,message:this.message,file:this.file,line:this.line,field:this.field,fix:this.fix}}},r=class extends s{errors;constructor(e){super(e[0]?.code??"multiple",`${e.length} problem(s) found:
+${e.map(t=>`- ${t.format()}`).join(`
+`)}`,{exitCode:e[0]?.exitCode??1}),this.errors=e}format(){return this.message}toJSON(){return{code:this.code,message:this.message,errors:this.errors.map(e=>e.toJSON())}}};export{s as a,r as b};

@@ -1,0 +1,3 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{f as r}from"./chunks/chunk-TWECMDIF.js";r();r();import{readFileSync as p}from"node:fs";function t(){return"0.1.0"}var i=process.argv.slice(2);if(i.length===1&&(i[0]==="--version"||i[0]==="-V"))process.stdout.write(`${t()}
+`);else{let{Command:o}=await import("./chunks/esm-ZMRZEJQ2.js"),{COMMANDS:s}=await import("./chunks/commands-GO25RVNK.js"),n=new o;n.name("overnight").description("Plan a night of unattended Claude Code work from a markdown backlog, run it safely, report in the morning.").version(t()).showHelpAfterError().configureOutput({outputError:(e,a)=>a(e)});for(let e of s)e(n);await n.parseAsync(process.argv)}
