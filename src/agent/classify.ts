@@ -11,7 +11,7 @@
  */
 import { oneLine } from '../util/text.js';
 import { formatUsd } from '../util/usd.js';
-import { parseRetryAt } from './reset-time.js';
+import { parseRetryAt, retryAfterFromApiRetry } from './reset-time.js';
 import type { StreamState } from './stream.js';
 import type { AgentFailure, ResultLine } from './types.js';
 
@@ -42,6 +42,27 @@ const SERVER = /overloaded|internal server error|server[_ ]error|\bapi_error\b|b
 const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|fetch failed|network error|connection error|unable to connect/i;
 const MODEL = /model[^.\n]{0,60}(not found|does not exist|not available|invalid|not supported)|invalid model|unknown model/i;
 
+/**
+ * Joins error texts with ' · ', each distinct part once: Claude Code repeats the same API error in
+ * the result line, its `errors` and the synthetic assistant message ("Invalid API key · Fix external
+ * API key" three times), so a plain join would repeat the reason. Parts are split on ' · ' too and
+ * compared without case and surrounding whitespace; a part contained in one already kept is dropped.
+ */
+export function joinDistinct(parts: ReadonlyArray<string | undefined>): string {
+  const kept: string[] = [];
+  for (const part of parts) {
+    for (const piece of (part ?? '').split(' · ')) {
+      const p = piece.trim();
+      if (!p) continue;
+      const key = p.toLowerCase();
+      if (kept.some((k) => k.toLowerCase().includes(key))) continue;
+      for (let i = kept.length - 1; i >= 0; i--) if (key.includes(kept[i]!.toLowerCase())) kept.splice(i, 1);
+      kept.push(p);
+    }
+  }
+  return kept.join(' · ');
+}
+
 function lastLine(text: string | undefined): string {
   const lines = (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? '';
@@ -62,7 +83,7 @@ function seconds(ms: number | undefined): string {
  */
 export function classifyApiError(input: { status?: number | null; error?: string; type?: string; text?: string; now?: Date }): AgentFailure | undefined {
   const status = typeof input.status === 'number' ? input.status : undefined;
-  const text = [input.text, input.error, input.type].filter(Boolean).join(' · ');
+  const text = joinDistinct([input.text, input.error, input.type]);
   const statusNote = status ? ` (HTTP ${status})` : '';
   const shown = cut(input.text || input.error || input.type || `HTTP ${status}`);
   if (status === 401 || input.error === 'authentication_failed' || input.type === 'authentication_error' || AUTH.test(text)) {
@@ -111,6 +132,21 @@ export function classifyApiError(input: { status?: number | null; error?: string
  * on stderr, else transient crash).
  */
 export function classifyOutcome(input: ClassifyInput): AgentFailure | undefined {
+  return withRetryAfter(classifyAttempt(input), input);
+}
+
+/**
+ * A rate limit whose text gives no reset time waits as long as the 429's `retry-after` header
+ * asked, when the CLI passed it on (reset-time.ts retryAfterFromApiRetry): the session pauses until
+ * then instead of spending a retry on a limit that has not reset.
+ */
+function withRetryAfter(failure: AgentFailure | undefined, input: ClassifyInput): AgentFailure | undefined {
+  if (!failure || failure.cause !== 'rate-limit' || failure.retryAt) return failure;
+  const retryAt = retryAfterFromApiRetry(input.lastApiRetry, input.now ?? new Date());
+  return retryAt ? { ...failure, retryAt, message: `${failure.message} (retry-after: until ${retryAt})` } : failure;
+}
+
+function classifyAttempt(input: ClassifyInput): AgentFailure | undefined {
   const now = input.now ?? new Date();
   if (input.spawnError) {
     const code = input.spawnError.code;
@@ -149,7 +185,7 @@ export function classifyOutcome(input: ClassifyInput): AgentFailure | undefined 
     if (r.subtype === 'error_max_budget_usd') {
       return { kind: 'task', cause: 'max-budget', message: `error_max_budget_usd: the agent spent its budget (${formatUsd(r.total_cost_usd)}) without finishing${errors ? ` (${errors})` : ''}.` };
     }
-    const text = [typeof r.result === 'string' ? r.result : '', errors, input.apiError?.text ?? ''].filter(Boolean).join(' · ');
+    const text = joinDistinct([typeof r.result === 'string' ? r.result : '', errors, input.apiError?.text]);
     const api = classifyApiError({
       status: (r.api_error_status as number | null | undefined) ?? input.apiError?.status,
       error: input.apiError?.error,
@@ -170,7 +206,7 @@ export function classifyOutcome(input: ClassifyInput): AgentFailure | undefined 
         status: input.apiError?.status ?? input.lastApiRetry?.status,
         error: input.apiError?.error ?? input.lastApiRetry?.error,
         type: input.apiError?.type,
-        text: [input.apiError?.text, stderr].filter(Boolean).join(' · ') || undefined,
+        text: joinDistinct([input.apiError?.text, stderr]) || undefined,
         now,
       })
     : undefined;

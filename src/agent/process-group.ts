@@ -10,6 +10,7 @@
  * sessions; (2) a scan of parent pids while the agent runs, for children that cleared their
  * environment. Each is remembered by pid and start time, so a reused pid is never signalled.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Sends `signal` to a pid or group; false when it does not exist (ESRCH) or may not be signalled. */
@@ -74,6 +75,98 @@ function processTable(): Map<number, ProcInfo> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A process found by an environment mark: its pid, its start time (Linux; '' elsewhere) and the mark's value. */
+export interface MarkedProcess {
+  pid: number;
+  start: string;
+  value: string;
+}
+
+/**
+ * Every live process (not a zombie) whose environment holds `name=<one of values>`, except the pids
+ * in `exclude` (default: this process). Linux: one pass over /proc/<pid>/environ (the environment a
+ * process started with; readable for the same user, and for all as root). Elsewhere (macOS, BSD):
+ * `ps -E -ww -ax -o pid=,command=`, which appends each process's environment to its command for
+ * the user's own processes (ps(1)). Never throws: an unreadable process is skipped.
+ */
+export function findMarkedProcesses(name: string, values: ReadonlySet<string>, exclude: ReadonlySet<number> = new Set([process.pid])): MarkedProcess[] {
+  if (values.size === 0) return [];
+  const out: MarkedProcess[] = [];
+  let entries: string[] | undefined;
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    entries = undefined;
+  }
+  if (entries && entries.length > 0) {
+    const prefix = `${name}=`;
+    for (const e of entries) {
+      const pid = Number(e);
+      if (exclude.has(pid)) continue;
+      let environ: string;
+      try {
+        environ = readFileSync(`/proc/${e}/environ`, 'latin1');
+      } catch {
+        continue; // another user's process, or gone
+      }
+      const entry = environ.split('\0').find((kv) => kv.startsWith(prefix) && values.has(kv.slice(prefix.length)));
+      if (!entry) continue;
+      const info = readProc(pid);
+      if (info && !info.zombie) out.push({ pid, start: info.start, value: entry.slice(prefix.length) });
+    }
+    return out;
+  }
+  let listing = '';
+  try {
+    listing = execFileSync('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+  } catch {
+    return out;
+  }
+  for (const line of listing.split('\n')) {
+    const m = /^\s*(\d+)\s(.*)$/.exec(line);
+    if (!m || exclude.has(Number(m[1]))) continue;
+    for (const v of values) {
+      if (m[2]!.includes(`${name}=${v}`)) {
+        out.push({ pid: Number(m[1]), start: '', value: v });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Stops every process whose environment holds `name=<one of values>` (findMarkedProcesses):
+ * SIGTERM, then SIGKILL after `graceMs` to whatever still carries the mark, then waits up to a
+ * second more. The mark is read again before each signal, so a pid reused by an unrelated process
+ * is never signalled. Returns the pids signalled, and those that needed SIGKILL. Never throws.
+ */
+export async function stopMarkedProcesses(name: string, values: ReadonlySet<string>, graceMs = 5000): Promise<{ stopped: number[]; killed: number[] }> {
+  const first = findMarkedProcesses(name, values);
+  const stopped = first.map((p) => p.pid);
+  if (first.length === 0) return { stopped, killed: [] };
+  for (const p of first) sendSignal(p.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  let left = findMarkedProcesses(name, values);
+  while (left.length > 0 && Date.now() < deadline) {
+    // A process started since (a shell trap, a restart) gets its SIGTERM too.
+    for (const p of left) if (!stopped.includes(p.pid)) {
+      stopped.push(p.pid);
+      sendSignal(p.pid, 'SIGTERM');
+    }
+    await sleep(25);
+    left = findMarkedProcesses(name, values);
+  }
+  const killed = left.map((p) => p.pid);
+  for (const p of left) {
+    if (!stopped.includes(p.pid)) stopped.push(p.pid);
+    sendSignal(p.pid, 'SIGKILL');
+  }
+  const end = Date.now() + 1000;
+  while (Date.now() < end && findMarkedProcesses(name, values).length > 0) await sleep(50);
+  return { stopped, killed };
+}
+
 /** Name of the environment variable that marks every process of one agent attempt. */
 export const AGENT_RUN_ENV = 'OVERNIGHT_AGENT_RUN';
 
@@ -91,29 +184,11 @@ export class ProcessTree {
     readonly token?: string,
   ) {}
 
-  /** Records every process whose environment carries this tree's token (one pass over /proc/<pid>/environ). */
+  /** Records every process whose environment carries this tree's token (findMarkedProcesses). */
   scanMarked(): void {
     if (!this.token) return;
-    const needle = `${AGENT_RUN_ENV}=${this.token}`;
-    let entries: string[];
-    try {
-      entries = readdirSync('/proc');
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (!/^\d+$/.test(e)) continue;
-      const p = Number(e);
-      if (p === this.pid || p === process.pid || this.known.has(p)) continue;
-      let environ: string;
-      try {
-        environ = readFileSync(`/proc/${e}/environ`, 'latin1');
-      } catch {
-        continue; // another user's process, or gone
-      }
-      if (!environ.split('\0').includes(needle)) continue;
-      const info = readProc(p);
-      if (info && !info.zombie) this.known.set(p, info.start);
+    for (const p of findMarkedProcesses(AGENT_RUN_ENV, new Set([this.token]), new Set([this.pid, process.pid]))) {
+      if (!this.known.has(p.pid)) this.known.set(p.pid, p.start);
     }
   }
 

@@ -125,3 +125,26 @@ export function parseRetryAt(text: string | undefined, now: Date = new Date()): 
   }
   return undefined;
 }
+
+/**
+ * Claude Code's own backoff between API retries, at most, for retry number `attempt` (1-based), ms:
+ * 500 ms doubled per retry with up to 25 % jitter. Measured with Claude Code 2.1.330 and the stand-in
+ * answering 429 without a header: retry_delay_ms 547 then 1101 (docs/architecture.md).
+ */
+export function cliBackoffCeilingMs(attempt: number): number {
+  return 500 * 2 ** Math.max(0, attempt - 1) * 1.25;
+}
+
+/**
+ * The time a 429's `retry-after` header asks to wait until, as Claude Code passes it on: the CLI
+ * does not print response headers, but it waits `retry-after` (plus jitter) before its own retry and
+ * reports that wait as `retry_delay_ms` in its `system/api_retry` line (measured with 2.1.330:
+ * `retry-after: 7` gave 8578 and 7170 ms, no header 547 and 1101 ms). A delay above the CLI's own
+ * backoff ceiling (cliBackoffCeilingMs) therefore came from the header. Returns the ISO time
+ * `now + delay`, or undefined when the last retry was not a 429 or its delay is the CLI's backoff.
+ */
+export function retryAfterFromApiRetry(retry: { status?: number; attempt?: number; retryDelayMs?: number } | undefined, now: Date = new Date()): string | undefined {
+  if (!retry || retry.status !== 429 || typeof retry.retryDelayMs !== 'number') return undefined;
+  if (retry.retryDelayMs <= cliBackoffCeilingMs(retry.attempt ?? 1)) return undefined;
+  return new Date(now.getTime() + retry.retryDelayMs).toISOString();
+}

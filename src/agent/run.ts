@@ -182,6 +182,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentOutcome> {
       ...(state.sessionId ? { sessionId: state.sessionId } : {}),
       toolCalls: state.toolCalls,
       ...(pid !== undefined ? { pid } : {}),
+      ...(pid === undefined || partial.spawnError ? { neverStarted: true } : {}),
     };
   };
 

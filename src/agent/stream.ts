@@ -32,8 +32,11 @@ export interface StreamState {
   toolCalls: number;
   /** API retries the CLI reported (system/api_retry). */
   apiRetries: number;
-  /** The last API error the CLI retried: HTTP status and error name. */
-  lastApiError?: { status?: number; error?: string };
+  /**
+   * The last API error the CLI retried: HTTP status, error name, the retry number and the delay the
+   * CLI waited before it (`retry_delay_ms`: its own backoff, or the response's `retry-after`).
+   */
+  lastApiError?: { status?: number; error?: string; attempt?: number; retryDelayMs?: number };
   /**
    * The API error that ended a turn: Claude Code 2.1.330 writes it as a synthetic assistant
    * message with `error` (rate_limit, server_error, authentication_failed, ...),
@@ -137,7 +140,12 @@ export function applyStreamEvent(state: StreamState, ev: Record<string, any>, no
         act('turn', `claude session started${state.model ? ` (model ${state.model})` : ''}`);
       } else if (ev.subtype === 'api_retry') {
         state.apiRetries++;
-        state.lastApiError = { status: typeof ev.error_status === 'number' ? ev.error_status : undefined, error: typeof ev.error === 'string' ? ev.error : undefined };
+        state.lastApiError = {
+          status: typeof ev.error_status === 'number' ? ev.error_status : undefined,
+          error: typeof ev.error === 'string' ? ev.error : undefined,
+          ...(typeof ev.attempt === 'number' ? { attempt: ev.attempt } : {}),
+          ...(typeof ev.retry_delay_ms === 'number' ? { retryDelayMs: ev.retry_delay_ms } : {}),
+        };
         const delay = typeof ev.retry_delay_ms === 'number' ? `; retry ${ev.attempt ?? '?'}/${ev.max_retries ?? '?'} in ${(ev.retry_delay_ms / 1000).toFixed(1)} s` : '';
         act('turn', `API error ${ev.error_status ?? ''} ${ev.error ?? ''}${delay}`.replace(/\s+/g, ' '));
       }

@@ -88,6 +88,13 @@ export interface AgentOutcome {
   toolCalls?: number;
   /** pid of the claude process (= its process group id), when it started. */
   pid?: number;
+  /**
+   * True when the agent never started: the binary was missing or not executable, the spawn failed
+   * (ENOENT, EACCES, EAGAIN), the plugin or settings were unusable, or the runner stopped before the
+   * spawn. Such an attempt is recorded (so retries stay bounded) but not counted as an attempt in
+   * the morning report.
+   */
+  neverStarted?: boolean;
 }
 
 /** Everything one agent attempt needs. Also exported from run.ts. */

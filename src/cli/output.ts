@@ -4,6 +4,7 @@
  */
 import pc from 'picocolors';
 import { OvernightError } from '../util/errors.js';
+import { EXIT_INTERNAL } from './exit-codes.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -39,7 +40,7 @@ export async function runAction(command: string, format: OutputFormat, action: (
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`${pc.red('overnight: internal error:')} ${message}\n`);
     if (format === 'json') process.stdout.write(`${JSON.stringify({ ok: false, command, error: { code: 'internal', message: String(error) } })}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   }
 }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, realpathSync, createWrite
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { isExecutable, whichBinary } from '../doctor/find-binary.js';
+import { resolveClaude } from '../agent/find-claude.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { OvernightError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
@@ -44,13 +44,13 @@ export interface DemoResult {
 }
 
 /**
- * The Claude Code CLI to run: the plugin's own node_modules/.bin/claude (resolved through its
- * symlink), else `claude` on PATH (whichBinary). Undefined when neither is an executable file.
+ * The Claude Code CLI to run: found as the runner and `doctor` find it (src/agent/find-claude.ts
+ * resolveClaude: PATH, the install locations, then the plugin's own node_modules/.bin/claude).
+ * Symlinks resolved (the sample config names the binary itself). Undefined when none is found.
  */
 export function findClaude(root: string): string | undefined {
-  const local = join(root, 'node_modules/.bin/claude');
-  if (isExecutable(local)) return realpathSync(local);
-  return whichBinary('claude');
+  const found = resolveClaude({ pluginRoot: root }).path;
+  return found ? realpathSync(found) : undefined;
 }
 
 /** Whether the environment has credentials for the real model (an API key, a token, or a Claude Code login). */
@@ -71,7 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const root = pluginRoot();
   const claude = findClaude(root);
   if (!claude) {
-    throw new OvernightError('demo.no-claude', 'The Claude Code CLI was not found (node_modules/.bin/claude in the plugin, or claude on PATH).', {
+    throw new OvernightError('demo.no-claude', 'The Claude Code CLI was not found (tried: claude on PATH, the native and npm install locations, node_modules/.bin/claude in the plugin).', {
       fix: 'Run `npm ci` in the plugin folder, or install Claude Code: npm install -g @anthropic-ai/claude-code',
     });
   }

@@ -12,7 +12,7 @@ import { CONFIG_FILE, type OvernightConfig } from '../config/schema.js';
 import { OvernightError, OvernightErrors } from '../util/errors.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { findRepoRoot } from '../util/repo.js';
-import { isExecutable, whichBinary } from './find-binary.js';
+import { claudeMissingFix, resolveClaude, type ClaudeResolution } from '../agent/find-claude.js';
 import { checkSandboxWorks } from './sandbox-check.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -78,26 +78,12 @@ export async function checkGit(): Promise<CheckResult> {
 }
 
 /**
- * Where the claude binary is: `agent.claude_path` from the config when it is set to something
- * other than the default `claude`, else `claude` on PATH, else the plugin's own
- * `node_modules/.bin/claude` (the npm package @anthropic-ai/claude-code). Undefined when none exists.
+ * Where the claude binary is, found exactly as the runner finds it (src/agent/find-claude.ts
+ * resolveClaude): the config's agent.claude_path, PATH, the install locations, the plugin's own
+ * node_modules/.bin/claude (`root` = the plugin root). `cwd`: where a relative claude_path is taken from.
  */
-export function findClaude(config: Pick<OvernightConfig, 'agent'> | undefined, root: string | undefined, cwd: string = process.cwd()): { path?: string; tried: string[] } {
-  const tried: string[] = [];
-  const configured = config?.agent.claude_path;
-  if (configured && configured !== 'claude') {
-    tried.push(`${configured} (agent.claude_path)`);
-    return { path: whichBinary(configured, process.env, cwd), tried };
-  }
-  tried.push('claude on PATH');
-  const onPath = whichBinary('claude');
-  if (onPath) return { path: onPath, tried };
-  if (root) {
-    const local = join(root, 'node_modules', '.bin', 'claude');
-    tried.push(local);
-    if (isExecutable(local)) return { path: local, tried };
-  }
-  return { tried };
+export function findClaude(config: Pick<OvernightConfig, 'agent'> | undefined, root: string | undefined, cwd: string = process.cwd()): ClaudeResolution {
+  return resolveClaude({ configured: config?.agent.claude_path, pluginRoot: root, cwd });
 }
 
 /** The claude binary: found (see findClaude) and `claude --version` answers. */
@@ -108,7 +94,7 @@ export async function checkClaude(config: OvernightConfig | undefined, root: str
       name: 'claude',
       status: 'fail',
       detail: `the claude binary was not found (tried: ${found.tried.join(', ')})`,
-      fix: 'Install Claude Code (npm install -g @anthropic-ai/claude-code), or set agent.claude_path in overnight.config.yaml.',
+      fix: claudeMissingFix(config?.agent.claude_path),
     };
   }
   const { ok, output } = await run(found.path, ['--version'], 30_000);

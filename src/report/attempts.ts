@@ -26,6 +26,14 @@ export function sumAttempts(attempts: readonly AttemptRecord[]): { turns: number
   return { turns, costUsd, agentMs };
 }
 
+/**
+ * The attempts the report counts: those whose agent started. An attempt whose claude never started
+ * (missing binary, spawn failure: `notStarted` in state.json) is no attempt at the item.
+ */
+export function countedAttempts(attempts: readonly AttemptRecord[]): number {
+  return attempts.filter((a) => !a.notStarted).length;
+}
+
 /** The attempts of one run of a session (run 1: the night and its resumes; 2 and on: each `overnight retry`). */
 export interface RunHistory {
   run: number;

@@ -5,7 +5,7 @@
 import { isBudgetDeferral } from '../runner/budget.js';
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
-import { historyLines, isoMs, sumAttempts } from './attempts.js';
+import { countedAttempts, historyLines, isoMs, sumAttempts } from './attempts.js';
 import { nextStepsFor, retryCommand } from './next-steps.js';
 import type {
   AuditSummary,
@@ -108,10 +108,12 @@ export function buildReport(
     const sums = sumAttempts(st.attempts);
     turns += sums.turns;
     costUsd += sums.costUsd;
-    attempts += st.attempts.length;
-    costs.push({ ...ref, status: st.status, attempts: st.attempts.length, turns: sums.turns, costUsd: sums.costUsd, agentMs: sums.agentMs });
+    attempts += countedAttempts(st.attempts);
+    costs.push({ ...ref, status: st.status, attempts: countedAttempts(st.attempts), turns: sums.turns, costUsd: sums.costUsd, agentMs: sums.agentMs });
     if (st.learnings && st.learnings.trim() !== '') learnings.push({ slug: item.slug, title: item.title, text: st.learnings.trim() });
     const last = st.attempts[st.attempts.length - 1];
+    // A branch the runner deleted (empty: no commits beyond its start) is not "kept for inspection".
+    const keptBranch = st.branch && !git.goneBranches?.includes(st.branch) ? st.branch : undefined;
     const files = artifacts[item.slug]?.files ?? [];
     const failedDeps = item.dependsOn.filter((d) => {
       const s = state.items[d]?.status;
@@ -132,7 +134,7 @@ export function buildReport(
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
         const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];
-        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: st.attempts.length, history: historyLines(st.attempts) });
+        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts), history: historyLines(st.attempts) });
         break;
       }
       case 'failed': {
@@ -152,14 +154,14 @@ export function buildReport(
             failureKind: st.failureKind,
             outcome: last?.outcome,
             attempt: last?.n ?? 1,
-            branch: st.branch,
+            branch: keptBranch,
             files,
             failedDependencies: failedDeps,
             reason: st.reason,
           }),
-          branch: st.branch,
+          branch: keptBranch,
           files,
-          attempts: st.attempts.length,
+          attempts: countedAttempts(st.attempts),
           history: historyLines(st.attempts),
         });
         break;

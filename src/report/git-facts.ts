@@ -30,6 +30,7 @@ export function parseLog(text: string | undefined): CommitFact[] {
  * - itemCommits: for every item with a merge commit, `git log --reverse <merge>^1..<merge>^2`
  *   (the commits the merge brought in, oldest first); else the state's recorded commits' subjects;
  * - remotes: `git remote`;
+ * - goneBranches: item branches of items not merged that `git rev-parse --verify` no longer finds;
  * - lostMerges: merged items whose merge commit is not an ancestor of the integration tip
  *   (`git merge-base --is-ancestor`), or every merged item when the branch is gone.
  * Never throws for a missing branch or commit (the facts are left empty).
@@ -64,5 +65,10 @@ export async function collectGitFacts(repoRoot: string, manifest: SessionManifes
     .split('\n')
     .map((r) => r.trim())
     .filter(Boolean);
-  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes, ...(Object.keys(lostMerges).length > 0 ? { lostMerges } : {}) };
+  const goneBranches: string[] = [];
+  for (const st of Object.values(state.items)) {
+    if (st.status === 'merged' || !st.branch) continue;
+    if ((await git(repoRoot, ['rev-parse', '--verify', '--quiet', `refs/heads/${st.branch}`])) === undefined) goneBranches.push(st.branch);
+  }
+  return { integrationHead: head || undefined, integrationCommits, itemCommits, remotes, goneBranches, ...(Object.keys(lostMerges).length > 0 ? { lostMerges } : {}) };
 }

@@ -21,6 +21,11 @@ export interface GitFacts {
   /** Names of the repository's remotes (`git remote`). */
   remotes: string[];
   /**
+   * Item branches the state names for items that did not ship but that git no longer has (the
+   * runner deletes an empty branch at the end of the night). The report names no such branch.
+   */
+  goneBranches?: string[];
+  /**
    * Per item slug: the merge commit of an item the state calls merged that the integration branch
    * no longer holds (rewound or deleted): it is not shipped. Absent when every merge is on the tip.
    */

@@ -1,7 +1,8 @@
 /**
  * `overnight abandon`: ends a session for good (phase abandoned). A live runner of the session is
  * stopped with SIGTERM (it aborts its agents, which kills their process groups, and writes its
- * state); after a grace period SIGKILL. Worktrees of the session are removed; ALL branches are
+ * state); after a grace period SIGKILL. Then every process an earlier runner left behind (agents
+ * orphaned by a kill -9: src/runner/orphans.ts) is stopped, before the worktrees are removed. Worktrees of the session are removed; ALL branches are
  * kept (the integration branch, every item branch and the backup refs). The lock is released.
  */
 import { clearSessionWakeUp } from '../wake/session.js';
@@ -10,7 +11,9 @@ import { resolve, sep } from 'node:path';
 import { forceReleaseLock, isPidAlive, readLock } from '../session/lock.js';
 import { worktreesDir } from '../session/paths.js';
 import { appendEvent, readState, updateState } from '../session/store.js';
+import type { SessionState } from '../session/state.js';
 import { listWorktrees, removeWorktree, sessionBranches } from './git.js';
+import { stopEarlierRuns } from './orphans.js';
 
 export interface AbandonResult {
   sessionId: string;
@@ -22,6 +25,10 @@ export interface AbandonResult {
   removedWorktrees: string[];
   /** Branches kept for inspection. */
   branches: string[];
+  /** Pids of processes left by an earlier runner (orphaned agents) that were stopped. */
+  orphansStopped?: number[];
+  /** The phase the session had before it was abandoned. */
+  previousPhase?: string;
   /** The wake-up removed from its scheduler (its description), if one was recorded. */
   removedWakeUp?: string;
 }
@@ -35,10 +42,17 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   return !isPidAlive(pid);
 }
 
-/** Abandons a session (see the module comment). `graceMs`: how long the runner gets after SIGTERM. */
-export async function abandonSession(repoRoot: string, sessionId: string, opts: { graceMs?: number } = {}): Promise<AbandonResult> {
+/** What runs at the end of an abandon (the CLI passes src/runner/deps.ts stoppedNightStep). */
+export type AbandonFinish = (repoRoot: string, sessionId: string, before: SessionState) => Promise<unknown>;
+
+/**
+ * Abandons a session (see the module comment). `graceMs`: how long the runner gets after SIGTERM,
+ * ms. `finish`: the end-of-night step (report, pull request, notification), run once the session
+ * is abandoned, unless it already was; its failure is recorded as an event, never thrown.
+ */
+export async function abandonSession(repoRoot: string, sessionId: string, opts: { graceMs?: number; finish?: AbandonFinish } = {}): Promise<AbandonResult> {
   const before = readState(repoRoot, sessionId);
-  const result: AbandonResult = { sessionId, alreadyAbandoned: before.phase === 'abandoned', removedWorktrees: [], branches: [] };
+  const result: AbandonResult = { sessionId, alreadyAbandoned: before.phase === 'abandoned', removedWorktrees: [], branches: [], previousPhase: before.phase };
 
   // Stop a live runner of this session (the lock holder, or the pid in state).
   const lock = readLock(repoRoot);
@@ -63,6 +77,10 @@ export async function abandonSession(repoRoot: string, sessionId: string, opts: 
       await waitForExit(pid, 5000);
     }
   }
+
+  // Every process an earlier runner left behind (its agents, after a kill -9), before the worktrees go.
+  const orphans = await stopEarlierRuns(repoRoot, sessionId, { graceMs: Math.min(opts.graceMs ?? 5000, 5000) });
+  if (orphans.stopped.length > 0) result.orphansStopped = orphans.stopped;
 
   // Remove the session's worktrees (git's registry and the folders); keep every branch.
   const root = resolve(worktreesDir(repoRoot, sessionId));
@@ -96,6 +114,14 @@ export async function abandonSession(repoRoot: string, sessionId: string, opts: 
   });
   const after = readLock(repoRoot);
   if (after && (after.sessionId === sessionId || !isPidAlive(after.pid))) forceReleaseLock(repoRoot);
-  if (!result.alreadyAbandoned) appendEvent(repoRoot, sessionId, 'session_abandoned', { stoppedPid: result.stoppedPid, killed: result.killed, removedWorktrees: result.removedWorktrees.length });
+  if (!result.alreadyAbandoned) appendEvent(repoRoot, sessionId, 'session_abandoned', { stoppedPid: result.stoppedPid, killed: result.killed, removedWorktrees: result.removedWorktrees.length, orphansStopped: result.orphansStopped ?? [] });
+  // The end of an abandoned night: the morning report, the pull request for what shipped, the notification.
+  if (!result.alreadyAbandoned && opts.finish) {
+    try {
+      await opts.finish(repoRoot, sessionId, before);
+    } catch (error) {
+      appendEvent(repoRoot, sessionId, 'abandon_finish_failed', { error: (error as Error).message });
+    }
+  }
   return result;
 }

@@ -35,6 +35,8 @@ export interface NightDeps {
   notifyItemFailed?: (repoRoot: string, sessionId: string, slug: string) => Promise<unknown>;
   /** The night paused for a rate or usage limit until `until` (ISO): notify every target (notifyNightEnd, kind `paused`). Never throws. */
   notifyPaused?: (repoRoot: string, sessionId: string, until: string, reason: string) => Promise<unknown>;
+  /** The night stopped early without a pull-request step (e.g. the integration branch moved): notify every target (notifyNightEnd, kind `stopped`). Never throws. */
+  notifyStopped?: (repoRoot: string, sessionId: string, reason: string) => Promise<unknown>;
   /** Measures free disk and load before items start (default: src/runner/resources.ts measureResources at the repository root). */
   measureResources?: () => { freeDiskMb: number; loadPerCore: number };
   /** Where progress lines go (runner.log when detached). */
@@ -48,6 +50,12 @@ export interface NightContext {
   config: OvernightConfig;
   files: ReturnType<typeof sessionFiles>;
   deps: NightDeps;
+  /**
+   * The claude binary every agent of the night runs: resolveClaude's path (src/agent/find-claude.ts),
+   * or agent.claude_path as configured when nothing was found (the spawn then fails with ENOENT, a
+   * permanent failure that stops the night). Optional for contexts built by tests.
+   */
+  claudePath?: string;
   /** The runner's own worktree with the integration branch checked out. */
   integrationWorktree: string;
   /** Serialised read-modify-write of state.json. */

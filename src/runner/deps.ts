@@ -9,6 +9,7 @@ import type { OvernightConfig } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { finishSessionPullRequest } from '../report/finish.js';
 import { notifyItemFailed, notifyNightEnd } from '../report/notify.js';
+import type { SessionState } from '../session/state.js';
 import { writeMorningReport } from '../report/write.js';
 import { updateState } from '../session/store.js';
 import { pluginRoot } from '../util/plugin-root.js';
@@ -38,6 +39,21 @@ export async function pullRequestStep(repoRoot: string, sessionId: string, confi
   });
 }
 
+/**
+ * The end of a night that did not end by itself (`overnight abandon`): the morning report written
+ * again (phase abandoned); then, unless the night had already finished (phase complete: its pull
+ * request and notification went out then), the pull-request step for what shipped when none ran
+ * yet (it notifies too), else the notification alone. `before`: the state before the abandon.
+ * Errors of the push, gh or a notification are recorded as events (finish.ts), not thrown.
+ */
+export async function stoppedNightStep(repoRoot: string, sessionId: string, before: Pick<SessionState, 'phase' | 'pullRequest'>): Promise<void> {
+  const config = await loadConfig(repoRoot);
+  await writeMorningReport(repoRoot, sessionId);
+  if (before.phase === 'complete' || before.phase === 'abandoned') return;
+  if (!before.pullRequest) await pullRequestStep(repoRoot, sessionId, config);
+  else await notifyNightEnd(repoRoot, sessionId, { kind: 'abandoned' }, { config });
+}
+
 /** The NightDeps of a real night. `log` writes to stdout (runner.log when detached). */
 export async function realNightDeps(repoRoot: string, overrides: Partial<NightDeps> = {}): Promise<NightDeps> {
   const config = await loadConfig(repoRoot);
@@ -58,6 +74,7 @@ export async function realNightDeps(repoRoot: string, overrides: Partial<NightDe
     writeReport: async (root, id) => writeMorningReport(root, id),
     finishPullRequest: async (root, id) => pullRequestStep(root, id, config),
     notifyItemFailed: async (root, id, slug) => notifyItemFailed(root, id, slug, { config }),
+    notifyStopped: async (root, id, reason) => notifyNightEnd(root, id, { kind: 'stopped', reason: reason || undefined }, { config }),
     notifyPaused: async (root, id, until, reason) => notifyNightEnd(root, id, { kind: 'paused', resumeAt: until || undefined, reason: reason || undefined }, { config }),
     log: (line) => {
       process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);

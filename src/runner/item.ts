@@ -226,7 +226,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     let lastActivity = 0;
     // The agent's commits are only complete once its objects are imported, even when it was stopped.
     const outcome = await deps.runAgent({
-      claudePath: config.agent.claude_path,
+      claudePath: ctx.claudePath ?? config.agent.claude_path,
       cwd: worktree,
       brief,
       pluginDir: deps.pluginDir,
@@ -270,7 +270,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     const endedAt = nowIso();
     // The attempt's record (turns, cost, exit, learnings); written with the next status in one write.
     const agentEnd = (s: SessionState) => {
-      const next = updateAttempt(s, slug, { endedAt, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, resultSubtype: outcome.result?.subtype });
+      const next = updateAttempt(s, slug, { endedAt, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, resultSubtype: outcome.result?.subtype, ...(outcome.neverStarted ? { notStarted: true } : {}) });
       return learned ? setLearnings(next, slug, learned) : next;
     };
     ctx.event('agent_finished', { slug, attempt: n, turns: outcome.turns, costUsd: outcome.costUsd, exitCode: outcome.exitCode, killedBy: outcome.killedBy, completion: outcome.completion.kind, durationMs: outcome.durationMs });

@@ -13,6 +13,7 @@ import { removeSandboxPlaceholders } from './sandbox-git.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
 import { sessionFiles, worktreePath, worktreesDir, itemBranch, OBJECTS_FOLDER, SCRATCH_FOLDER } from '../session/paths.js';
 import { STOP_REASON_SIGNAL, type SessionState } from '../session/state.js';
@@ -20,6 +21,7 @@ import { appendEventFile, readManifest, readState, updateState } from '../sessio
 import type { NightContext, NightDeps } from './context.js';
 import { commitsBetween, commonGitDir, deleteBranch, removeWorktrees, resolveCommit } from './git.js';
 import { runItem, type AbortReason } from './item.js';
+import { safetyPolicyProblem } from './preflight.js';
 import { serialQueue } from '../util/serial-queue.js';
 import { ensureIntegrationHolds, newIntegrationWatch } from './integration-watch.js';
 import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../wake/session.js';
@@ -41,6 +43,12 @@ export interface RunNightOptions {
 export interface NightSummary {
   phase: SessionState['phase'];
   stopReason?: string;
+  /**
+   * Why a `stopped` night stopped: `permanent` (claude missing, not logged in, a broken safety
+   * config), INTEGRATION_MOVED (src/session/state.ts: the integration branch lost the runner's
+   * merges), or `signal` (SIGTERM/SIGINT/SIGHUP: resumable).
+   */
+  stopKind?: string;
   counts: Record<string, number>;
 }
 
@@ -137,11 +145,17 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     for (const c of controllers.values()) if (!c.signal.aborted) c.abort(reason);
   };
 
+  // One resolution of claude for the whole night, the same doctor and launch use.
+  const claude = resolveClaude({ configured: config.agent.claude_path, pluginRoot: deps.pluginDir, cwd: repoRoot });
+  if (claude.path) event('claude_resolved', { path: claude.path, source: claude.source });
+  else event('claude_not_found', { tried: claude.tried });
+
   const ctx: NightContext = {
     repoRoot,
     sessionId,
     manifest,
     config,
+    claudePath: claude.path ?? config.agent.claude_path,
     files,
     deps,
     integrationWorktree,
@@ -174,6 +188,13 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       kick();
     },
   };
+
+  // What every agent depends on and no retry can fix: found now, it stops the night before any attempt.
+  const policyProblem = safetyPolicyProblem(files.policy);
+  if (policyProblem) {
+    event('preflight_failed', { kind: 'permanent', reason: policyProblem });
+    ctx.stopSession(policyProblem);
+  }
 
   const onStop = () => {
     if (!stopping) {
@@ -292,7 +313,10 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   await Promise.allSettled(notices);
   // The report and the pull request must only claim what the integration branch holds.
   if (!stopping) await ensureIntegrationHolds(ctx, 'at the end of the night');
-  return finishNight(ctx, stopping === 'stop' ? 'stopped' : stopping === 'permanent' ? 'stopped' : 'complete', stopReason, stopKind);
+  const summary = await finishNight(ctx, stopping ? 'stopped' : 'complete', stopReason, stopKind);
+  // The summary names every stop's kind (a signal included); state.stopKind only early stops'.
+  const kind = stopping === 'stop' ? 'signal' : stopping === 'permanent' ? (stopKind ?? 'permanent') : undefined;
+  return kind ? { ...summary, stopKind: kind } : summary;
 }
 
 /** How long after a pause's end the OS wake-up fires: the live runner goes on by itself first and removes it. */
@@ -345,8 +369,9 @@ function retireSpares(ctx: NightContext): void {
  * Ends the night: the phase (complete, or stopped with its reason); worktrees of merged items,
  * the integration worktree and every scratch folder removed; EMPTY item branches (no commits
  * beyond their start) deleted; failed items' branches and worktrees kept for inspection; the
- * morning report and the pull request step; event session_end. After a stop by a signal nothing
- * is removed (resume goes on from there). The lock is released by the caller.
+ * morning report and the pull request step (with the notifications; also on a night stopped early
+ * by a permanent failure); event session_end. After a stop by a signal nothing is removed and no
+ * pull request step runs (resume goes on from there; abandon ends it). The lock is released by the caller.
  */
 async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', stopReason?: string, stopKind?: string): Promise<NightSummary> {
   const { repoRoot, sessionId, manifest, deps } = ctx;
@@ -413,13 +438,19 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       ctx.event('report_failed', { error: (error as Error).message });
     }
   }
-  if (phase === 'complete' && deps.finishPullRequest) {
+  // A finished night, and one stopped early by a permanent failure, push and open (or print) the
+  // pull request for what shipped, and notify. Another early stop (the integration branch moved
+  // under the runner: nothing is pushed from it) notifies only. A stop by a signal does neither:
+  // the night goes on with `overnight resume`, or ends with `overnight abandon`, which does both.
+  if ((phase === 'complete' || stopKind === 'permanent') && deps.finishPullRequest) {
     try {
       await deps.finishPullRequest(repoRoot, sessionId);
     } catch (error) {
       deps.log(`pull request step failed: ${(error as Error).message}`);
       ctx.event('pull_request_failed', { error: (error as Error).message });
     }
+  } else if (phase === 'stopped' && stopKind && deps.notifyStopped) {
+    await deps.notifyStopped(repoRoot, sessionId, stopReason ?? '').catch((error: Error) => deps.log(`notification failed: ${error.message}`));
   }
   state = readState(repoRoot, sessionId);
   const counts: Record<string, number> = {};

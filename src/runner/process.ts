@@ -15,6 +15,7 @@ import { assertRetryPhase, chooseRetryItems } from './retry.js';
 import type { NightDeps } from './context.js';
 import { runNight, type NightSummary } from './night.js';
 import { prepareSessionResume } from './resume.js';
+import { recordRun, RUN_TOKEN_ENV, stopEarlierRuns } from './orphans.js';
 import { clearSessionWakeUp } from '../wake/session.js';
 
 export interface RunSessionOptions {
@@ -93,8 +94,10 @@ export function assertRetryable(repoRoot: string, sessionId: string, items: read
 }
 
 /**
- * Runs a session in this process: takes the lock (recovering a stale one), records the runner pid,
- * prepares a resume when asked, runs the night, and releases the lock whatever happens.
+ * Runs a session in this process: takes the lock (recovering a stale one), stops every process
+ * left by an earlier run of the session (src/runner/orphans.ts), records this run's token (given to
+ * every agent as OVERNIGHT_RUN_TOKEN), records the runner pid, prepares a resume or retry when
+ * asked, runs the night, and releases the lock whatever happens.
  * SIGTERM/SIGINT/SIGHUP abort running agents; the items become interrupted, the state is written,
  * the lock released, and the process exits by returning.
  */
@@ -104,9 +107,24 @@ export async function runSession(opts: RunSessionOptions): Promise<NightSummary>
   else assertResumable(repoRoot, sessionId);
   if (opts.mode === 'retry') assertRetryable(repoRoot, sessionId, opts.items ?? []);
   const { recovered } = acquireLock(repoRoot, sessionId);
+  // Before anything else: no process of an earlier run (agents orphaned by a killed runner) may
+  // work on beside the new one. Then this run's token marks every agent it starts.
+  let deps: NightDeps;
+  try {
+    const orphans = await stopEarlierRuns(repoRoot, sessionId);
+    if (orphans.stopped.length > 0) {
+      appendEvent(repoRoot, sessionId, 'orphans_stopped', { pids: orphans.stopped, killed: orphans.killed });
+      opts.deps.log(`stopped ${orphans.stopped.length} process(es) left by an earlier runner of this session`);
+    }
+    const token = recordRun(repoRoot, sessionId);
+    deps = { ...opts.deps, agentEnv: { ...(opts.deps.agentEnv ?? {}), [RUN_TOKEN_ENV]: token } };
+  } catch (error) {
+    releaseLock(repoRoot);
+    throw error;
+  }
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
-    opts.deps.log(`received ${sig}`);
+    deps.log(`received ${sig}`);
     controller.abort(sig);
   };
   if (opts.handleSignals) for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal);
@@ -122,7 +140,7 @@ export async function runSession(opts: RunSessionOptions): Promise<NightSummary>
     });
     let deadline: string | undefined;
     if (opts.mode !== 'start') deadline = (await prepareSessionResume(repoRoot, sessionId, new Date(), opts.mode === 'retry' ? { retry: opts.items ?? [] } : {})).deadline;
-    return await runNight({ repoRoot, sessionId, deps: opts.deps, signal: controller.signal, deadline });
+    return await runNight({ repoRoot, sessionId, deps, signal: controller.signal, deadline });
   } finally {
     if (opts.handleSignals) for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(sig, onSignal);
     releaseLock(repoRoot);

@@ -12,7 +12,7 @@
  *
  * What stays open, and why that is acceptable, is in docs/safety-policy.md ("What git needs").
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What must stay writable, relative to the common git dir (POSIX separators). */
@@ -84,16 +84,23 @@ function listDir(dir: string): string[] {
 }
 
 /**
- * Removes what Claude Code's sandbox leaves in the repository's git dir after its agents:
- * `objects/info/alternates` when it is empty (the sandbox's mount point for its own write denial;
- * an empty alternates file names no object store, so removing it changes nothing git reads).
- * In: the common git dir. Never throws (a file it cannot remove is left).
+ * Removes what Claude Code's sandbox leaves in the repository's git dir after its agents (measured
+ * with 2.1.330): an empty `objects/info/alternates` (the mount point of its own write denial; an
+ * empty alternates file names no object store), and empty `.claude-sandbox-noreplace` folders in
+ * `info/`, `objects/info/` and `objects/info/commit-graphs/` (then `commit-graphs` itself when it is
+ * left empty). Only empty files and folders go, so nothing git reads changes. In: the common git
+ * dir. Never throws (what it cannot remove is left).
  */
 export function removeSandboxPlaceholders(commonDir: string): void {
+  const quietly = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // absent, not empty, or not ours to remove
+    }
+  };
   const alternates = join(commonDir, 'objects', 'info', 'alternates');
-  try {
-    if (statSync(alternates).size === 0) rmSync(alternates);
-  } catch {
-    // absent, or not ours to remove
-  }
+  quietly(() => statSync(alternates).size === 0 && rmSync(alternates));
+  for (const dir of ['info', 'objects/info', 'objects/info/commit-graphs']) quietly(() => rmdirSync(join(commonDir, dir, '.claude-sandbox-noreplace')));
+  quietly(() => rmdirSync(join(commonDir, 'objects', 'info', 'commit-graphs')));
 }

@@ -35,6 +35,8 @@ export interface AgentOutcomeLike {
   lastText?: string;
   stderrTail?: string;
   durationMs?: number;
+  /** The agent never started (src/agent/types.ts AgentOutcome.neverStarted). */
+  neverStarted?: boolean;
 }
 
 /** What the runner passes to the agent adapter: runAgent's own options (src/agent/types.ts). */

@@ -13,9 +13,9 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { itemRef } from '../backlog/filename.js';
+import { claudeMissingFix, resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
 import { CONFIG_FILE, type OvernightConfig } from '../config/schema.js';
-import { findClaude } from '../doctor/checks.js';
 import { checkSandboxWorks } from '../doctor/sandbox-check.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { preparePlan } from '../plan/prepare.js';
@@ -123,6 +123,21 @@ export function assertNoActiveSession(repoRoot: string): void {
 }
 
 /**
+ * Refuses (OvernightError `launch.no-claude`) when the runner would not find the claude binary:
+ * the same resolution the runner uses (src/agent/find-claude.ts resolveClaude, with this process's
+ * PATH and home), so a night is never launched only to stop at its first agent with ENOENT.
+ */
+export function assertClaudeFound(repoRoot: string, config: OvernightConfig): void {
+  const found = resolveClaude({ configured: config.agent.claude_path, pluginRoot: pluginRoot(), cwd: repoRoot });
+  if (found.path) return;
+  throw new OvernightError('launch.no-claude', `The runner would not find the claude binary (tried: ${found.tried.join(', ')}).`, {
+    file: 'overnight.config.yaml',
+    field: 'agent.claude_path',
+    fix: `${claudeMissingFix(config.agent.claude_path)} Then check with \`overnight doctor\`.`,
+  });
+}
+
+/**
  * Refuses a night whose agents could not run inside the OS sandbox (issue 8, "Preflight"): unless
  * the config says `safety.sandbox: off`, the sandbox must start here (src/doctor/sandbox-check.ts).
  * Throws OvernightError `launch.sandbox-unavailable` naming what failed and the fix.
@@ -135,7 +150,7 @@ async function assertSandboxStarts(config: OvernightConfig, repoRoot: string): P
   } catch {
     root = undefined;
   }
-  const result = await checkSandboxWorks(findClaude(config, root, repoRoot).path);
+  const result = await checkSandboxWorks(resolveClaude({ configured: config.agent.claude_path, pluginRoot: root, cwd: repoRoot }).path);
   if (result.ok) return;
   throw new OvernightError('launch.sandbox-unavailable', `The OS sandbox that contains every agent cannot start on this machine: ${result.detail}.`, {
     file: CONFIG_FILE,
@@ -146,13 +161,15 @@ async function assertSandboxStarts(config: OvernightConfig, repoRoot: string): P
 
 /**
  * Creates a session from the approved plan. Returns the launch envelope's data.
- * Throws OvernightError: `session.active`, `launch.backlog-dirty` (uncommitted backlog changes),
+ * Throws OvernightError: `session.active`, `launch.no-claude` (see assertClaudeFound),
+ * `launch.backlog-dirty` (uncommitted backlog changes),
  * `launch.sandbox-unavailable` (the OS sandbox cannot start and the config does not opt out),
  * `launch.nothing-eligible`, `launch.base-branch`, plus whatever planning throws (config, backlog).
  */
 export async function launchSession(repoRoot: string, opts: LaunchOptions = {}): Promise<LaunchResult> {
   assertNoActiveSession(repoRoot);
   const config = await loadConfig(repoRoot);
+  assertClaudeFound(repoRoot, config);
   const dirty = await porcelainStatus(repoRoot, [config.backlog_dir]);
   if (dirty.length > 0) {
     throw new OvernightError('launch.backlog-dirty', `The backlog has uncommitted changes:\n${dirty.map((l) => `  ${l}`).join('\n')}`, {

@@ -23,14 +23,29 @@ export interface LockInfo {
   hostname?: string;
 }
 
-/** True when a process with this pid exists (signal 0 probes without sending anything). */
+/** True when a process with this pid exists and is not a zombie (signal 0 probes without sending anything). */
 export function isPidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether `pid` is a zombie: it has exited and waits for its parent (or init) to reap it, so it
+ * runs nothing and holds nothing, though signal 0 still reaches it. A runner killed with SIGKILL
+ * whose parent was init stays one until init reaps it (promptly on most systems, not in some
+ * containers). Linux only (state field of /proc/<pid>/stat, proc(5)); false elsewhere.
+ */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -118,6 +118,8 @@ export const attemptSchema = z.object({
   startCommit: z.string().optional(),
   /** Success-condition output, relative to the session folder. */
   verifyLog: z.string().optional(),
+  /** The agent never started (claude missing, spawn failure): not counted as an attempt in the report. */
+  notStarted: z.boolean().optional(),
 });
 export type AttemptRecord = z.infer<typeof attemptSchema>;
 

@@ -20,8 +20,11 @@ export type Turn =
   | { hang: true }
   /** Answer `then` after `delayMs` milliseconds. */
   | { delayMs: number; then: Turn }
-  /** An API error response with this HTTP status and Anthropic error body. */
-  | { error: { status: number; type: string; message: string } }
+  /**
+   * An API error response with this HTTP status and Anthropic error body, and optional response
+   * headers (e.g. `{ 'retry-after': '120' }` on a 429).
+   */
+  | { error: { status: number; type: string; message: string; headers?: Record<string, string> } }
   /** Decide from the request (e.g. read the last tool_result). */
   | ((req: ModelRequest) => Turn);
 
@@ -61,7 +64,7 @@ export interface Script {
 export type Answer =
   | { kind: 'message'; text?: string; tools: Array<{ tool: string; input: Record<string, unknown> }> }
   | { kind: 'hang' }
-  | { kind: 'error'; status: number; type: string; message: string };
+  | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> };
 
 /** The answer to a request that matches no script. */
 export const UNSCRIPTED_REPLY = 'OK (stand-in model: no script matched this request).';

@@ -50,9 +50,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
     'request-id': `req_standin_${Date.now()}`,
@@ -60,8 +61,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function apiError(res: ServerResponse, status: number, type: string, message: string): void {
-  sendJson(res, status, { type: 'error', error: { type, message } });
+function apiError(res: ServerResponse, status: number, type: string, message: string, headers?: Record<string, string>): void {
+  sendJson(res, status, { type: 'error', error: { type, message } }, headers);
 }
 
 /** Input-token estimate for a request body: its system prompt, messages and tools. */
@@ -111,7 +112,7 @@ export async function startStandinModel(opts: StandinOptions): Promise<StandinMo
     const send = (): void => {
       if (res.destroyed) return;
       if (answer.kind === 'error') {
-        apiError(res, answer.status, answer.type, answer.message);
+        apiError(res, answer.status, answer.type, answer.message, answer.headers);
         return;
       }
       const message = buildMessage({

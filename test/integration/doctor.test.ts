@@ -107,7 +107,7 @@ describe('overnight doctor', () => {
     expect(checks.claude).toMatchObject({
       status: 'fail',
       detail: 'the claude binary was not found (tried: /nonexistent/claude (agent.claude_path))',
-      fix: 'Install Claude Code (npm install -g @anthropic-ai/claude-code), or set agent.claude_path in overnight.config.yaml.',
+      fix: "agent.claude_path in overnight.config.yaml points at '/nonexistent/claude', which is not an executable file: fix the path (`which claude` shows it), or remove the key to let overnight look for claude.",
     });
     expect(code).toBe(1);
   });

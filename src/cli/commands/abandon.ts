@@ -1,6 +1,8 @@
 /**
- * `overnight abandon [--session ID]`: ends a session for good: stops a live runner (SIGTERM),
- * removes the session's worktrees, keeps every branch, releases the lock.
+ * `overnight abandon [--session ID]`: ends a session for good: stops a live runner (SIGTERM) and
+ * every process an earlier runner left, removes the session's worktrees, keeps every branch,
+ * releases the lock, then writes the report, opens (or prints) the pull request for what shipped
+ * and sends the notifications.
  */
 import type { Command } from 'commander';
 import { findRepoRoot } from '../../util/repo.js';
@@ -16,12 +18,14 @@ export function register(program: Command): void {
       await runAction('abandon', 'text', async () => {
         const { resolveSessionId } = await import('../../session/find.js');
         const { abandonSession } = await import('../../runner/abandon.js');
+        const { stoppedNightStep } = await import('../../runner/deps.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
-        const r = await abandonSession(repoRoot, sessionId);
+        const r = await abandonSession(repoRoot, sessionId, { finish: stoppedNightStep });
         const lines = [
           r.alreadyAbandoned ? `Session ${sessionId} was already abandoned; cleaned up again.` : `Session ${sessionId} abandoned.`,
           ...(r.stoppedPid ? [`  stopped the runner (pid ${r.stoppedPid})${r.killed ? ' with SIGKILL after it ignored SIGTERM' : ''}`] : []),
+          ...(r.orphansStopped?.length ? [`  stopped ${r.orphansStopped.length} process(es) an earlier runner left running (pids ${r.orphansStopped.join(', ')})`] : []),
           ...(r.removedWakeUp ? [`  removed its wake-up: ${r.removedWakeUp.replace(/,.*$/s, '')}`] : []),
           `  removed ${r.removedWorktrees.length} worktree(s)`,
           `  kept ${r.branches.length} branch(es): ${r.branches.join(', ') || '(none)'}`,

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { findRepoRoot } from '../../util/repo.js';
+import { EXIT_STOPPED_PERMANENT, nightExitCode } from '../exit-codes.js';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 
 /**
@@ -37,11 +38,14 @@ export async function startOrResume(command: 'start' | 'resume' | 'retry', opts:
   // In json mode progress lines go to stderr, so stdout holds only the envelope.
   const deps = await realNightDeps(repoRoot, format === 'json' ? { log: (line) => process.stderr.write(`[${new Date().toISOString()}] ${line}\n`) } : {});
   const summary = await runSession({ repoRoot, sessionId, mode: command, items: opts.items, deps, handleSignals: true });
+  // A night stopped early for a cause exits EXIT_STOPPED_PERMANENT (3), so cron and CI see it.
+  process.exitCode = nightExitCode(summary);
   if (format === 'json') {
-    printEnvelope(command, { sessionId, detached: false, ...summary });
+    printEnvelope(command, { sessionId, detached: false, exitCode: process.exitCode, ...summary });
     return;
   }
   process.stdout.write(`Session ${sessionId}: ${summary.phase}${summary.stopReason ? ` (${summary.stopReason})` : ''}. ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+  if (process.exitCode === EXIT_STOPPED_PERMANENT) process.stdout.write(`The night stopped early on a permanent failure (exit code ${EXIT_STOPPED_PERMANENT}); the reason above says what to fix. \`overnight status --session ${sessionId}\` shows the same.\n`);
 }
 
 /** Registers `overnight start` on the commander program. */

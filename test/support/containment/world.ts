@@ -288,7 +288,7 @@ export function snapshotWorld(w: World): WorldSnapshot {
   // Claude Code's sandbox covers objects/info/alternates with an empty file while an agent runs (a
   // mount point for its own write denial); an empty alternates file lists no object store, so to
   // git it is the same as none (gitrepository-layout(5)). Any content would still count.
-  if (checkout['.git/objects/info/alternates'] === sha(Buffer.alloc(0))) delete checkout['.git/objects/info/alternates'];
+  if (checkout['.git/objects/info/alternates']?.startsWith(`${sha(Buffer.alloc(0))} `)) delete checkout['.git/objects/info/alternates'];
   checkout['.git/config'] = orMissing(() => sha(readFileSync(join(gitDir, 'config'))));
   checkout['.git/HEAD'] = orMissing(() => readFileSync(join(gitDir, 'HEAD'), 'utf8'));
   checkout['.git/index'] = orMissing(() => sha(readFileSync(join(gitDir, 'index'))));

@@ -1,7 +1,7 @@
 /** Failure classification: each kind, from captured result lines and from synthetic cases. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyApiError, classifyOutcome } from '../../../src/agent/classify.js';
+import { classifyApiError, classifyOutcome, joinDistinct } from '../../../src/agent/classify.js';
 import { applyStreamLine, newStreamState } from '../../../src/agent/stream.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -99,5 +99,28 @@ describe('classifyApiError', () => {
   it('a context overflow is a task failure; plain text is nothing', () => {
     expect(classifyApiError({ status: 400, text: 'prompt is too long: 250000 tokens > 200000 maximum' })).toMatchObject({ kind: 'task' });
     expect(classifyApiError({ text: 'all good' })).toBeUndefined();
+  });
+});
+
+describe('night two: reasons said once, retry-after honoured', () => {
+  it('the 401 reason does not repeat the API error text', () => {
+    const failure = classifyFixture('auth-401.jsonl')!;
+    expect(failure.message.match(/Invalid API key/g)).toHaveLength(1);
+    expect(failure.message.match(/Fix external API key/g)).toHaveLength(1);
+  });
+  it('joinDistinct keeps each part once, the longer of two that contain each other', () => {
+    expect(joinDistinct(['Invalid API key · Fix external API key', 'Invalid API key', undefined, 'invalid api key · Fix external API key'])).toBe('Invalid API key · Fix external API key');
+    expect(joinDistinct(['rate limited', 'Request rejected (429) · rate limited'])).toBe('rate limited · Request rejected (429)');
+    expect(joinDistinct([])).toBe('');
+  });
+  it("a 429 whose retry-after the CLI waited for pauses until now + that delay", () => {
+    const result = { type: 'result', subtype: 'success', is_error: true, api_error_status: 429, result: 'API Error: Request rejected (429) · per-minute rate limit', num_turns: 0, total_cost_usd: 0 } as const;
+    // Measured with Claude Code 2.1.330: `retry-after: 7` -> retry_delay_ms 8578 then 7170.
+    const withHeader = classifyOutcome({ result, exitCode: 1, lastApiRetry: { status: 429, error: 'rate_limit', attempt: 2, retryDelayMs: 7170 }, now });
+    expect(withHeader).toMatchObject({ kind: 'transient', cause: 'rate-limit', retryAt: '2026-11-21T12:00:07.170Z' });
+    // No header: the CLI's own backoff (547, then 1101 ms) is no reset time.
+    const backoff = classifyOutcome({ result, exitCode: 1, lastApiRetry: { status: 429, error: 'rate_limit', attempt: 2, retryDelayMs: 1101 }, now });
+    expect(backoff).toMatchObject({ kind: 'transient', cause: 'rate-limit' });
+    expect(backoff!.retryAt).toBeUndefined();
   });
 });

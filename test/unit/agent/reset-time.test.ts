@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAt } from '../../../src/agent/reset-time.js';
+import { cliBackoffCeilingMs, parseRetryAt, retryAfterFromApiRetry } from '../../../src/agent/reset-time.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 
@@ -36,5 +36,21 @@ describe('parseRetryAt', () => {
     expect(parseRetryAt('Number of requests has exceeded your rate limit', now)).toBeUndefined();
     expect(parseRetryAt('the limit resets 3 times a day', now)).toBeUndefined();
     expect(parseRetryAt(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('retryAfterFromApiRetry', () => {
+  const at = new Date('2026-11-21T12:00:00Z');
+  it('a 429 retry delay above the CLI backoff ceiling is the retry-after header', () => {
+    expect(retryAfterFromApiRetry({ status: 429, attempt: 1, retryDelayMs: 8578 }, at)).toBe('2026-11-21T12:00:08.578Z');
+    expect(retryAfterFromApiRetry({ status: 429, attempt: 1, retryDelayMs: 547 }, at)).toBeUndefined();
+    expect(retryAfterFromApiRetry({ status: 429, attempt: 3, retryDelayMs: 2400 }, at)).toBeUndefined();
+    expect(retryAfterFromApiRetry({ status: 529, attempt: 1, retryDelayMs: 60_000 }, at)).toBeUndefined();
+    expect(retryAfterFromApiRetry(undefined, at)).toBeUndefined();
+  });
+  it('the ceiling doubles per retry', () => {
+    expect(cliBackoffCeilingMs(1)).toBe(625);
+    expect(cliBackoffCeilingMs(2)).toBe(1250);
+    expect(cliBackoffCeilingMs(4)).toBe(5000);
   });
 });

@@ -39,7 +39,7 @@ describe('stream-json reading (captured samples)', () => {
   it('sees API retries and the synthetic API error message', () => {
     const { state, acts } = feed('overloaded-529.jsonl');
     expect(state.apiRetries).toBe(1);
-    expect(state.lastApiError).toEqual({ status: 529, error: 'overloaded' });
+    expect(state.lastApiError).toMatchObject({ status: 529, error: 'overloaded', attempt: expect.any(Number), retryDelayMs: expect.any(Number) });
     expect(state.apiError).toMatchObject({ error: 'server_error', status: 529, type: 'overloaded_error' });
     expect(state.apiError?.text).toMatch(/^API Error: 529 Overloaded/);
     expect(state.result).toMatchObject({ subtype: 'success', is_error: true, api_error_status: 529, terminal_reason: 'api_error' });

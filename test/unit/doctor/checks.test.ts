@@ -46,7 +46,7 @@ describe('doctor checks', () => {
     chmodSync(fake, 0o755);
     const config = defaultConfig();
     config.agent.claude_path = fake;
-    expect(findClaude(config, undefined)).toEqual({ path: fake, tried: [`${fake} (agent.claude_path)`] });
+    expect(findClaude(config, undefined)).toEqual({ path: fake, source: 'config', tried: [`${fake} (agent.claude_path)`] });
     config.agent.claude_path = join(dir, 'missing');
     expect(findClaude(config, undefined).path).toBeUndefined();
     expect(whichBinary('claude', { PATH: `/nonexistent:${dir}` })).toBe(fake);

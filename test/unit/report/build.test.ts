@@ -224,3 +224,22 @@ describe('tailLines', () => {
     expect(tailLines('x'.repeat(50), 5, 10)).toBe(`…${'x'.repeat(9)}`);
   });
 });
+
+describe('night two: the report counts and names only what exists', () => {
+  it('an attempt whose agent never started is not counted', () => {
+    const st = finishedState();
+    st.items.gamma!.attempts.push({ ...st.items.gamma!.attempts[1]!, n: 3, notStarted: true, turns: 0, costUsd: 0 });
+    const r = buildReport(manifest(), st, [], gitFacts(), noAudit(), [], { now });
+    expect(r.failed[0]).toMatchObject({ slug: 'gamma', attempts: 2 });
+    expect(r.summary.attempts).toBe(5);
+    expect(renderReportMarkdown(r)).toContain('after 2 attempt(s)');
+  });
+  it('a failed item whose empty branch was deleted is not "kept for inspection"', () => {
+    const kept = renderReportMarkdown(buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now }));
+    expect(kept).toContain('Branch kept for inspection: `overnight/20261121-2300-abcd--gamma`');
+    const facts = { ...gitFacts(), goneBranches: ['overnight/20261121-2300-abcd--gamma'] };
+    const r = buildReport(manifest(), finishedState(), [], facts, noAudit(), [], { now });
+    expect(r.failed[0]!.branch).toBeUndefined();
+    expect(renderReportMarkdown(r)).not.toContain('Branch kept for inspection');
+  });
+});

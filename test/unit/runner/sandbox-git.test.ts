@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitReadOnlyPaths } from '../../../src/runner/sandbox-git.js';
+import { gitReadOnlyPaths, removeSandboxPlaceholders } from '../../../src/runner/sandbox-git.js';
 
 /** A fake git dir: folder -> entries. */
 const tree: Record<string, string[]> = {
@@ -52,5 +55,25 @@ describe('gitReadOnlyPaths', () => {
 
   it('lists only what exists (a denied missing path would be a broken ref inside the sandbox)', () => {
     expect(gitReadOnlyPaths('/g', { worktreeAdmin: 'worktrees/a', branch: 'x' }, () => [])).toEqual([]);
+  });
+});
+
+describe("removeSandboxPlaceholders (what Claude Code's sandbox leaves in the git dir)", () => {
+  it('removes only empty placeholders, never content', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overnight-placeholders-'));
+    try {
+      for (const d of ['info/.claude-sandbox-noreplace', 'objects/info/.claude-sandbox-noreplace', 'objects/info/commit-graphs/.claude-sandbox-noreplace']) mkdirSync(join(dir, d), { recursive: true });
+      writeFileSync(join(dir, 'objects/info/alternates'), '');
+      writeFileSync(join(dir, 'info/exclude'), '/.overnight/\n');
+      removeSandboxPlaceholders(dir);
+      expect(readdirSync(join(dir, 'objects/info'))).toEqual([]);
+      expect(readdirSync(join(dir, 'info'))).toEqual(['exclude']);
+      // An alternates file with content is the user's: kept.
+      writeFileSync(join(dir, 'objects/info/alternates'), '/elsewhere/objects\n');
+      removeSandboxPlaceholders(dir);
+      expect(readFileSync(join(dir, 'objects/info/alternates'), 'utf8')).toBe('/elsewhere/objects\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
