@@ -152,7 +152,8 @@ describe('a plain git clone as the plugin (no npm)', { timeout: 300_000 }, () =>
       const model = (fixture.model = await startStandinModel({ scripts: [{ marker: demoMarker(ITEM.slug), turns }] }));
       const repo = (fixture.repo = await makeNightRepo({ items: [ITEM], concurrency: 1, idleTimeout: '30s', retries: 0 }));
       const env = nightEnv(model.url);
-      const launched = await cloneCli(repo.root, ['launch', '--format', 'json'], env);
+      // The item is a feature, an approval.ask type: the explicit yes is part of the launch.
+      const launched = await cloneCli(repo.root, ['launch', '--format', 'json', '--approve', String(ITEM.id)], env);
       expect(launched.code, launched.stderr).toBe(0);
       const id: string = JSON.parse(launched.stdout.trim().split('\n').pop()!).data.sessionId;
       const run = await cloneCli(repo.root, ['start', '--session', id], env);

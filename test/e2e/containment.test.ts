@@ -112,7 +112,8 @@ describe('containment: a night of destructive commands does no damage', () => {
     giveTree(world.base, user);
     settleIndexes(world, user);
 
-    const launched = await overnightAs(user, installed, world.checkout, env, ['launch', '--format', 'json'], 180_000);
+    // The item is a feature, an approval.ask type: the explicit yes is part of the launch.
+    const launched = await overnightAs(user, installed, world.checkout, env, ['launch', '--format', 'json', '--approve', String(CONTAIN_ITEM.id)], 180_000);
     id = JSON.parse(launched.stdout.trim().split('\n').pop() || '{}')?.data?.sessionId;
     expect(launched.code, `overnight launch failed:\n${launched.stderr}\n${launched.stdout}`).toBe(0);
 
