@@ -32,9 +32,10 @@ describe.each([
   const fixture = nightFixture();
 
   it('stops the night honestly, restores the branch from its backup, and resume finishes it', async () => {
-    // A slow farewell: the branch is moved while its agent works, before its merge.
+    // A slow farewell: the branch is moved while its agent works, before its merge. The idle
+    // timeout leaves room for sandboxed Bash calls on a loaded machine (seconds each at load 20).
     const model = (fixture.model = await startStandinModel({ scripts: [greetingScript({ delayMs: 200 }), farewellScript({ delayMs: 1500 }), simpleItemScript('notes', 200)] }));
-    const repo = (fixture.repo = await makeNightRepo({ items: [SAMPLE_ITEMS[0]!, SAMPLE_ITEMS[1]!, NOTES], concurrency: 1, idleTimeout: '20s', retries: 0 }));
+    const repo = (fixture.repo = await makeNightRepo({ items: [SAMPLE_ITEMS[0]!, SAMPLE_ITEMS[1]!, NOTES], concurrency: 1, idleTimeout: '60s', retries: 0 }));
     const env = nightEnv(model.url);
     const id = await launch(repo.root, env);
     const files = sessionFiles(repo.root, id);
