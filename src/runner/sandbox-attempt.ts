@@ -10,6 +10,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { OvernightConfig } from '../config/schema.js';
 import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, credentialPaths, readDenyRules, SANDBOX_PLACEHOLDERS, secretEnvNames, type SandboxSettings } from '../safety/sandbox.js';
 import { readGitDirFile } from '../util/git-dir.js';
+import { OVERNIGHT_DIR } from '../session/paths.js';
 import { importObjects } from './git-objects.js';
 import { ensureGitPlaceholders, gitReadOnlyPaths } from './sandbox-git.js';
 
@@ -142,7 +143,7 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     mkdirSync(input.objectDir, { recursive: true });
     const excludes = join(tmp, 'git-excludes');
     writeFileSync(excludes, `${SANDBOX_PLACEHOLDERS.join('\n')}\n`);
-    const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch });
+    const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch, runnerWorktrees: join(repoRoot, OVERNIGHT_DIR, 'worktrees') });
     sandbox = buildSandboxSettings({
       home,
       worktree: input.worktree,

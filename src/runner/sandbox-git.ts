@@ -12,7 +12,7 @@
  *
  * What stays open, and why that is acceptable, is in docs/safety-policy.md ("What git needs").
  */
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What must stay writable, relative to the common git dir (POSIX separators). */
@@ -21,6 +21,30 @@ export interface GitWritable {
   worktreeAdmin: string;
   /** The item branch, e.g. `overnight/<id>--<slug>`. */
   branch: string;
+  /**
+   * The runner's worktrees folder (`<repo>/.overnight/worktrees`): admin folders of worktrees
+   * there come and go during the night (recycled, removed), so they are not listed (see below).
+   */
+  runnerWorktrees?: string;
+}
+
+/**
+ * Entries that may vanish while the attempt runs are never listed: a denied path that disappears
+ * breaks the sandbox for every later Bash call of the attempt (Claude Code binds each listed path
+ * when a command starts). Those are git's lock files (`*.lock`: a ref or index update in progress,
+ * by the runner, another agent or the user) and the admin folders of the runner's own worktrees,
+ * which the runner recycles and removes while other items work; they hold only the night's work.
+ */
+function isTransient(commonDir: string, rel: string, keep: GitWritable): boolean {
+  if (rel.endsWith('.lock')) return true;
+  const m = /^worktrees\/([^/]+)$/.exec(rel);
+  if (!m || !keep.runnerWorktrees) return false;
+  try {
+    const gitdir = readFileSync(join(commonDir, rel, 'gitdir'), 'utf8').trim();
+    return gitdir.startsWith(`${keep.runnerWorktrees.replace(/\/+$/, '')}/`);
+  } catch {
+    return true; // being created or removed right now
+  }
 }
 
 /**
@@ -49,7 +73,13 @@ const EMPTY_PACKED_REFS = '# pack-refs with: peeled fully-peeled sorted \n';
 export function ensureGitPlaceholders(commonDir: string): void {
   for (const dir of PLACEHOLDER_DIRS) mkdirSync(join(commonDir, dir), { recursive: true });
   const packed = join(commonDir, 'packed-refs');
-  if (!existsSync(packed)) writeFileSync(packed, EMPTY_PACKED_REFS, { flag: 'wx' });
+  if (existsSync(packed)) return;
+  try {
+    // `wx`: never over a packed-refs that git (or another item starting at the same moment) made.
+    writeFileSync(packed, EMPTY_PACKED_REFS, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**
@@ -66,7 +96,7 @@ export function gitReadOnlyPaths(commonDir: string, keep: GitWritable, list: (di
   const walk = (rel: string): void => {
     for (const name of list(rel ? join(commonDir, rel) : commonDir)) {
       const child = rel ? `${rel}/${name}` : name;
-      if (kept.includes(child)) continue;
+      if (kept.includes(child) || isTransient(commonDir, child, keep)) continue;
       if (kept.some((k) => k.startsWith(`${child}/`))) walk(child);
       else out.push(join(commonDir, child));
     }

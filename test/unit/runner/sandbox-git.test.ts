@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitReadOnlyPaths, removeSandboxPlaceholders } from '../../../src/runner/sandbox-git.js';
+import { ensureGitPlaceholders, gitReadOnlyPaths, removeSandboxPlaceholders } from '../../../src/runner/sandbox-git.js';
 
 /** A fake git dir: folder -> entries. */
 const tree: Record<string, string[]> = {
@@ -53,6 +53,21 @@ describe('gitReadOnlyPaths', () => {
     );
   });
 
+  it('never lists what may vanish while the agent runs: lock files, the runner\'s own worktrees', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overnight-transient-'));
+    try {
+      for (const d of ['refs/heads/overnight', 'worktrees/a', 'worktrees/b', 'worktrees/user-wt']) mkdirSync(join(dir, d), { recursive: true });
+      writeFileSync(join(dir, 'refs/heads/overnight/s1--b.lock'), '');
+      writeFileSync(join(dir, 'index.lock'), '');
+      writeFileSync(join(dir, 'worktrees/b/gitdir'), '/r/.overnight/worktrees/s1/b/.git\n');
+      writeFileSync(join(dir, 'worktrees/user-wt/gitdir'), '/home/u/other-checkout/.git\n');
+      const paths = gitReadOnlyPaths(dir, { worktreeAdmin: 'worktrees/a', branch: 'overnight/s1--a', runnerWorktrees: '/r/.overnight/worktrees' });
+      expect(paths).toEqual([join(dir, 'worktrees/user-wt')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists only what exists (a denied missing path would be a broken ref inside the sandbox)', () => {
     expect(gitReadOnlyPaths('/g', { worktreeAdmin: 'worktrees/a', branch: 'x' }, () => [])).toEqual([]);
   });
@@ -72,6 +87,22 @@ describe("removeSandboxPlaceholders (what Claude Code's sandbox leaves in the gi
       writeFileSync(join(dir, 'objects/info/alternates'), '/elsewhere/objects\n');
       removeSandboxPlaceholders(dir);
       expect(readFileSync(join(dir, 'objects/info/alternates'), 'utf8')).toBe('/elsewhere/objects\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ensureGitPlaceholders', () => {
+  it('makes the folders and an empty packed-refs once, and never rewrites an existing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overnight-placeholders-'));
+    try {
+      ensureGitPlaceholders(dir);
+      for (const d of ['hooks', 'info', 'refs/tags', 'refs/remotes', 'refs/replace', 'refs/notes']) expect(readdirSync(join(dir, d))).toEqual([]);
+      expect(readFileSync(join(dir, 'packed-refs'), 'utf8')).toBe('# pack-refs with: peeled fully-peeled sorted \n');
+      writeFileSync(join(dir, 'packed-refs'), 'abc refs/heads/main\n');
+      ensureGitPlaceholders(dir);
+      expect(readFileSync(join(dir, 'packed-refs'), 'utf8')).toBe('abc refs/heads/main\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
