@@ -14,6 +14,9 @@ import { pluginRoot } from '../util/plugin-root.js';
 import { findRepoRoot } from '../util/repo.js';
 import { claudeMissingFix, resolveClaude, type ClaudeResolution } from '../agent/find-claude.js';
 import { checkSandboxWorks } from './sandbox-check.js';
+import { commonGitDir } from '../runner/git.js';
+import { configLockPath, heldBy } from '../runner/git-config-hold.js';
+import { liveLockHolder } from '../session/lock.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -223,7 +226,33 @@ export async function checkRepository(cwd: string): Promise<{ results: CheckResu
     const ready = scan.items.filter((i) => i.status === 'ready').length;
     results.push({ name: 'backlog', status: 'ok', detail: `${scan.items.length} item(s) in ${scan.dir}/, ${ready} ready` });
   }
+  const held = await checkConfigHold(repoRoot);
+  if (held) results.push(held);
   return { results, config };
+}
+
+/**
+ * A `config.lock` the runner held (src/runner/git-config-hold.ts) and no live runner holds now (a
+ * runner killed outright): git cannot change the repository's config until it goes. Undefined
+ * when there is none, or a live runner of this repository holds it.
+ */
+export async function checkConfigHold(repoRoot: string): Promise<CheckResult | undefined> {
+  const dir = await commonGitDir(repoRoot).catch(() => undefined);
+  if (!dir || liveLockHolder(repoRoot)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(configLockPath(dir), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const session = heldBy(text);
+  if (session === undefined) return undefined;
+  return {
+    name: 'git-config',
+    status: 'fail',
+    detail: `${configLockPath(dir)} is held by session ${session || '(unknown)'}, whose runner is not running: git cannot change this repository's config`,
+    fix: session ? `overnight resume --session ${session} (goes on with the night), or overnight abandon --session ${session}, or remove the file: rm ${configLockPath(dir)}` : `rm ${configLockPath(dir)}`,
+  };
 }
 
 /** Runs every check, in the order they are shown: node, git, claude, gh, hooks, config, backlog. */

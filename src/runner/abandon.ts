@@ -3,7 +3,8 @@
  * stopped with SIGTERM (it aborts its agents, which kills their process groups, and writes its
  * state); after a grace period SIGKILL. Then every process an earlier runner left behind (agents
  * orphaned by a kill -9: src/runner/orphans.ts) is stopped, before the worktrees are removed. Worktrees of the session are removed; ALL branches are
- * kept (the integration branch, every item branch and the backup refs). The lock is released.
+ * kept (the integration branch, every item branch and the backup refs). The lock is released, and
+ * the repository's config.lock when a killed runner left it held (src/runner/git-config-hold.ts).
  */
 import { clearSessionWakeUp } from '../wake/session.js';
 import { existsSync, rmSync } from 'node:fs';
@@ -12,10 +13,13 @@ import { forceReleaseLock, isPidAlive, readLock } from '../session/lock.js';
 import { worktreesDir } from '../session/paths.js';
 import { appendEvent, readState, updateState } from '../session/store.js';
 import type { SessionState } from '../session/state.js';
-import { listWorktrees, removeWorktree, sessionBranches } from './git.js';
+import { commonGitDir, listWorktrees, removeWorktree, sessionBranches } from './git.js';
+import { releaseGitConfig } from './git-config-hold.js';
 import { stopEarlierRuns } from './orphans.js';
 
 export interface AbandonResult {
+  /** True when the repository's config.lock, held by a runner that was killed, was removed. */
+  releasedConfigLock?: boolean;
   sessionId: string;
   alreadyAbandoned: boolean;
   /** Pid of the runner that was stopped, if one was alive. */
@@ -92,6 +96,8 @@ export async function abandonSession(repoRoot: string, sessionId: string, opts: 
     }
   }
   if (existsSync(root)) rmSync(root, { recursive: true, force: true });
+  // The repository's config.lock, when a runner killed outright left it held (git-config-hold.ts).
+  if (releaseGitConfig(await commonGitDir(repoRoot))) result.releasedConfigLock = true;
   result.branches = await sessionBranches(repoRoot, sessionId);
 
   // The scheduler's timer (systemd, launchd, at, cron) goes too, or it would start the night later.

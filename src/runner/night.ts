@@ -10,6 +10,7 @@
  * interrupted, the state is written and the session is left `stopped` for `overnight resume`.
  */
 import { removeSandboxPlaceholders } from './sandbox-git.js';
+import { holdGitConfig, releaseGitConfig } from './git-config-hold.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -223,6 +224,23 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   // for when the machine slept through the timer.
   const deadlineTimer = setTimeout(onDeadline, Math.min(Math.max(0, deadline - deps.now()), 2 ** 31 - 1));
 
+  // With the OS sandbox on, the repository's config.lock is held while agents run, so that no
+  // agent's sandbox creates and removes it under another's (git-config-hold.ts).
+  // Held from the first start of an agent until none runs (a pause, the end of the night).
+  const commonDir = manifest.sandbox === 'on' ? await commonGitDir(repoRoot) : undefined;
+  let configHeld = false;
+  const holdConfig = async () => {
+    if (!commonDir || configHeld) return;
+    const hold = await holdGitConfig(commonDir, sessionId);
+    configHeld = hold.held;
+    event('git_config_held', hold.held ? { takenOver: hold.takenOver } : { held: false, reason: hold.reason });
+  };
+  const releaseConfig = () => {
+    if (!commonDir || !configHeld) return;
+    configHeld = false;
+    if (releaseGitConfig(commonDir)) event('git_config_released', {});
+  };
+
   try {
     for (;;) {
       state = readState(repoRoot, sessionId);
@@ -270,6 +288,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         for (const d of decision.defer) event('item_deferred', { slug: d.slug, reason: d.reason });
         for (const b of decision.block) event('item_blocked', { slug: b.slug, reason: b.reason, by: 'dependency', dependency: b.dependency });
       }
+      if (decision.start.length > 0) await holdConfig();
       for (const slug of decision.start) {
         const item = manifest.items.find((i) => i.slug === slug)!;
         const controller = new AbortController();
@@ -293,6 +312,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         // Nothing runs and nothing can start: should not happen (the scheduler settles what cannot run); avoid a busy loop.
         if (decision.finished) break;
       }
+      if (running.size === 0) releaseConfig();
       const pausedFor = state.pausedUntil ? Date.parse(state.pausedUntil) - deps.now() : Infinity;
       await waitFor(Math.min(pausedFor, hold ? RESOURCE_RECHECK_MS : 60_000), [wake.signal]);
       wake = new AbortController();
@@ -308,6 +328,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   } finally {
     clearTimeout(deadlineTimer);
     stop.removeEventListener('abort', onStop);
+    // Every agent has ended (the loop ends with none running; the catch waits for them).
+    releaseConfig();
   }
 
   await Promise.allSettled(notices);

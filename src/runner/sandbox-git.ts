@@ -118,7 +118,8 @@ function listDir(dir: string): string[] {
  * with 2.1.330): an empty `objects/info/alternates` (the mount point of its own write denial; an
  * empty alternates file names no object store), and empty `.claude-sandbox-noreplace` folders in
  * `info/`, `objects/info/` and `objects/info/commit-graphs/` (then `commit-graphs` itself when it is
- * left empty). Only empty files and folders go, so nothing git reads changes. In: the common git
+ * left empty), and the mount points of its denials of `config.worktree`, `glab-cli` and `remotes`
+ * when they are empty. Only empty files and folders go, so nothing git reads changes. In: the common git
  * dir. Never throws (what it cannot remove is left).
  */
 export function removeSandboxPlaceholders(commonDir: string): void {
@@ -133,4 +134,9 @@ export function removeSandboxPlaceholders(commonDir: string): void {
   quietly(() => statSync(alternates).size === 0 && rmSync(alternates));
   for (const dir of ['info', 'objects/info', 'objects/info/commit-graphs']) quietly(() => rmdirSync(join(commonDir, dir, '.claude-sandbox-noreplace')));
   quietly(() => rmdirSync(join(commonDir, 'objects', 'info', 'commit-graphs')));
+  // Mount points of its write denials: an empty `config.worktree` (git reads it only with
+  // extensions.worktreeConfig, and an empty one sets nothing), empty `glab-cli` and `remotes` folders.
+  const worktreeConfig = join(commonDir, 'config.worktree');
+  quietly(() => statSync(worktreeConfig).size === 0 && rmSync(worktreeConfig));
+  for (const dir of ['glab-cli', 'remotes']) quietly(() => rmdirSync(join(commonDir, dir)));
 }

@@ -3,7 +3,7 @@
  * Claude Code CLI and the scripted stand-in model, in under two minutes.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { overnight } from '../support/night.js';
@@ -31,7 +31,9 @@ describe('overnight demo', () => {
     const data = JSON.parse(r.stdout.trim().split('\n').pop()!).data;
     repoRoot = data.repoRoot;
     expect(data.usedStandin).toBe(true);
-    expect(data.summary).toMatchObject({ items: 5, shipped: 2, failed: 1, blocked: 2 });
+    // On a mismatch, say why each item ended and where the night is kept (OVERNIGHT_KEEP_E2E=1).
+    const why = `${r.stderr.slice(-3000)}\n--- morning report ---\n${existsSync(data.reportMd) ? readFileSync(data.reportMd, 'utf8') : '(none)'}`;
+    expect(data.summary, why).toMatchObject({ items: 5, shipped: 2, failed: 1, blocked: 2 });
     expect(readFileSync(data.reportMd, 'utf8')).toContain('2 shipped, 1 failed, 2 blocked');
     expect(r.stderr).toContain(`Integration branch: ${data.integrationBranch}`);
     expect(elapsed).toBeLessThan(120_000);

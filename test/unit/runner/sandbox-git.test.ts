@@ -87,6 +87,18 @@ describe("removeSandboxPlaceholders (what Claude Code's sandbox leaves in the gi
       writeFileSync(join(dir, 'objects/info/alternates'), '/elsewhere/objects\n');
       removeSandboxPlaceholders(dir);
       expect(readFileSync(join(dir, 'objects/info/alternates'), 'utf8')).toBe('/elsewhere/objects\n');
+      // Mount points of config.worktree, glab-cli and remotes go when empty; content stays.
+      writeFileSync(join(dir, 'config.worktree'), '');
+      mkdirSync(join(dir, 'glab-cli'));
+      mkdirSync(join(dir, 'remotes'));
+      writeFileSync(join(dir, 'config'), '[core]\n');
+      removeSandboxPlaceholders(dir);
+      expect(readdirSync(dir).sort()).toEqual(['config', 'info', 'objects']);
+      writeFileSync(join(dir, 'config.worktree'), '[core]\n\tsparseCheckout = true\n');
+      mkdirSync(join(dir, 'remotes'));
+      writeFileSync(join(dir, 'remotes', 'origin'), 'URL: x\n');
+      removeSandboxPlaceholders(dir);
+      expect(readdirSync(dir).sort()).toEqual(['config', 'config.worktree', 'info', 'objects', 'remotes']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
