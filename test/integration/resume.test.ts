@@ -1,4 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { checkConfigHold } from '../../src/doctor/checks.js';
+import { CONFIG_HOLD_MARKER, configHoldText } from '../../src/runner/git-config-hold.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -149,5 +151,51 @@ describe('stop and resume', () => {
     expect(existsSync(lockFile(r.root))).toBe(false);
     expect(readState(r.root, id).phase).toBe('abandoned');
     expect(readEvents(r.root, id).map((e) => e.type)).toEqual(expect.arrayContaining(['session_scheduled', 'runner_waiting', 'runner_stopped', 'session_abandoned']));
+  });
+});
+
+describe("the repository's config.lock (held while agents run: src/runner/git-config-hold.ts)", () => {
+  it('is held while an agent runs and released when the night ends', async () => {
+    const r = repo(item(1, 'alpha'));
+    const id = await launch(r);
+    const lock = join(r.root, '.git', 'config.lock');
+    let seen = '';
+    const agent = fakeAgent({
+      alpha: (opts, n) => {
+        seen = existsSync(lock) ? readFileSync(lock, 'utf8') : '(none)';
+        return writesAndCommits({ 'a.txt': 'a\n' })(opts, n);
+      },
+    });
+    const { deps } = testDeps(agent.run);
+    await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    expect(seen).toContain(CONFIG_HOLD_MARKER);
+    expect(seen).toContain(`# session ${id}`);
+    expect(existsSync(lock)).toBe(false);
+    expect(readEvents(r.root, id).map((e) => e.type)).toEqual(expect.arrayContaining(['git_config_held', 'git_config_released']));
+  });
+
+  it("left by a killed runner: doctor names it with its fix, and following the fix (abandon) frees git's config", async () => {
+    const r = repo(item(1, 'alpha'));
+    const id = await launch(r);
+    const lock = join(r.root, '.git', 'config.lock');
+    writeFileSync(lock, configHoldText(id));
+    writeFileSync(lockFile(r.root), JSON.stringify({ pid: deadPid(), sessionId: id, acquiredAt: '' }));
+    expect(spawnSync('git', ['config', 'x.y', 'z'], { cwd: r.root }).status).not.toBe(0);
+    const check = await checkConfigHold(r.root);
+    expect(check).toMatchObject({ name: 'git-config', status: 'fail' });
+    expect(check!.fix).toContain(`overnight abandon --session ${id}`);
+    expect(check!.fix).toContain(`rm ${lock}`);
+    const cli = join(PROJECT_ROOT, 'bin/overnight');
+    execFileSync(process.execPath, [cli, 'abandon', '--session', id], { cwd: r.root, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' });
+    expect(existsSync(lock)).toBe(false);
+    expect(await checkConfigHold(r.root)).toBeUndefined();
+    expect(spawnSync('git', ['config', 'x.y', 'z'], { cwd: r.root }).status).toBe(0);
+  });
+
+  it("never counts git's own config.lock as left over", async () => {
+    const r = repo(item(1, 'alpha'));
+    writeFileSync(join(r.root, '.git', 'config.lock'), '[core]\n');
+    expect(await checkConfigHold(r.root)).toBeUndefined();
+    expect(readFileSync(join(r.root, '.git', 'config.lock'), 'utf8')).toBe('[core]\n');
   });
 });
