@@ -9,8 +9,8 @@
  * (session/store.ts appendEventFile, JSON.stringify), so an event about an item contains that text,
  * and only the lines that contain it are parsed (and validated with the shared eventSchema).
  */
-import { readFileSync } from 'node:fs';
 import { eventSchema, type SessionEvent } from '../session/state.js';
+import { readTextIfExists } from '../util/read-optional.js';
 
 /** The event on the line around `index` in `text` (undefined: torn, not JSON, not an event), and where that line starts. */
 function lineAt(text: string, index: number): { event?: SessionEvent; start: number } {
@@ -53,13 +53,8 @@ function latest(text: string, slug: string, accept: (e: SessionEvent) => boolean
  * Throws only when the file exists but cannot be read (permissions).
  */
 export function readStatusEvents(file: string, slugs: readonly string[]): SessionEvent[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = readTextIfExists(file);
+  if (text === undefined) return [];
   const found = new Map<number, SessionEvent>();
   for (const slug of slugs) {
     const any = latest(text, slug, () => true);

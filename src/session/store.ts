@@ -16,6 +16,7 @@ import { writeTextAtomic } from '../util/atomic-write.js';
 import { keyedSerialQueue } from '../util/serial-queue.js';
 import { OvernightError } from '../util/errors.js';
 import { sessionFiles } from './paths.js';
+import { readTextIfExists } from '../util/read-optional.js';
 import {
   eventSchema,
   manifestSchema,
@@ -137,13 +138,8 @@ export function parseEvents(text: string): SessionEvent[] {
 
 /** Reads and parses one events.jsonl file (parseEvents); a file that does not exist (yet) is an empty list. */
 export function readEventsFile(file: string): SessionEvent[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = readTextIfExists(file);
+  if (text === undefined) return [];
   return parseEvents(text);
 }
 
