@@ -106,13 +106,7 @@ describe('evaluate', () => {
     }
     expect(denyDecision('git.force-push')).toMatchObject({ ruleId: 'git.force-push' });
   });
-  it('is fast enough to run before every Bash call', () => {
-    const cmd = 'cd sub && git status && npm test 2>&1 | tee out.log; find . -name "*.tmp" -exec rm {} \\; && bash -c "echo $(date)"';
-    bash(cmd);
-    const t = performance.now();
-    for (let i = 0; i < 200; i++) bash(cmd);
-    expect((performance.now() - t) / 200).toBeLessThan(5);
-  });
+  // Its speed is measured by bench/hook.bench.ts (npm run bench), beside a baseline, not here.
 });
 
 describe('explain', () => {
