@@ -2,6 +2,7 @@
  * Reading a session's files for the report and for status: which session (`--session ID` or
  * `.overnight/latest`), its manifest, state and events, validated with the shared schemas.
  */
+import { readSessionView } from '../session/added.js';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionFiles } from '../session/paths.js';
@@ -39,7 +40,7 @@ export async function resolveSessionId(repoRoot: string, requested?: string): Pr
  * file and the field) when the manifest or the state cannot be read or does not match its schema.
  */
 export async function loadSessionData(repoRoot: string, sessionId: string): Promise<SessionData> {
-  const manifest = readManifest(repoRoot, sessionId);
+  const manifest = readSessionView(repoRoot, sessionId);
   const state = readState(repoRoot, sessionId);
   const events = readEvents(repoRoot, sessionId);
   return { sessionId, manifest, state, events };

@@ -3,6 +3,7 @@
  * `overnight start` / `resume` (in the foreground, or as the detached child) call runSession;
  * `--detach` and `overnight schedule` call spawnDetached.
  */
+import { readSessionView } from '../session/added.js';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,7 +91,7 @@ export function assertRetryable(repoRoot: string, sessionId: string, items: read
   assertResumable(repoRoot, sessionId);
   const state = readState(repoRoot, sessionId);
   assertRetryPhase(state);
-  chooseRetryItems(readManifest(repoRoot, sessionId), state, items);
+  chooseRetryItems(readSessionView(repoRoot, sessionId), state, items);
 }
 
 /**
