@@ -151,14 +151,14 @@ export interface LoopMemo {
 }
 
 /**
- * One turn of the night for loop mode: stops polling, polls, or waits (loopStep). Returns whether
+ * One turn of the night for loop mode (`loop`: state.json's, as the night read it this turn):
+ * stops polling, polls, or waits (loopStep). Returns whether
  * loop mode still keeps the night open (`looping`), when it next wants the night to wake (ms), and
  * the session's items view when the poll added items. A failed poll is logged (event
  * `loop_poll_failed`) and tried again at the next interval; it never ends the night.
  */
-export async function loopTurn(ctx: NightContext, approved: SessionManifest, now: number, deadline: number, stopping: boolean, memo: LoopMemo): Promise<{ looping: boolean; wakeAt?: number; view?: SessionManifest }> {
-  const state = readState(ctx.repoRoot, ctx.sessionId);
-  const step = loopStep(state.loop, now, deadline, { stopping, lastPollAt: memo.lastPollAt });
+export async function loopTurn(ctx: NightContext, approved: SessionManifest, loop: LoopState | undefined, now: number, deadline: number, stopping: boolean, memo: LoopMemo): Promise<{ looping: boolean; wakeAt?: number; view?: SessionManifest }> {
+  const step = loopStep(loop, now, deadline, { stopping, lastPollAt: memo.lastPollAt });
   if (step.kind === 'off') return { looping: false };
   if (step.kind === 'stop') {
     await stopLoop(ctx, step.reason, now);
@@ -166,7 +166,7 @@ export async function loopTurn(ctx: NightContext, approved: SessionManifest, now
   }
   if (step.kind === 'wait') return { looping: true, wakeAt: step.at };
   memo.lastPollAt = now;
-  const wakeAt = now + (state.loop?.pollIntervalMs ?? 60_000);
+  const wakeAt = now + (loop?.pollIntervalMs ?? 60_000);
   try {
     const added = await pollLoop(ctx, approved, now);
     if (added.length === 0) return { looping: true, wakeAt };

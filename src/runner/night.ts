@@ -252,7 +252,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
         } else if (gate.oneAtMost) concurrency = 1;
       }
       // Loop mode (loop.ts): items committed on the base branch after launch join the session.
-      const loop = await loopTurn(ctx, approved, now, deadline, Boolean(stopping) || deadlineHit, loopMemo);
+      const loop = await loopTurn(ctx, approved, state.loop, now, deadline, Boolean(stopping) || deadlineHit, loopMemo);
       if (loop.view) {
         manifest = ctx.manifest = loop.view;
         state = readState(repoRoot, sessionId);

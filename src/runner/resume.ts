@@ -89,8 +89,8 @@ export async function prepareSessionResume(repoRoot: string, sessionId: string, 
   // The integration worktree may hold a half-done merge: recreate it when the night starts.
   await removeWorktree(repoRoot, integrationWorktreePath(repoRoot, sessionId));
   const deadline = new Date(now.getTime() + manifest.timeLimitMs).toISOString();
-  // Loop mode polls again in the resumed night's time (its stop was about the old deadline).
-  const loop = next.loop ? { ...next.loop, stoppedAt: undefined, stopReason: undefined } : undefined;
+  // Loop mode polls again in the resumed night's time (its stop was about the old deadline); a retry runs only its items.
+  const loop = next.loop && !retry ? { ...next.loop, stoppedAt: undefined, stopReason: undefined } : undefined;
   const state = await updateState(repoRoot, sessionId, () => ({ ...next, deadline, ...(loop ? { loop } : {}) }));
   appendEvent(repoRoot, sessionId, retry ? 'session_retried' : 'session_resumed', { reset, recoveredMerged, deadline, previousPhase: before.phase, ...(retry ? { retry: [...retry], run: state.run } : {}) });
   return { reset, recoveredMerged, deadline, state };
