@@ -21,6 +21,8 @@ export interface StatusItem {
   slug: string;
   title: string;
   status: ItemRunStatus;
+  /** True for an item loop mode added after launch. */
+  addedInLoop?: boolean;
   /** Number of the current or last attempt (0 before the first). */
   attempt: number;
   /** Time since the item started (to its end once settled), ms. */
@@ -103,6 +105,7 @@ export function buildStatus(
   events: SessionEvent[],
   facts: { now: number; runnerAlive: boolean; report?: MorningReport; reportPath?: string },
 ): StatusView {
+  const added = new Set((state.added ?? []).map((a) => a.slug));
   const items: StatusItem[] = manifest.items.map((m) => {
     const st = state.items[m.slug];
     const attempts = st?.attempts ?? [];
@@ -120,6 +123,7 @@ export function buildStatus(
       slug: m.slug,
       title: m.title,
       status: st?.status ?? 'pending',
+      ...(added.has(m.slug) ? { addedInLoop: true } : {}),
       attempt: attempts.length,
       elapsedMs: started === undefined ? undefined : Math.max(0, (over && ended !== undefined ? ended : facts.now) - started),
       turns: done.turns + (live?.turns ?? 0),

@@ -45,7 +45,7 @@ describe('loop mode in the report and status', () => {
   it('status shows the added item among the items, and the loop lines while the night runs', () => {
     const state = { ...withLoop(), phase: 'running' as const };
     const view = buildStatus(sessionView(manifest(), state), state, [], { now: Date.parse('2026-11-21T23:30:00.000Z'), runnerAlive: true });
-    expect(view.items.map((i) => i.slug)).toContain('late-chore');
+    expect(view.items.filter((i) => i.addedInLoop).map((i) => i.slug)).toEqual(['late-chore']);
     const text = renderStatus(view, Date.parse('2026-11-21T23:30:00.000Z'));
     expect(text).toContain('Added in loop mode (committed after launch): late-chore (merged).');
     expect(text).toMatch(/006-late-chore\s+merged/);
