@@ -8,7 +8,7 @@ import { readSessionView } from '../session/added.js';
 import { readFile } from 'node:fs/promises';
 import { loadStatus } from '../report/load-status.js';
 import { sessionFiles } from '../session/paths.js';
-import { readManifest, readState } from '../session/store.js';
+import { readState } from '../session/store.js';
 import { summarizeAudit } from '../report/audit.js';
 import { readDeferredQuestions } from '../report/deferred.js';
 import { NO_SESSION_MESSAGE, readSavedReport, resolveSessionId } from '../report/session-data.js';

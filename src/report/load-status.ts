@@ -10,7 +10,7 @@ import { readStatusEvents } from './status-events.js';
 import { buildStatus, type StatusView } from './status.js';
 import { isPidAlive } from '../session/lock.js';
 import { sessionFiles } from '../session/paths.js';
-import { readManifest, readState } from '../session/store.js';
+import { readState } from '../session/store.js';
 
 /**
  * Reads the facts and builds the status view of session `requested` (default: the latest) of the

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sessionFiles } from '../session/paths.js';
 import { latestSessionId, resolveSessionId as resolveNamedSession } from '../session/find.js';
 import { type SessionEvent, type SessionManifest, type SessionState } from '../session/state.js';
-import { readEvents, readManifest, readState } from '../session/store.js';
+import { readEvents, readState } from '../session/store.js';
 import type { MorningReport } from './types.js';
 
 /** The message of every command that needs a session when there is none. */

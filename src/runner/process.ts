@@ -11,7 +11,7 @@ import { OvernightError } from '../util/errors.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { acquireLock, isPidAlive, readLock, releaseLock } from '../session/lock.js';
 import { sessionFiles } from '../session/paths.js';
-import { appendEvent, readManifest, readState, updateState } from '../session/store.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
 import { assertRetryPhase, chooseRetryItems } from './retry.js';
 import type { NightDeps } from './context.js';
 import { runNight, type NightSummary } from './night.js';

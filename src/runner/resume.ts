@@ -18,7 +18,7 @@ import { readSessionView } from '../session/added.js';
 import { OvernightError } from '../util/errors.js';
 import { itemBranch, worktreePath } from '../session/paths.js';
 import type { SessionState } from '../session/state.js';
-import { appendEvent, readManifest, readState, updateState } from '../session/store.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
 import { backupBranch, commitsBetween, findMergeCommit, isAncestor, removeWorktree, resolveCommit } from './git.js';
 import { mergeMessage } from './merge-queue.js';
 import { integrationWorktreePath } from './night.js';

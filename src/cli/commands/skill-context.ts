@@ -238,7 +238,7 @@ async function retryContext(cwd: string, items: string[]): Promise<SkillContext>
   const { activeSessions } = await import('../../session/find.js');
   const { loadStatus } = await import('../../report/load-status.js');
   const { renderStatus } = await import('../../report/status.js');
-  const { readManifest, readState } = await import('../../session/store.js');
+  const { readState } = await import('../../session/store.js');
   const { assertRetryPhase, chooseRetryItems } = await import('../../runner/retry.js');
   const active = activeSessions(root);
   if (active.length > 0) {
