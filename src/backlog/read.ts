@@ -10,7 +10,7 @@ import { OvernightError } from '../util/errors.js';
 import { combineErrors } from '../util/zod-issues.js';
 import { isIgnoredBacklogFile, itemFileName, parseItemFileName, suggestFileName } from './filename.js';
 import { parseItemText } from './frontmatter.js';
-import { folderNamedLikeItem, readItemFile } from './item-file.js';
+import { folderNamedLikeItem, readItemFile, type ItemFileText } from './item-file.js';
 import { findCycles, resolveDependencies } from './graph.js';
 import type { BacklogItem } from './types.js';
 
@@ -70,13 +70,27 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
   // Every entry named like a markdown file is judged, whatever its type: a folder or a FIFO named
   // `004-x.md` is an error (readItemFile), not silently skipped. Other subfolders are skipped.
   const listed = entries.filter((e) => !isIgnoredBacklogFile(e.name));
-  const names = listed.map((e) => e.name).sort();
+  return judgeBacklogEntries(
+    dir,
+    listed.map((e) => ({ name: e.name, folder: e.isDirectory() })),
+    (file) => readItemFile(join(repoRoot, file), file),
+  );
+}
+
+/**
+ * The judging half of scanBacklog, shared with the scan of a committed backlog
+ * (src/backlog/at-commit.ts): `entries` are the folder's entries (ignored names already left out),
+ * `read` gives an item file's text (path relative to the repository root). Returns the scan with
+ * every problem found (the same codes as scanBacklog). Never throws for bad input.
+ */
+export async function judgeBacklogEntries(dir: string, entries: ReadonlyArray<{ name: string; folder: boolean }>, read: (file: string) => Promise<ItemFileText>): Promise<BacklogScan> {
+  const names = entries.map((e) => e.name).sort();
   const errors: OvernightError[] = [];
   const files: BacklogFile[] = [];
-  for (const entry of listed.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.filter((e) => e.folder).sort((a, b) => a.name.localeCompare(b.name))) {
     errors.push(folderNamedLikeItem(`${dir}/${entry.name}`));
   }
-  for (const name of listed.filter((e) => !e.isDirectory()).map((e) => e.name).sort()) {
+  for (const name of entries.filter((e) => !e.folder).map((e) => e.name).sort()) {
     const parsedName = parseItemFileName(name);
     if (!parsedName) {
       errors.push(
@@ -93,12 +107,12 @@ export async function scanBacklog(repoRoot: string, config: Pick<OvernightConfig
   const parsedItems: BacklogItem[] = [];
   const blockedByLines = new Map<number, number>();
   for (const entry of files) {
-    const read = await readItemFile(join(repoRoot, entry.file), entry.file);
-    if (!read.ok) {
-      errors.push(read.error);
+    const text = await read(entry.file);
+    if (!text.ok) {
+      errors.push(text.error);
       continue;
     }
-    const parsed = parseItemText(read.text, entry.file, entry);
+    const parsed = parseItemText(text.text, entry.file, entry);
     if (!parsed.ok) {
       errors.push(...parsed.errors);
       continue;

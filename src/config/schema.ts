@@ -208,6 +208,17 @@ export const resourcesConfigSchema = z.strictObject({
   max_load_per_core: z.number().positive().default(4),
 });
 
+/**
+ * Loop mode (`overnight start --loop`, issue 9 mechanism 6): how often the runner reads the base
+ * branch's committed backlog for items that became ready after launch, and when it stops looking.
+ */
+export const loopConfigSchema = z.strictObject({
+  /** Time between two reads of the base branch (e.g. `2m`, `30s`). */
+  poll_interval: durationText.default('2m'),
+  /** No new item is looked for once less than this is left before the session deadline. */
+  stop_before: durationText.default('30m'),
+});
+
 export const configSchema = z.strictObject({
   /** Folder of backlog items, relative to the repository root. */
   backlog_dir: z.string().min(1).default('backlog'),
@@ -230,6 +241,7 @@ export const configSchema = z.strictObject({
   pull_request: pullRequestConfigSchema.prefault({}),
   resources: resourcesConfigSchema.prefault({}),
   approval: approvalConfigSchema.prefault({}),
+  loop: loopConfigSchema.prefault({}),
 });
 
 /** The validated configuration with every default filled in. */

@@ -4,10 +4,11 @@
  * details: each item's span on the timeline, gate denials, deferred questions, the dependency graph
  * and, once the night is over, the morning report.
  */
+import { readSessionView } from '../session/added.js';
 import { readFile } from 'node:fs/promises';
 import { loadStatus } from '../report/load-status.js';
 import { sessionFiles } from '../session/paths.js';
-import { readManifest, readState } from '../session/store.js';
+import { readState } from '../session/store.js';
 import { summarizeAudit } from '../report/audit.js';
 import { readDeferredQuestions } from '../report/deferred.js';
 import { NO_SESSION_MESSAGE, readSavedReport, resolveSessionId } from '../report/session-data.js';
@@ -73,7 +74,7 @@ function ms(iso: string | undefined): number | undefined {
 
 /** Items' spans relative to the night's start (state.startedAt, else the session's creation). */
 function timelineOf(repoRoot: string, sessionId: string): TimelineSpan[] {
-  const manifest = readManifest(repoRoot, sessionId);
+  const manifest = readSessionView(repoRoot, sessionId);
   const state = readState(repoRoot, sessionId);
   const origin = ms(state.startedAt) ?? ms(manifest.created) ?? 0;
   return manifest.items.map((m) => {
@@ -85,7 +86,7 @@ function timelineOf(repoRoot: string, sessionId: string): TimelineSpan[] {
 }
 
 function graphOf(repoRoot: string, sessionId: string): DependencyGraph {
-  const manifest = readManifest(repoRoot, sessionId);
+  const manifest = readSessionView(repoRoot, sessionId);
   return {
     nodes: manifest.items.map((m) => ({ slug: m.slug, id: m.id, title: m.title, round: m.round })),
     edges: manifest.items.flatMap((m) => m.dependsOn.map((to) => ({ from: m.slug, to }))),

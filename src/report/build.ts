@@ -2,6 +2,8 @@
  * Building the morning report from a session's facts (DESIGN.md, "Morning report"). Pure: the
  * caller reads session.json, state.json, events.jsonl, audit.jsonl, deferred/ and git.
  */
+import { addedSlugs } from '../session/added.js';
+import { loopReport } from './loop.js';
 import { isBudgetDeferral } from '../runner/budget.js';
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
@@ -102,9 +104,10 @@ export function buildReport(
   let costUsd = 0;
   let attempts = 0;
 
+  const added = addedSlugs(state);
   for (const item of manifest.items) {
     const st = stateOf(item.slug);
-    const ref = { id: item.id, slug: item.slug, title: item.title, file: item.file };
+    const ref = { id: item.id, slug: item.slug, title: item.title, file: item.file, ...(added.has(item.slug) ? { addedInLoop: true } : {}) };
     const sums = sumAttempts(st.attempts);
     turns += sums.turns;
     costUsd += sums.costUsd;
@@ -216,6 +219,7 @@ export function buildReport(
     stopReason: state.stopReason,
     sandbox: manifest.sandbox,
     ...(manifest.notApproved?.length ? { notApproved: manifest.notApproved } : {}),
+    ...(state.loop ? { loop: loopReport(manifest, state) } : {}),
     ...(manifest.budgetUsd !== undefined
       ? { budget: { limitUsd: manifest.budgetUsd, spentUsd: Math.round(costUsd * 1e6) / 1e6, stopped: manifest.items.filter((i) => isBudgetDeferral(state.items[i.slug]?.status === 'deferred' ? state.items[i.slug]?.reason : undefined)).map((i) => i.slug) } }
       : {}),

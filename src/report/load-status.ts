@@ -3,13 +3,14 @@
  * shared by `overnight status`, the skill context and the dashboard, so all three show the same.
  * Read-only.
  */
+import { readSessionView } from '../session/added.js';
 import { existsSync } from 'node:fs';
 import { readSavedReport, resolveSessionId } from './session-data.js';
 import { readStatusEvents } from './status-events.js';
 import { buildStatus, type StatusView } from './status.js';
 import { isPidAlive } from '../session/lock.js';
 import { sessionFiles } from '../session/paths.js';
-import { readManifest, readState } from '../session/store.js';
+import { readState } from '../session/store.js';
 
 /**
  * Reads the facts and builds the status view of session `requested` (default: the latest) of the
@@ -19,7 +20,7 @@ import { readManifest, readState } from '../session/store.js';
 export async function loadStatus(repoRoot: string, requested?: string): Promise<StatusView | undefined> {
   const id = await resolveSessionId(repoRoot, requested);
   if (!id) return undefined;
-  const manifest = readManifest(repoRoot, id);
+  const manifest = readSessionView(repoRoot, id);
   const state = readState(repoRoot, id);
   const files = sessionFiles(repoRoot, id);
   // Only the events the view uses, found without parsing the whole log (a night writes thousands).

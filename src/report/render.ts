@@ -8,6 +8,12 @@ import { formatDuration } from '../util/duration.js';
 import { fencedBlock, tableCell as cell } from '../util/markdown.js';
 import { formatUsd } from '../util/usd.js';
 import type { MorningReport } from './types.js';
+import { loopLines } from './loop.js';
+
+/** ` (added in loop mode)` for an item loop mode added, else nothing. */
+function loopTag(it: { addedInLoop?: boolean }): string {
+  return it.addedInLoop ? ' (added in loop mode)' : '';
+}
 
 function short(hash: string): string {
   return hash.slice(0, 8);
@@ -37,6 +43,7 @@ export function summaryLines(r: MorningReport): string[] {
   if (r.notApproved?.length) {
     lines.push(`Not approved (not run): ${r.notApproved.map((i) => i.slug).join(', ')}: their type needs an explicit yes (approval.ask); launch them with \`overnight launch --approve <ids>\` next night.`);
   }
+  if (r.loop) lines.push(...loopLines(r.loop));
   if (r.sandbox === 'off') lines.push(UNCONTAINED_NOTICE);
   return lines;
 }
@@ -70,7 +77,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   out.push('## Shipped', '');
   if (r.shipped.length === 0) out.push('Nothing shipped.', '');
   for (const it of r.shipped) {
-    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
+    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)${loopTag(it)}`, '');
     if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
     if (it.history.length > 0) out.push('History:', '', ...it.history.map((h) => `- ${h}`), '');
     out.push('Commits:', '');
@@ -85,7 +92,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   out.push('## Failed', '');
   if (r.failed.length === 0) out.push('Nothing failed.', '');
   for (const it of r.failed) {
-    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
+    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)${loopTag(it)}`, '');
     out.push(`- Failure kind: **${it.failureKind ?? 'unknown'}**${it.outcome ? ` (last attempt: ${it.outcome})` : ''}, after ${it.attempts} attempt(s).`);
     out.push(`- Reason: ${it.reason}`);
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
@@ -100,7 +107,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   if (r.blocked.length === 0) out.push('Nothing blocked.', '');
   for (const it of r.blocked) {
     const by = it.cause === 'agent' ? 'the agent said TASK_BLOCKED' : 'a dependency did not ship';
-    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '', `- Blocked: ${by}.`, `- Reason: ${it.reason}`);
+    out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)${loopTag(it)}`, '', `- Blocked: ${by}.`, `- Reason: ${it.reason}`);
     for (const h of it.history) out.push(`- History: ${h}`);
     out.push(...it.nextSteps.map((s) => `- Next: ${s}`), '');
   }

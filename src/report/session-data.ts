@@ -2,12 +2,13 @@
  * Reading a session's files for the report and for status: which session (`--session ID` or
  * `.overnight/latest`), its manifest, state and events, validated with the shared schemas.
  */
+import { readSessionView } from '../session/added.js';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionFiles } from '../session/paths.js';
 import { latestSessionId, resolveSessionId as resolveNamedSession } from '../session/find.js';
 import { type SessionEvent, type SessionManifest, type SessionState } from '../session/state.js';
-import { readEvents, readManifest, readState } from '../session/store.js';
+import { readEvents, readState } from '../session/store.js';
 import type { MorningReport } from './types.js';
 
 /** The message of every command that needs a session when there is none. */
@@ -39,7 +40,7 @@ export async function resolveSessionId(repoRoot: string, requested?: string): Pr
  * file and the field) when the manifest or the state cannot be read or does not match its schema.
  */
 export async function loadSessionData(repoRoot: string, sessionId: string): Promise<SessionData> {
-  const manifest = readManifest(repoRoot, sessionId);
+  const manifest = readSessionView(repoRoot, sessionId);
   const state = readState(repoRoot, sessionId);
   const events = readEvents(repoRoot, sessionId);
   return { sessionId, manifest, state, events };

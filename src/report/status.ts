@@ -3,6 +3,7 @@
  * elapsed time, cost so far, current activity), and after the night the report's summary.
  * Pure: the command reads the files, checks the runner's pid and passes the facts in.
  */
+import { loopLines, loopReport, type LoopReport } from './loop.js';
 import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
@@ -20,6 +21,8 @@ export interface StatusItem {
   slug: string;
   title: string;
   status: ItemRunStatus;
+  /** True for an item loop mode added after launch. */
+  addedInLoop?: boolean;
   /** Number of the current or last attempt (0 before the first). */
   attempt: number;
   /** Time since the item started (to its end once settled), ms. */
@@ -60,6 +63,8 @@ export interface StatusView {
   budgetUsd?: number;
   /** Slugs of the items launched without the yes their type needs (approval.ask): not run. */
   notApproved: string[];
+  /** Loop mode (`overnight start --loop`): what it added and skipped, whether it still polls. */
+  loop?: LoopReport;
   turns: number;
   integrationBranch: string;
   items: StatusItem[];
@@ -100,6 +105,7 @@ export function buildStatus(
   events: SessionEvent[],
   facts: { now: number; runnerAlive: boolean; report?: MorningReport; reportPath?: string },
 ): StatusView {
+  const added = new Set((state.added ?? []).map((a) => a.slug));
   const items: StatusItem[] = manifest.items.map((m) => {
     const st = state.items[m.slug];
     const attempts = st?.attempts ?? [];
@@ -117,6 +123,7 @@ export function buildStatus(
       slug: m.slug,
       title: m.title,
       status: st?.status ?? 'pending',
+      ...(added.has(m.slug) ? { addedInLoop: true } : {}),
       attempt: attempts.length,
       elapsedMs: started === undefined ? undefined : Math.max(0, (over && ended !== undefined ? ended : facts.now) - started),
       turns: done.turns + (live?.turns ?? 0),
@@ -183,6 +190,7 @@ export function buildStatus(
     costUsd: Math.round(items.reduce((n, i) => n + i.costUsd, 0) * 1e6) / 1e6,
     ...(manifest.budgetUsd !== undefined ? { budgetUsd: manifest.budgetUsd } : {}),
     notApproved: (manifest.notApproved ?? []).map((i) => i.slug),
+    ...(state.loop ? { loop: loopReport(manifest, state) } : {}),
     turns: items.reduce((n, i) => n + i.turns, 0),
     integrationBranch: manifest.integrationBranch,
     items,
@@ -215,6 +223,7 @@ export function renderStatus(v: StatusView, now: number): string {
   if (v.notice) out.push(v.notice);
   if (v.sandbox === 'off') out.push(UNCONTAINED_NOTICE);
   if (v.notApproved.length) out.push(`Not approved (not run tonight): ${v.notApproved.join(', ')}.`);
+  if (v.loop && !v.report) out.push(...loopLines(v.loop));
   out.push('');
   out.push(`${pad('ITEM', 24)} ${pad('STATUS', 11)} ${pad('TRY', 3)} ${pad('ELAPSED', 8)} ${pad('TURNS', 5)} ${pad('COST', 8)} ACTIVITY`);
   for (const i of v.items) {

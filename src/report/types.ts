@@ -92,6 +92,8 @@ interface ItemRef {
   title: string;
   /** Backlog file relative to the repository root. */
   file: string;
+  /** True for an item loop mode added after launch (committed on the base branch during the night). */
+  addedInLoop?: boolean;
 }
 
 export interface ShippedItem extends ItemRef {
@@ -170,6 +172,8 @@ export interface BudgetFacts {
 
 /** The morning report (report.json). */
 export interface MorningReport {
+  /** Loop mode's outcome (`overnight start --loop`): items added after launch, items seen but not run. */
+  loop?: import('./loop.js').LoopReport;
   version: 1;
   sessionId: string;
   generatedAt: string;

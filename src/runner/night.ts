@@ -29,6 +29,8 @@ import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../wake
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
+import { loopTurn, type LoopMemo } from './loop.js';
+import { sessionView } from '../session/added.js';
 import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
 
 export interface RunNightOptions {
@@ -88,7 +90,9 @@ function waitFor(ms: number, wake: AbortSignal[]): Promise<void> {
  */
 export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   const { repoRoot, sessionId, deps } = opts;
-  const manifest = readManifest(repoRoot, sessionId);
+  // The approved plan (session.json, never rewritten) and the session's items: it plus loop mode's additions.
+  const approved = readManifest(repoRoot, sessionId);
+  let manifest = sessionView(approved, readState(repoRoot, sessionId));
   const files = sessionFiles(repoRoot, sessionId);
   const config = await loadConfig(repoRoot);
   const update = (mutate: (s: SessionState) => SessionState | void) => updateState(repoRoot, sessionId, mutate);
@@ -212,6 +216,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
 
   let deadlineHit = false;
   let lastResourceNote: string | undefined;
+  const loopMemo: LoopMemo = {};
   const onDeadline = () => {
     if (deadlineHit) return;
     deadlineHit = true;
@@ -264,6 +269,12 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
           if (gate.stop) ctx.stopSession(gate.reason);
         } else if (gate.oneAtMost) concurrency = 1;
       }
+      // Loop mode (loop.ts): items committed on the base branch after launch join the session.
+      const loop = await loopTurn(ctx, approved, state.loop, now, deadline, Boolean(stopping) || deadlineHit, loopMemo);
+      if (loop.view) {
+        manifest = ctx.manifest = loop.view;
+        state = readState(repoRoot, sessionId);
+      }
       // Items this loop has started count as running even before their first state write
       // (worktree creation takes a moment), so a wake-up in between cannot start them twice.
       const states = { ...state.items };
@@ -307,14 +318,15 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       // No item is waiting to start: the spares have no taker, so they go now, while the last
       // agents work, rather than at the end of the night.
       if (decision.start.length === 0 && !Object.values(states).some((i) => i.status === 'pending')) retireSpares(ctx);
-      if (running.size === 0 && (decision.finished || stopping)) break;
+      if (running.size === 0 && ((decision.finished && !loop.looping) || stopping)) break;
       if (running.size === 0 && !state.pausedUntil && decision.start.length === 0) {
         // Nothing runs and nothing can start: should not happen (the scheduler settles what cannot run); avoid a busy loop.
-        if (decision.finished) break;
+        if (decision.finished && !loop.looping) break;
       }
       if (running.size === 0) releaseConfig();
       const pausedFor = state.pausedUntil ? Date.parse(state.pausedUntil) - deps.now() : Infinity;
-      await waitFor(Math.min(pausedFor, hold ? RESOURCE_RECHECK_MS : 60_000), [wake.signal]);
+      const loopFor = loop.wakeAt !== undefined ? loop.wakeAt - deps.now() : Infinity;
+      await waitFor(Math.min(pausedFor, loopFor, hold ? RESOURCE_RECHECK_MS : 60_000), [wake.signal]);
       wake = new AbortController();
     }
   } catch (error) {

@@ -3,6 +3,7 @@
  * `overnight start` / `resume` (in the foreground, or as the detached child) call runSession;
  * `--detach` and `overnight schedule` call spawnDetached.
  */
+import { readSessionView } from '../session/added.js';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { OvernightError } from '../util/errors.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { acquireLock, isPidAlive, readLock, releaseLock } from '../session/lock.js';
 import { sessionFiles } from '../session/paths.js';
-import { appendEvent, readManifest, readState, updateState } from '../session/store.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
 import { assertRetryPhase, chooseRetryItems } from './retry.js';
 import type { NightDeps } from './context.js';
 import { runNight, type NightSummary } from './night.js';
@@ -90,7 +91,7 @@ export function assertRetryable(repoRoot: string, sessionId: string, items: read
   assertResumable(repoRoot, sessionId);
   const state = readState(repoRoot, sessionId);
   assertRetryPhase(state);
-  chooseRetryItems(readManifest(repoRoot, sessionId), state, items);
+  chooseRetryItems(readSessionView(repoRoot, sessionId), state, items);
 }
 
 /**

@@ -14,10 +14,11 @@
  *   so this never runs more than the plan allowed for; a resume after the night ran out therefore
  *   gets a full limit rather than zero.
  */
+import { readSessionView } from '../session/added.js';
 import { OvernightError } from '../util/errors.js';
 import { itemBranch, worktreePath } from '../session/paths.js';
 import type { SessionState } from '../session/state.js';
-import { appendEvent, readManifest, readState, updateState } from '../session/store.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
 import { backupBranch, commitsBetween, findMergeCommit, isAncestor, removeWorktree, resolveCommit } from './git.js';
 import { mergeMessage } from './merge-queue.js';
 import { integrationWorktreePath } from './night.js';
@@ -36,7 +37,7 @@ export interface ResumePreparation {
 
 /** Finds which not-merged items git already has on the integration branch. */
 export async function alreadyMerged(repoRoot: string, sessionId: string, state: SessionState): Promise<Map<string, { mergeCommit: string; commits: string[] }>> {
-  const manifest = readManifest(repoRoot, sessionId);
+  const manifest = readSessionView(repoRoot, sessionId);
   const integration = manifest.integrationBranch;
   const out = new Map<string, { mergeCommit: string; commits: string[] }>();
   for (const item of manifest.items) {
@@ -61,7 +62,7 @@ export async function alreadyMerged(repoRoot: string, sessionId: string, state: 
  * the retry errors of chooseRetryItems / assertRetryPhase.
  */
 export async function prepareSessionResume(repoRoot: string, sessionId: string, now: Date = new Date(), opts: { retry?: string[] } = {}): Promise<ResumePreparation> {
-  const manifest = readManifest(repoRoot, sessionId);
+  const manifest = readSessionView(repoRoot, sessionId);
   const before = readState(repoRoot, sessionId);
   if (opts.retry) assertRetryPhase(before);
   if (before.phase === 'abandoned') {
@@ -88,7 +89,9 @@ export async function prepareSessionResume(repoRoot: string, sessionId: string, 
   // The integration worktree may hold a half-done merge: recreate it when the night starts.
   await removeWorktree(repoRoot, integrationWorktreePath(repoRoot, sessionId));
   const deadline = new Date(now.getTime() + manifest.timeLimitMs).toISOString();
-  const state = await updateState(repoRoot, sessionId, () => ({ ...next, deadline }));
+  // Loop mode polls again in the resumed night's time (its stop was about the old deadline); a retry runs only its items.
+  const loop = next.loop && !retry ? { ...next.loop, stoppedAt: undefined, stopReason: undefined } : undefined;
+  const state = await updateState(repoRoot, sessionId, () => ({ ...next, deadline, ...(loop ? { loop } : {}) }));
   appendEvent(repoRoot, sessionId, retry ? 'session_retried' : 'session_resumed', { reset, recoveredMerged, deadline, previousPhase: before.phase, ...(retry ? { retry: [...retry], run: state.run } : {}) });
   return { reset, recoveredMerged, deadline, state };
 }

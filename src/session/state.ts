@@ -173,6 +173,43 @@ export const wakeUpSchema = z.object({
 });
 export type WakeUp = z.infer<typeof wakeUpSchema>;
 
+/**
+ * Loop mode (issue 9, mechanism 6; seed 004 `--loop`): chosen with `overnight start --loop`, kept
+ * here so a detached runner and `overnight resume` go on with it. `approve`: the references (ids,
+ * slugs, `NNN-slug`) given with `--approve` at start, the explicit yes for loop items of an
+ * `approval.ask` type (they may name items that do not exist yet).
+ */
+export const loopStateSchema = z.object({
+  /** ISO time loop mode was turned on. */
+  since: z.string(),
+  /** Poll interval, ms (config `loop.poll_interval`). */
+  pollIntervalMs: z.number().int().positive(),
+  /** No poll once less than this is left before the deadline, ms (config `loop.stop_before`). */
+  stopBeforeMs: z.number().int().min(0),
+  approve: z.array(z.string()).default([]),
+  /** The base-branch commit last read (a poll with no new commit reads nothing). */
+  lastCommit: z.string().optional(),
+  /** ISO time of the last poll. */
+  lastPollAt: z.string().optional(),
+  /** ISO time polling stopped (the time limit neared), and why. */
+  stoppedAt: z.string().optional(),
+  stopReason: z.string().optional(),
+  /** Items that became ready after launch but were not added, with the reason (each recorded once, the latest reason kept). */
+  skipped: z.array(z.object({ id: z.number().int(), slug: z.string(), title: z.string(), reason: z.string(), commit: z.string() })).default([]),
+});
+export type LoopState = z.infer<typeof loopStateSchema>;
+
+/** An item added to the night by loop mode: the manifest entry it runs with, when, and the base-branch commit it was read from. */
+export const addedItemSchema = z.object({
+  slug: z.string(),
+  /** ISO time it was added. */
+  at: z.string(),
+  /** The base-branch commit whose backlog held it (merged into the integration branch before it runs). */
+  commit: z.string(),
+  item: manifestItemSchema,
+});
+export type AddedItem = z.infer<typeof addedItemSchema>;
+
 /** state.stopKind when the integration branch lost the runner's merges mid-night (src/runner/integration-guard.ts). */
 export const INTEGRATION_MOVED = 'integration-branch-moved';
 
@@ -201,6 +238,10 @@ export const sessionStateSchema = z.object({
   run: z.number().int().positive().optional(),
   /** Every `overnight retry` of the session: when, and which items it ran again (slugs). */
   retries: z.array(z.object({ run: z.number().int().positive(), at: z.string(), items: z.array(z.string()) })).optional(),
+  /** Loop mode, when `overnight start --loop` turned it on (loopStateSchema). */
+  loop: loopStateSchema.optional(),
+  /** Items added by loop mode after launch, in the order they were added; session.json (the approved plan) never changes. */
+  added: z.array(addedItemSchema).optional(),
   /** Items keyed by slug, in plan order. */
   items: z.record(z.string(), itemStateSchema),
   /** Pull request URL, or the exact commands that would open it. */

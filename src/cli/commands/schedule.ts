@@ -40,7 +40,9 @@ export function register(program: Command): void {
     .description('Start a launched session at a later time (HH:MM or ISO time), in the background')
     .argument('<time>', 'HH:MM (local, next occurrence) or an ISO date-time')
     .option('--session <id>', 'session id (default: the latest)')
-    .action(async (time: string, opts: { session?: string }) => {
+    .option('--loop', 'loop mode: also run backlog items that become ready and are committed on the base branch during the night')
+    .option('--approve <ids>', 'with --loop: items of an approval.ask type (e.g. feature) that loop mode may run (ids or slugs, comma-separated)')
+    .action(async (time: string, opts: { session?: string; loop?: boolean; approve?: string }) => {
       await runAction('schedule', 'text', async () => {
         const at = parseStartTime(time);
         const { resolveSessionId } = await import('../../session/find.js');
@@ -51,6 +53,10 @@ export function register(program: Command): void {
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
+        if (opts.approve && !opts.loop) {
+          throw new OvernightError('cli.approve-without-loop', '--approve on `overnight schedule` names items for loop mode, but --loop is not given.', { field: '--approve', fix: 'Add --loop, or approve the plan\'s items at launch: `overnight launch --approve <ids>`.', exitCode: 2 });
+        }
+        if (opts.loop) await (await import('../../runner/loop-setting.js')).turnOnLoop(repoRoot, sessionId, { approve: opts.approve });
         // Scheduling again replaces the earlier wake-up (a timer of the same name would clash).
         await clearSessionWakeUp(repoRoot, sessionId, 'scheduled again');
         const written = await updateState(repoRoot, sessionId, (s) => scheduleSession(s, at.toISOString()));

@@ -9,6 +9,7 @@
  * result, and the flow's material: the rendered session plan, the status view, deferred questions,
  * or the exact error message to show.
  */
+import { readSessionView } from '../../session/added.js';
 import type { Command } from 'commander';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -237,7 +238,7 @@ async function retryContext(cwd: string, items: string[]): Promise<SkillContext>
   const { activeSessions } = await import('../../session/find.js');
   const { loadStatus } = await import('../../report/load-status.js');
   const { renderStatus } = await import('../../report/status.js');
-  const { readManifest, readState } = await import('../../session/store.js');
+  const { readState } = await import('../../session/store.js');
   const { assertRetryPhase, chooseRetryItems } = await import('../../runner/retry.js');
   const active = activeSessions(root);
   if (active.length > 0) {
@@ -251,7 +252,7 @@ async function retryContext(cwd: string, items: string[]): Promise<SkillContext>
   try {
     const state = readState(root, id);
     assertRetryPhase(state);
-    chosen = chooseRetryItems(readManifest(root, id), state, items);
+    chosen = chooseRetryItems(readSessionView(root, id), state, items);
   } catch (error) {
     return errorContext(errorText(error), [['SESSION', id]]);
   }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { findRepoRoot } from '../../util/repo.js';
+import { OvernightError } from '../../util/errors.js';
 import { EXIT_STOPPED_PERMANENT, nightExitCode } from '../exit-codes.js';
 import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../output.js';
 
@@ -12,13 +13,27 @@ import { parseFormat, printEnvelope, runAction, type OutputFormat } from '../out
  * Shared by start, resume and retry: foreground run or detached spawn. `opts.items`: retry's item
  * references (passed on to the detached runner). Throws the OvernightError of a refusal.
  */
-export async function startOrResume(command: 'start' | 'resume' | 'retry', opts: { session?: string; detach?: boolean; format?: string; items?: string[] }): Promise<void> {
+export async function startOrResume(command: 'start' | 'resume' | 'retry', opts: { session?: string; detach?: boolean; format?: string; items?: string[]; loop?: boolean; approve?: string }): Promise<void> {
   const format: OutputFormat = parseFormat(opts.format);
   const { resolveSessionId } = await import('../../session/find.js');
   const { realNightDeps } = await import('../../runner/deps.js');
   const { assertResumable, assertRetryable, assertStartable, runSession, spawnDetached } = await import('../../runner/process.js');
   const repoRoot = await findRepoRoot();
   const sessionId = resolveSessionId(repoRoot, opts.session);
+  if (opts.approve?.length && !opts.loop) {
+    throw new OvernightError('cli.approve-without-loop', '--approve on `overnight start` names items for loop mode, but --loop is not given.', {
+      field: '--approve',
+      fix: 'Add --loop, or approve the plan\'s items at launch: `overnight launch --approve <ids>`.',
+      exitCode: 2,
+    });
+  }
+  if (opts.loop) {
+    // Recorded before the runner starts, so a detached runner and a later resume keep it.
+    if (command === 'start') assertStartable(repoRoot, sessionId);
+    else assertResumable(repoRoot, sessionId);
+    const { turnOnLoop } = await import('../../runner/loop-setting.js');
+    await turnOnLoop(repoRoot, sessionId, { approve: opts.approve });
+  }
   if (opts.detach) {
     // Check in the foreground, so the user sees a refusal at once.
     if (command === 'start') assertStartable(repoRoot, sessionId);
@@ -55,8 +70,10 @@ export function register(program: Command): void {
     .description('Run the night of a launched session (foreground, or --detach to run in the background)')
     .option('--session <id>', 'session id (default: the latest)')
     .option('--detach', 'run in the background (survives closing the terminal); output goes to runner.log')
+    .option('--loop', 'loop mode: also run backlog items that become ready and are committed on the base branch during the night')
+    .option('--approve <ids>', 'with --loop: items of an approval.ask type (e.g. feature) that loop mode may run (ids or slugs, comma-separated; they may not exist yet)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { session?: string; detach?: boolean; format?: string }) => {
+    .action(async (opts: { session?: string; detach?: boolean; format?: string; loop?: boolean; approve?: string }) => {
       await runAction('start', opts.format === 'json' ? 'json' : 'text', () => startOrResume('start', opts));
     });
 }
