@@ -15,9 +15,10 @@
  * The pure parts (parsing git's log, the texts, the decision) are apart from the I/O (git reads,
  * the ref that keeps the conflicting attempt's work, the state write).
  */
-import type { AttemptRecord, ItemState, ManifestItem, SessionState } from '../session/state.js';
+import type { ItemState, ManifestItem, SessionState } from '../session/state.js';
 import type { BriefInput } from '../agent/brief.js';
 import type { NightContext } from './context.js';
+import { conflictingNames } from './conflict-text.js';
 import { gitRaw } from './git.js';
 import { setItemStatus, updateAttempt } from './transitions.js';
 
@@ -105,11 +106,6 @@ export async function findConflictingItems(repoRoot: string, items: readonly Man
   return conflictingItems(parseMergeLog(out), items, files);
 }
 
-/** `#1 first-note` for each item, joined with `, ` (`another item` when none is known). Pure. */
-export function conflictingNames(items: ReadonlyArray<Pick<ConflictingItem, 'id' | 'slug'>>): string {
-  return items.length > 0 ? items.map((i) => `#${i.id} ${i.slug}`).join(', ') : 'another item';
-}
-
 /**
  * The reason of a conflicted merge, e.g. `merge conflict with the integration branch in:
  * CHANGELOG.md (#1 first-note merged first and changed it)`. Pure.
@@ -118,21 +114,6 @@ export function conflictReason(facts: Pick<ConflictFacts, 'files' | 'with'>): st
   const files = facts.files.length > 0 ? facts.files.join(', ') : '(git reported no file list)';
   const who = facts.with.length > 0 ? ` (${conflictingNames(facts.with)} merged first and changed ${facts.files.length > 1 ? 'them' : 'it'})` : '';
   return `merge conflict with the integration branch in: ${files}${who}`;
-}
-
-/**
- * The line the morning report and `overnight status` show for an attempt that ran into a
- * conflict: `re-run after a conflict with #1 first-note (CHANGELOG.md)`, or `no re-run left after
- * a conflict with ...` when the item failed on it. Pure.
- */
-export function conflictLine(conflict: NonNullable<AttemptRecord['conflict']>): string {
-  const what = `a conflict with ${conflictingNames(conflict.with)} (${conflict.files.join(', ') || 'files unknown'})`;
-  return conflict.rerun ? `re-run after ${what}` : `no conflict re-run left after ${what}`;
-}
-
-/** The conflict lines of an item's attempts, `attempt N: ...`, oldest first. Pure. */
-export function conflictLines(attempts: readonly AttemptRecord[]): string[] {
-  return attempts.filter((a) => a.conflict).map((a) => `attempt ${a.n}: ${conflictLine(a.conflict!)}`);
 }
 
 /** How many conflict re-runs the item already had in run `run` (attempts of earlier runs do not count). Pure. */
