@@ -97,12 +97,12 @@ export function conflictingItems(log: readonly MergeLogEntry[], items: readonly 
 }
 
 /**
- * Reads from git which items merged into the integration branch between `startCommit` (where the
- * attempt's branch started) and `integrationTip` changed the conflicted `files` (see
- * conflictingItems). One `git log`; throws when git fails.
+ * Reads from git which items merged into the integration branch since the item's branch left it
+ * (the first-parent commits of `integrationTip` that `itemTip` does not hold) changed the
+ * conflicted `files` (see conflictingItems). One `git log`; throws when git fails.
  */
-export async function findConflictingItems(repoRoot: string, items: readonly ManifestItem[], startCommit: string, integrationTip: string, files: readonly string[]): Promise<ConflictingItem[]> {
-  const out = await gitRaw(repoRoot, ['log', '--first-parent', '--reverse', '--diff-merges=first-parent', '--name-only', `--format=${RS}%H %s`, `${startCommit}..${integrationTip}`]);
+export async function findConflictingItems(repoRoot: string, items: readonly ManifestItem[], itemTip: string, integrationTip: string, files: readonly string[]): Promise<ConflictingItem[]> {
+  const out = await gitRaw(repoRoot, ['log', '--first-parent', '--reverse', '--diff-merges=first-parent', '--name-only', `--format=${RS}%H %s`, `${itemTip}..${integrationTip}`]);
   return conflictingItems(parseMergeLog(out), items, files);
 }
 

@@ -73,7 +73,7 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
         return { ok: false, reason, evidence: merged.message.slice(-2000) };
       }
       // Which items merged since this one started changed the conflicted files (the brief of a re-run names them).
-      const culprits = await findConflictingItems(ctx.repoRoot, ctx.manifest.items, startCommit, before, merged.conflicts).catch(() => []);
+      const culprits = await findConflictingItems(ctx.repoRoot, ctx.manifest.items, tip, before, merged.conflicts).catch(() => []);
       const conflict: ConflictFacts = { files: merged.conflicts, with: culprits, integrationTip: before, tip };
       const reason = conflictReason(conflict);
       ctx.event('merge_failed', { slug: item.slug, reason, conflicts: merged.conflicts, with: culprits.map((c) => c.slug) });
