@@ -21,11 +21,25 @@ export interface BriefInput {
    * What the previous failed attempt of this item ran into; `kind` is its failure kind
    * (src/session/state.ts FAILURE_KINDS): `stalled` adds the request for smaller steps.
    */
-  previousAttempt?: { n: number; failure: string; evidence?: string; kind?: string };
+  previousAttempt?: { n: number; failure: string; evidence?: string; kind?: string; conflict?: ConflictBrief };
   /** ISO time the session ends. */
   deadline?: string;
   /** The agent's scratch folder (absolute; OVERNIGHT_SCRATCH), outside the worktree and never committed. */
   scratchDir?: string;
+}
+
+/**
+ * A previous attempt whose work passed but whose merge conflicted (src/runner/conflict.ts): the
+ * files git could not join, the items merged first that changed them, and where that work is kept.
+ */
+export interface ConflictBrief {
+  files: string[];
+  with: Array<{ id: number; slug: string; title: string }>;
+  /** Where the earlier attempt's branch started, and its tip (its work), for `git diff`. */
+  startCommit?: string;
+  tip: string;
+  /** A ref that keeps the earlier attempt's commits. */
+  keptRef?: string;
 }
 
 /** Caps so the brief stays one argv string (see args.ts MAX_BRIEF_BYTES) and readable. */
@@ -49,6 +63,26 @@ function clipEnd(text: string, max: number): string {
 export const STALLED_ADVICE =
   'It was stopped as stalled: it kept working without committing or changing any tracked file. Work in smaller steps this time: make one small change, check it, commit it, then take the next step. Commit early and often; an attempt that makes no commit and no edit for a while is stopped again.';
 
+/**
+ * The section for a re-run after a merge conflict: which item merged first, which files
+ * conflicted, that this attempt starts from the integration branch that now holds that item's
+ * work, that both items' changes must be kept, and where the earlier attempt's work is.
+ */
+function conflictSection(p: NonNullable<BriefInput['previousAttempt']>, c: ConflictBrief, branch: string): string[] {
+  const first = c.with.length > 0 ? c.with.map((w) => `#${w.id} ${w.slug} ("${w.title}")`).join(', ') : 'another item of this night';
+  const files = c.files.map((f) => `\`${f}\``).join(', ') || '(git named no file)';
+  const show = c.startCommit ? `git diff ${c.startCommit.slice(0, 12)} ${c.tip.slice(0, 12)}` : `git log -p ${c.tip.slice(0, 12)}`;
+  return [
+    `## Attempt ${p.n} of this item could not be merged: a merge conflict`,
+    [
+      `Its work passed its success condition, but while it ran ${first} merged first into the integration branch, and git's merge could not join the two in: ${files}.`,
+      `This is a fresh session from the integration branch as it is now: your worktree and branch \`${branch}\` already hold the work of ${c.with.length > 0 ? c.with.map((w) => `#${w.id}`).join(', ') : 'that item'}. Do this item again on top of it.`,
+      `In ${files}, keep the other item's changes and add yours: never drop or overwrite lines that another item added.`,
+      `The earlier attempt's commits are kept${c.keptRef ? ` at \`${c.keptRef}\`` : ''}; \`${show}\` shows what it changed, if you want to reuse it.`,
+    ].join('\n'),
+  ];
+}
+
 /** The "Attempt N failed" section: what it ran into, its last evidence, and for a stall the request for smaller steps. */
 function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>, branch: string): string[] {
   const stalled = p.kind === 'stalled';
@@ -65,7 +99,8 @@ function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>, b
  * Builds the mission brief for one attempt of one item: the item (title, id, type, body with its
  * acceptance criteria), the success condition (the item's verify commands, else the project
  * checks, verbatim), the rules, earlier items' learnings (only when there are some), the previous
- * failed attempt (only when given), the completion signal and the request for a `## Learnings`
+ * failed attempt (only when given; after a merge conflict: which item merged first and which files
+ * conflicted), the completion signal and the request for a `## Learnings`
  * section. Long parts are cut (body 24 000, learnings 8 000 in all, evidence the last 3 000
  * characters). Pure; never throws.
  */
@@ -130,7 +165,8 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(parts.join('\n\n'));
   }
 
-  if (input.previousAttempt) out.push(...previousAttemptSection(input.previousAttempt, input.branch));
+  const previous = input.previousAttempt;
+  if (previous) out.push(...(previous.conflict ? conflictSection(previous, previous.conflict, input.branch) : previousAttemptSection(previous, input.branch)));
 
   out.push('## When you finish');
   out.push(

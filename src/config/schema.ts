@@ -136,6 +136,12 @@ export const agentConfigSchema = z.strictObject({
   estimate: durationText.default('30m'),
   /** Fresh attempts after a task failure (checks failed, no changes, max turns, budget). */
   retries: z.number().int().min(0).max(5).default(1),
+  /**
+   * Fresh attempts after the item's work passed but its merge into the integration branch
+   * conflicted (src/runner/conflict.ts): re-run from the integration branch as it is now, told
+   * which item merged first and which files conflicted. They do not use up `retries`.
+   */
+  conflict_retries: z.number().int().min(0).max(5).default(1),
   /** The claude binary to run (a name on PATH or an absolute path). */
   claude_path: z.string().min(1).default('claude'),
   /** Extra tools added to the explicit --allowedTools list. */

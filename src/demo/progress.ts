@@ -26,6 +26,11 @@ export function describeEvent(e: SessionEvent): string | undefined {
     case 'merge_failed':
     case 'merge_undone':
       return `${item}not merged: ${s(e.reason)}`;
+    case 'merge_conflict': {
+      const withItems = Array.isArray(e.with) && e.with.length > 0 ? ` with ${e.with.map(s).join(', ')}` : '';
+      const files = Array.isArray(e.files) ? e.files.map(s).join(', ') : '';
+      return `${item}merge conflict${withItems} in ${files}: ${e.next === 'rerun' ? 're-run from the integration branch as it is now' : 'no conflict re-run left'}`;
+    }
     case 'attempt_failed':
       return `${item}attempt ${s(e.attempt)} failed (${s(e.kind)}): ${s(e.reason)}`;
     case 'item_failed':

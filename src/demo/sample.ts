@@ -124,6 +124,8 @@ export interface SampleRepoOptions {
   idleTimeout?: string;
   /** `agent.retries` after a task failure. */
   retries?: number;
+  /** `agent.conflict_retries` (re-runs after a merge conflict); unset: the default. */
+  conflictRetries?: number;
   /** `agent.stall_timeout` (e.g. `5s`); unset: the default. */
   stallTimeout?: string;
   /** `agent.budget_usd`, USD per attempt (default 2). */
@@ -158,6 +160,7 @@ export function sampleFiles(opts: SampleRepoOptions): Record<string, string> {
     '  estimate: 2m',
     `  retries: ${opts.retries ?? 0}`,
     ...(opts.stallTimeout ? [`  stall_timeout: ${opts.stallTimeout}`] : []),
+    ...(opts.conflictRetries !== undefined ? [`  conflict_retries: ${opts.conflictRetries}`] : []),
     'resources:',
     '  min_free_disk_mb: 0',
     '  max_load_per_core: 64',

@@ -8,6 +8,7 @@ import { isBudgetDeferral } from '../runner/budget.js';
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
 import { countedAttempts, historyLines, isoMs, sumAttempts } from './attempts.js';
+import { conflictLines } from '../runner/conflict-text.js';
 import { nextStepsFor, retryCommand } from './next-steps.js';
 import type {
   AuditSummary,
@@ -137,7 +138,7 @@ export function buildReport(
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
         const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];
-        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts), history: historyLines(st.attempts) });
+        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts), history: historyLines(st.attempts), conflicts: conflictLines(st.attempts) });
         break;
       }
       case 'failed': {
@@ -166,6 +167,7 @@ export function buildReport(
           files,
           attempts: countedAttempts(st.attempts),
           history: historyLines(st.attempts),
+          conflicts: conflictLines(st.attempts),
         });
         break;
       }

@@ -58,6 +58,10 @@ export function nextStepsFor(manifest: Pick<SessionManifest, 'integrationBranch'
         `The item's work is on ${item.branch ?? 'its branch'} but could not be merged into ${manifest.integrationBranch} (a merge conflict, or the project checks failed after the merge).`,
         `${again[0]!.toUpperCase()}${again.slice(1)}, starting from ${manifest.integrationBranch} as it is now.`,
         `Or resolve it by hand in a worktree of your own: \`git switch ${manifest.integrationBranch} && git merge --no-ff ${item.branch ?? '<item branch>'}\`, fix the conflict or the checks, commit.`,
+        // A conflict that outlived its re-runs (src/runner/conflict.ts giveUpReason names the key).
+        ...(/agent\.conflict_retries/.test(item.reason ?? '')
+          ? ['If items of your backlog often change the same lines, raise agent.conflict_retries in overnight.config.yaml (each conflict re-run starts from the integration branch as it is then), or make one item depend on the other (`blocked_by`).']
+          : []),
       ];
     case 'dependency': {
       const deps = item.failedDependencies;

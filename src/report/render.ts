@@ -80,6 +80,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)${loopTag(it)}`, '');
     if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
     if (it.history.length > 0) out.push('History:', '', ...it.history.map((h) => `- ${h}`), '');
+    if (it.conflicts.length > 0) out.push('Merge conflicts:', '', ...it.conflicts.map((c) => `- ${c}`), '');
     out.push('Commits:', '');
     if (it.commits.length === 0) out.push('- (none recorded)');
     for (const c of it.commits) out.push(`- \`${short(c.hash)}\` ${c.subject}`);
@@ -98,6 +99,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
     if (it.files.length > 0) out.push(`- Logs: ${it.files.map((f) => `\`${f}\``).join(', ')}`);
     for (const h of it.history) out.push(`- History: ${h}`);
+    for (const c of it.conflicts) out.push(`- Merge conflict: ${c}`);
     out.push('');
     if (it.evidence) out.push('Last lines of evidence:', '', fencedBlock(it.evidence, 'text'), '');
     out.push('What to do next:', '', ...it.nextSteps.map((s, i) => `${i + 1}. ${s}`), '');

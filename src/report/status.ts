@@ -10,6 +10,7 @@ import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
 import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
 import { historyLines, isoMs, sumAttempts } from './attempts.js';
+import { conflictLines } from '../runner/conflict-text.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
 
@@ -37,6 +38,8 @@ export interface StatusItem {
   reason?: string;
   /** Its attempts across runs (the night, each `overnight retry`), one line per run; empty for one run. */
   history: string[];
+  /** Its merge conflicts, one line per attempt that ran into one (src/runner/conflict.ts conflictLines). */
+  conflicts: string[];
 }
 
 export interface StatusView {
@@ -133,6 +136,7 @@ export function buildStatus(
       reason: st?.reason,
       mergeCommit: st?.mergeCommit,
       history: historyLines(attempts),
+      conflicts: conflictLines(attempts),
     };
   });
   const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
@@ -243,6 +247,11 @@ export function renderStatus(v: StatusView, now: number): string {
   if (withHistory.length > 0) {
     out.push('', 'History across runs:');
     for (const i of withHistory) out.push(`  ${itemRef(i)}:`, ...i.history.map((h) => `    ${h}`));
+  }
+  const withConflicts = v.items.filter((i) => i.conflicts.length > 0);
+  if (withConflicts.length > 0) {
+    out.push('', 'Merge conflicts:');
+    for (const i of withConflicts) out.push(`  ${itemRef(i)}:`, ...i.conflicts.map((c) => `    ${c}`));
   }
   if (v.report) {
     out.push('', `Morning report: ${v.report.headline}.`);

@@ -105,6 +105,8 @@ export interface ShippedItem extends ItemRef {
   attempts: number;
   /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
   history: string[];
+  /** Its merge conflicts, one line per attempt that ran into one (`attempt 1: re-run after a conflict with #1 notes (NOTES.md)`). */
+  conflicts: string[];
 }
 
 export interface FailedItem extends ItemRef {
@@ -123,6 +125,8 @@ export interface FailedItem extends ItemRef {
   attempts: number;
   /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
   history: string[];
+  /** Its merge conflicts, one line per attempt that ran into one (src/runner/conflict.ts conflictLines). */
+  conflicts: string[];
 }
 
 export interface BlockedItem extends ItemRef {

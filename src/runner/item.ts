@@ -7,8 +7,9 @@
  *    failure);
  * 3. leftover uncommitted changes committed by the runner, commits counted, the success condition
  *    run in the worktree, the attempt judged on evidence (src/runner/judge.ts);
- * 4. success: the merge queue; failure: a fresh retry, a session pause (rate/usage limit), a stop
- *    (permanent) or giving up, as decideNext says.
+ * 4. success: the merge queue (a conflicted merge: a fresh attempt from the integration branch
+ *    as it is now, up to agent.conflict_retries, conflict.ts); failure: a fresh retry, a session
+ *    pause (rate/usage limit), a stop (permanent) or giving up, as decideNext says.
  * The abort signal ends the attempt cleanly: the item is `interrupted` and resume starts it over.
  */
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import { addItemWorktree, backupSessionBranchTips, cleanWorktree, commitLeftover
 import { recordDeferredDecisions } from './deferred-decision.js';
 import { decideNext, judgeAttempt, judgeBeforeVerify, type Verdict, type VerifyEvidence } from './judge.js';
 import { mergeItem } from './merge-queue.js';
+import { onMergeConflict } from './conflict.js';
 import { ensureIntegrationHolds } from './integration-watch.js';
 import { itemRef } from '../backlog/filename.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
@@ -74,7 +76,10 @@ export function lastFailure(state: SessionState, slug: string): BriefInput['prev
   const item = state.items[slug];
   const last = item?.attempts.at(-1);
   if (!item || !last?.failure || last.outcome === 'interrupted') return undefined;
-  return { n: last.n, failure: last.failure, evidence: item.evidence, ...(last.failureKind ? { kind: last.failureKind } : {}) };
+  const conflict = last.conflict
+    ? { files: last.conflict.files, with: last.conflict.with.map(({ id, slug, title }) => ({ id, slug, title })), startCommit: last.startCommit, tip: last.conflict.tip, keptRef: last.conflict.keptRef }
+    : undefined;
+  return { n: last.n, failure: last.failure, evidence: item.evidence, ...(last.failureKind ? { kind: last.failureKind } : {}), ...(conflict ? { conflict } : {}) };
 }
 
 /** How an attempt got its clean worktree: its own reset in place, a merged item's moved here, or a new one. */
@@ -361,6 +366,14 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
         deps.log(`item ${slug}: merged (${merged.mergeCommit.slice(0, 10)})`);
         timing('merged');
         return 'merged';
+      }
+      if (merged.conflict) {
+        // Conflict repair (conflict.ts): a fresh attempt from the integration branch as it is now.
+        const next = await onMergeConflict(ctx, item, { n, startCommit, facts: merged.conflict, evidence: merged.evidence, now: nowIso() });
+        timing(next.step === 'rerun' ? 'conflict: rerun' : 'failed');
+        if (next.step === 'failed') return 'failed';
+        previousAttempt = next.previousAttempt;
+        continue;
       }
       await ctx.update((s) => setItemStatus(s, slug, 'failed', { now: nowIso(), reason: merged.reason, failureKind: 'merge', evidence: merged.evidence }));
       ctx.event('item_failed', { slug, kind: 'merge', reason: merged.reason });

@@ -4,7 +4,8 @@
  * commit also sets the item's backlog file to `status: done`, mark-done.ts), then the
  * project checks run on the result in the runner's own integration worktree; when they fail the merge is undone (`git reset --hard` to the commit
  * before the merge, in the runner's own worktree, on the runner's own branch) and the item fails
- * (kind merge). A conflict aborts the merge and fails the item with the conflicting files.
+ * (kind merge). A conflict changes nothing and says which files conflicted and which items merged
+ * since the item started changed them (conflict.ts decides whether the item is re-run).
  * Before each merge the integration branch must still hold every earlier merge (integration-watch.ts);
  * after each merge that stays, the branch's backup ref moves to the merge commit.
  */
@@ -17,6 +18,7 @@ import { ensureIntegrationHolds } from './integration-watch.js';
 import { runChecks } from './verify.js';
 import { itemRef } from '../backlog/filename.js';
 import { markDoneInTree, type MarkDoneOutcome } from './mark-done.js';
+import { conflictReason, findConflictingItems, type ConflictFacts } from './conflict.js';
 
 /** The merge commit message: `overnight: merge <id>-<slug>: <title>` (id zero-padded like the backlog file name). */
 export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>): string {
@@ -25,7 +27,8 @@ export function mergeMessage(item: Pick<ManifestItem, 'id' | 'slug' | 'title'>):
 
 export type MergeOutcome =
   | { ok: true; mergeCommit: string; commits: string[]; checksLog?: string }
-  | { ok: false; reason: string; evidence?: string; stopped?: false }
+  /** `conflict`: git's merge could not join the item's work with the integration branch (conflict.ts). */
+  | { ok: false; reason: string; evidence?: string; stopped?: false; conflict?: ConflictFacts }
   /** The integration branch no longer held the runner's merges: nothing was merged, the night stops. */
   | { ok: false; reason: string; stopped: true };
 
@@ -64,12 +67,17 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
     };
     const merged = await mergeNoFfByTree(ctx.repoRoot, integration, branch, mergeMessage(item), { before, tip, backupRef: backupRefName(ctx.sessionId, integration), editTree });
     if (!merged.ok) {
-      const files = merged.conflicts.length ? merged.conflicts.join(', ') : '(git reported no file list)';
-      const reason = merged.conflicts.length
-        ? `merge conflict with the integration branch in: ${files}`
-        : `the merge into the integration branch failed: ${merged.message.split('\n')[0]}`;
-      ctx.event('merge_failed', { slug: item.slug, reason, conflicts: merged.conflicts });
-      return { ok: false, reason, evidence: merged.message.slice(-2000) };
+      if (merged.conflicts.length === 0) {
+        const reason = `the merge into the integration branch failed: ${merged.message.split('\n')[0]}`;
+        ctx.event('merge_failed', { slug: item.slug, reason, conflicts: [] });
+        return { ok: false, reason, evidence: merged.message.slice(-2000) };
+      }
+      // Which items merged since this one started changed the conflicted files (the brief of a re-run names them).
+      const culprits = await findConflictingItems(ctx.repoRoot, ctx.manifest.items, tip, before, merged.conflicts).catch(() => []);
+      const conflict: ConflictFacts = { files: merged.conflicts, with: culprits, integrationTip: before, tip };
+      const reason = conflictReason(conflict);
+      ctx.event('merge_failed', { slug: item.slug, reason, conflicts: merged.conflicts, with: culprits.map((c) => c.slug) });
+      return { ok: false, reason, evidence: merged.message.slice(-2000), conflict };
     }
     if (backlog) ctx.event(backlog.marked ? 'backlog_marked_done' : 'backlog_not_marked', { slug: item.slug, file: item.file, ...(backlog.marked ? {} : { why: backlog.why }) });
     const checks = ctx.manifest.checks;

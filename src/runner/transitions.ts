@@ -208,7 +208,9 @@ export function endSession(state: SessionState, opts: { now: string; phase: 'com
 
 /**
  * Count of earlier failed attempts of an item in run `run` (attempts of earlier runs, before an
- * `overnight retry`, do not count against this run's retry limits), by failure kind.
+ * `overnight retry`, do not count against this run's retry limits), by failure kind. Attempts
+ * whose merge conflicted (kind `merge`, outcome `conflict`) count in neither: conflict re-runs
+ * have their own limit, `agent.conflict_retries` (conflict.ts conflictReruns).
  */
 export function failureCounts(item: ItemState, run = 1): { task: number; transient: number } {
   let task = 0;

@@ -120,6 +120,24 @@ export const attemptSchema = z.object({
   verifyLog: z.string().optional(),
   /** The agent never started (claude missing, spawn failure): not counted as an attempt in the report. */
   notStarted: z.boolean().optional(),
+  /**
+   * Its work passed but its merge conflicted (outcome `conflict`, failure kind `merge`): the files
+   * git's merge could not join, the items merged since the attempt started whose merges touched
+   * them (`with`, the first one first), and where its work is kept. Set by src/runner/conflict.ts.
+   */
+  conflict: z
+    .object({
+      files: z.array(z.string()),
+      with: z.array(z.object({ id: z.number().int(), slug: z.string(), title: z.string(), mergeCommit: z.string() })),
+      /** The integration branch's tip the merge was tried on. */
+      integrationTip: z.string(),
+      /** The attempt's branch tip (its work), kept at `keptRef`. */
+      tip: z.string(),
+      keptRef: z.string().optional(),
+      /** Whether the item was re-run for it (false: no conflict re-run was left, the item failed). */
+      rerun: z.boolean(),
+    })
+    .optional(),
 });
 export type AttemptRecord = z.infer<typeof attemptSchema>;
 

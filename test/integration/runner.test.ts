@@ -168,6 +168,9 @@ describe('the night loop (fake agent, real git)', () => {
     const s = readState(r.root, id);
     expect(s.items.first!.status).toBe('merged');
     expect(s.items.second).toMatchObject({ status: 'failed', failureKind: 'merge', reason: expect.stringContaining('merge conflict with the integration branch in: shared.txt') });
+    // Re-run once from the new integration tip (agent.conflict_retries, default 1), then failed.
+    expect(s.items.second!.reason).toContain('(#1 first merged first and changed it); still conflicting after 1 conflict re-run (agent.conflict_retries: 1)');
+    expect(s.items.second!.attempts.map((a) => a.outcome)).toEqual(['conflict', 'conflict']);
     expect(s.items.breaker).toMatchObject({ status: 'failed', failureKind: 'merge', reason: expect.stringContaining('project checks failed after the merge') });
     const tree = git(r.root, 'ls-tree', '--name-only', `overnight/${id}`);
     expect(tree).not.toContain('broken.txt');

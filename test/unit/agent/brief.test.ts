@@ -133,3 +133,30 @@ describe('buildMissionBrief after a stalled attempt', () => {
     expect(task).not.toContain(STALLED_ADVICE);
   });
 });
+
+describe('buildMissionBrief after a merge conflict', () => {
+  const conflict = {
+    files: ['CHANGELOG.md', 'src/a.ts'],
+    with: [{ id: 3, slug: 'north', title: 'Note north' }],
+    startCommit: 'a'.repeat(40),
+    tip: 'b'.repeat(40),
+    keptRef: 'refs/overnight-backup/s/conflicts/csv-export/attempt-1',
+  };
+  const b = buildMissionBrief({ ...input, previousAttempt: { n: 1, failure: 'merge conflict with the integration branch in: CHANGELOG.md, src/a.ts', kind: 'merge', conflict } });
+
+  it('names the item that merged first and the conflicted files, and asks to keep both changes', () => {
+    expect(b).toContain('## Attempt 1 of this item could not be merged: a merge conflict');
+    expect(b).toContain('#3 north ("Note north") merged first into the integration branch');
+    expect(b).toContain('`CHANGELOG.md`, `src/a.ts`');
+    expect(b).toMatch(/keep the other item's changes and add yours: never drop or overwrite lines/);
+    expect(b).toContain(`branch \`${input.branch}\` already hold the work of #3`);
+  });
+
+  it('says where the earlier attempt\'s work is kept and how to see it; not the failure section', () => {
+    expect(b).toContain(`kept at \`${conflict.keptRef}\``);
+    expect(b).toContain(`git diff ${'a'.repeat(12)} ${'b'.repeat(12)}`);
+    expect(b).not.toContain('## Attempt 1 of this item failed');
+    // The section comes before the completion signal, like any previous-attempt section.
+    expect(b.indexOf('could not be merged')).toBeLessThan(b.indexOf('## When you finish'));
+  });
+});

@@ -243,3 +243,27 @@ describe('night two: the report counts and names only what exists', () => {
     expect(renderReportMarkdown(r)).not.toContain('Branch kept for inspection');
   });
 });
+
+describe('merge conflicts in the report', () => {
+  const conflict = (rerun: boolean) => ({ files: ['CHANGELOG.md'], with: [{ id: 1, slug: 'alpha', title: 'Item alpha', mergeCommit: 'm1'.padEnd(40, '0') }], integrationTip: 'm1'.padEnd(40, '0'), tip: 'c'.repeat(40), rerun });
+  it('lists a shipped item\'s re-run after a conflict, and a failed item\'s conflict with no re-run left', () => {
+    const st = finishedState();
+    const first = st.items.beta!.attempts[0]!;
+    st.items.beta!.attempts = [{ ...first, outcome: 'conflict', failureKind: 'merge', failure: 'merge conflict', conflict: conflict(true) }, { ...first, n: 2, outcome: 'complete' }];
+    st.items.gamma = {
+      ...st.items.gamma!,
+      failureKind: 'merge',
+      reason: 'merge conflict with the integration branch in: CHANGELOG.md (#1 alpha merged first and changed it); still conflicting after 1 conflict re-run (agent.conflict_retries: 1)',
+      attempts: [{ ...first, outcome: 'conflict', failureKind: 'merge', conflict: conflict(true) }, { ...first, n: 2, outcome: 'conflict', failureKind: 'merge', conflict: conflict(false) }],
+    };
+    const r = buildReport(manifest(), st, [], gitFacts(), noAudit(), [], { now: new Date('2026-11-22T07:00:00.000Z') });
+    expect(r.shipped.find((i) => i.slug === 'beta')!.conflicts).toEqual(['attempt 1: re-run after a conflict with #1 alpha (CHANGELOG.md)']);
+    expect(r.shipped.find((i) => i.slug === 'alpha')!.conflicts).toEqual([]);
+    const gamma = r.failed.find((i) => i.slug === 'gamma')!;
+    expect(gamma.conflicts).toEqual(['attempt 1: re-run after a conflict with #1 alpha (CHANGELOG.md)', 'attempt 2: no conflict re-run left after a conflict with #1 alpha (CHANGELOG.md)']);
+    expect(gamma.nextSteps.join(' ')).toContain('raise agent.conflict_retries');
+    const md = renderReportMarkdown(r);
+    expect(md).toContain('Merge conflicts:\n\n- attempt 1: re-run after a conflict with #1 alpha (CHANGELOG.md)');
+    expect(md).toContain('- Merge conflict: attempt 2: no conflict re-run left after a conflict with #1 alpha (CHANGELOG.md)');
+  });
+});

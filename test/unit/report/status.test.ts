@@ -99,6 +99,8 @@ describe('describeEvent', () => {
     expect(describeEvent({ ts: 't', type: 'merged', slug: 'a', mergeCommit: 'abcdef1234' })).toBe('a: merged into the integration branch (abcdef12)');
     expect(describeEvent({ ts: 't', type: 'verify_finished', slug: 'a', passed: false, command: 'npm test' })).toBe('a: success condition FAILED (npm test)');
     expect(describeEvent({ ts: 't', type: 'agent_activity', slug: 'a' })).toBeUndefined();
+    expect(describeEvent({ ts: 't', type: 'merge_conflict', slug: 'b', files: ['NOTES.md'], with: ['a'], next: 'rerun' })).toBe('b: merge conflict with a in NOTES.md: re-run from the integration branch as it is now');
+    expect(describeEvent({ ts: 't', type: 'merge_conflict', slug: 'b', files: ['NOTES.md'], with: [], next: 'give-up' })).toBe('b: merge conflict in NOTES.md: no conflict re-run left');
   });
 });
 
@@ -127,5 +129,20 @@ describe('status after a stop, and across runs', () => {
     expect(v.items.find((i) => i.slug === 'gamma')!.history).toEqual(['run 1 (the night): attempt 1 failed (task: the success condition failed)', 'run 2 (retry): attempt 2 complete']);
     expect(v.items.find((i) => i.slug === 'alpha')!.history).toEqual([]);
     expect(renderStatus(v, NOW)).toContain('History across runs:\n  003-gamma:\n    run 1 (the night): attempt 1 failed (task: the success condition failed)\n    run 2 (retry): attempt 2 complete');
+  });
+});
+
+describe('status shows merge conflicts', () => {
+  it('lists each attempt that ran into a conflict under the items', () => {
+    const st = finishedState();
+    const first = st.items.beta!.attempts[0]!;
+    const conflict = { files: ['NOTES.md'], with: [{ id: 1, slug: 'alpha', title: 'Item alpha', mergeCommit: 'm'.repeat(40) }], integrationTip: 'm'.repeat(40), tip: 'c'.repeat(40), rerun: true };
+    st.items.beta!.attempts = [{ ...first, outcome: 'conflict', failureKind: 'merge', conflict }, { ...first, n: 2, outcome: 'complete' }];
+    const v = buildStatus(manifest(), st, [], { now: NOW, runnerAlive: false });
+    expect(v.items.find((i) => i.slug === 'beta')!.conflicts).toEqual(['attempt 1: re-run after a conflict with #1 alpha (NOTES.md)']);
+    const text = renderStatus(v, NOW);
+    expect(text).toContain('Merge conflicts:\n  002-beta:\n    attempt 1: re-run after a conflict with #1 alpha (NOTES.md)');
+    const none = renderStatus(buildStatus(manifest(), finishedState(), [], { now: NOW, runnerAlive: false }), NOW);
+    expect(none).not.toContain('Merge conflicts');
   });
 });

@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{f as e}from"./chunk-TWECMDIF.js";e();function r(n){return n.length>0?n.map(t=>`#${t.id} ${t.slug}`).join(", "):"another item"}function o(n){let t=`a conflict with ${r(n.with)} (${n.files.join(", ")||"files unknown"})`;return n.rerun?`re-run after ${t}`:`no conflict re-run left after ${t}`}function i(n){return n.filter(t=>t.conflict).map(t=>`attempt ${t.n}: ${o(t.conflict)}`)}export{r as a,i as b};

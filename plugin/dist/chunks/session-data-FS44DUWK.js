@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-45RKIQTU.js";import"./chunk-TO2KKOF2.js";import"./chunk-Y6JPLZUJ.js";import"./chunk-OHSP7BYW.js";import"./chunk-T4FYIAJR.js";import"./chunk-R6FDALY3.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-DXP3PTCN.js";import"./chunk-TWECMDIF.js";export{a as NO_SESSION_MESSAGE,f as listFeatureFiles,c as loadSessionData,d as readSavedReport,e as readTextOrEmpty,b as resolveSessionId};
