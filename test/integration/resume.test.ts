@@ -20,7 +20,10 @@ function deadPid(): number {
 const hangs = (onStart?: (cwd: string) => void) => (opts: { cwd: string; signal?: AbortSignal }) =>
   new Promise<ReturnType<typeof ok>>((resolve) => {
     onStart?.(opts.cwd);
-    opts.signal!.addEventListener('abort', () => resolve(ok({ killedBy: 'abort', result: undefined, completion: { kind: 'none' } })));
+    // Like runAgent: a signal that fired before the agent started ends it at once.
+    const end = () => resolve(ok({ killedBy: 'abort', result: undefined, completion: { kind: 'none' } }));
+    if (opts.signal!.aborted) end();
+    else opts.signal!.addEventListener('abort', end);
   });
 
 describe('stop and resume', () => {

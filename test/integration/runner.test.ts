@@ -237,7 +237,10 @@ describe('the night loop (fake agent, real git)', () => {
     const agent = fakeAgent({
       slow: (opts) =>
         new Promise((resolve) => {
-          opts.signal!.addEventListener('abort', () => resolve(ok({ killedBy: 'abort', result: undefined, completion: { kind: 'none' } })));
+          // Like runAgent: a signal that fired before the agent started ends it at once.
+          const end = () => resolve(ok({ killedBy: 'abort', result: undefined, completion: { kind: 'none' } }));
+          if (opts.signal!.aborted) end();
+          else opts.signal!.addEventListener('abort', end);
         }),
     });
     const { deps } = testDeps(agent.run);
