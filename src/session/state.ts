@@ -92,8 +92,31 @@ export const FAILURE_KINDS = [
   'dependency', // an item it depends on failed
   'timeout', // the session time limit ended it
   'stalled', // no commit and no tracked file change for agent.stall_timeout: a fresh attempt asked for smaller steps
+  'review', // the review pass gave no verdict after its retry: not merged (fails closed)
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/**
+ * The review pass of one attempt (config `review`, src/runner/review.ts): its verdict (`none`: no
+ * valid verdict after the retry, so the item was not merged), the rejection reason or the problem,
+ * and the review sessions' own turns, USD and transcripts. The attempt's `turns` and `costUsd`
+ * include these (the review counts toward the item's cost).
+ */
+export const reviewRecordSchema = z.object({
+  verdict: z.enum(['approve', 'reject', 'none']),
+  /** The rejection reason, or why there was no verdict. */
+  reason: z.string().optional(),
+  /** Review sessions run (1, or 2 after a missing or malformed verdict). */
+  sessions: z.number().int().min(0),
+  turns: z.number().int().min(0),
+  /** USD. */
+  costUsd: z.number().min(0),
+  /** Transcript paths relative to the session folder, one per session. */
+  transcripts: z.array(z.string()).default([]),
+  /** The model the reviewer ran (config review.model or agent.model); absent: Claude Code's default. */
+  model: z.string().optional(),
+});
+export type ReviewRecord = z.infer<typeof reviewRecordSchema>;
 
 export const attemptSchema = z.object({
   n: z.number().int().positive(),
@@ -120,6 +143,8 @@ export const attemptSchema = z.object({
   verifyLog: z.string().optional(),
   /** The agent never started (claude missing, spawn failure): not counted as an attempt in the report. */
   notStarted: z.boolean().optional(),
+  /** The review pass of this attempt, when one ran (config `review.enabled`). */
+  review: reviewRecordSchema.optional(),
 });
 export type AttemptRecord = z.infer<typeof attemptSchema>;
 
