@@ -8,6 +8,7 @@ import { formatDuration } from '../util/duration.js';
 import { fencedBlock, tableCell as cell } from '../util/markdown.js';
 import { formatUsd } from '../util/usd.js';
 import type { MorningReport } from './types.js';
+import { reviewLine } from './review.js';
 
 function short(hash: string): string {
   return hash.slice(0, 8);
@@ -72,6 +73,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   for (const it of r.shipped) {
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
     if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
+    if (it.review) out.push(reviewLine(it.review), '');
     if (it.history.length > 0) out.push('History:', '', ...it.history.map((h) => `- ${h}`), '');
     out.push('Commits:', '');
     if (it.commits.length === 0) out.push('- (none recorded)');
@@ -88,6 +90,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)`, '');
     out.push(`- Failure kind: **${it.failureKind ?? 'unknown'}**${it.outcome ? ` (last attempt: ${it.outcome})` : ''}, after ${it.attempts} attempt(s).`);
     out.push(`- Reason: ${it.reason}`);
+    if (it.review) out.push(`- ${reviewLine(it.review)}`);
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
     if (it.files.length > 0) out.push(`- Logs: ${it.files.map((f) => `\`${f}\``).join(', ')}`);
     for (const h of it.history) out.push(`- History: ${h}`);

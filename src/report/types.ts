@@ -94,6 +94,25 @@ interface ItemRef {
   file: string;
 }
 
+/** An item's last review pass (config `review`; src/report/review.ts reviewFact). */
+export interface ReviewFact {
+  /** The attempt it reviewed. */
+  attempt: number;
+  /** `none`: no valid verdict after the retry (the item was not merged). */
+  verdict: 'approve' | 'reject' | 'none';
+  /** The rejection reason, or why there was no verdict. */
+  reason?: string;
+  sessions: number;
+  turns: number;
+  /** USD (included in the item's cost). */
+  costUsd: number;
+  model?: string;
+  /** Reviews of the item's attempts that rejected them. */
+  rejections: number;
+  /** Review transcripts of that attempt, relative to the session folder. */
+  transcripts: string[];
+}
+
 export interface ShippedItem extends ItemRef {
   branch?: string;
   mergeCommit?: string;
@@ -103,6 +122,8 @@ export interface ShippedItem extends ItemRef {
   attempts: number;
   /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
   history: string[];
+  /** Its last review, when the review pass ran. */
+  review?: ReviewFact;
 }
 
 export interface FailedItem extends ItemRef {
@@ -121,6 +142,8 @@ export interface FailedItem extends ItemRef {
   attempts: number;
   /** Its attempts across runs (night, retries), one line per run; empty when it ran in one run only. */
   history: string[];
+  /** Its last review, when the review pass ran. */
+  review?: ReviewFact;
 }
 
 export interface BlockedItem extends ItemRef {
