@@ -108,7 +108,10 @@ describe('the review pass (review.enabled)', () => {
     for (const turn of [1, 2]) {
       const results = convo.filter((r) => r.turnIndex === turn).flatMap((r) => r.lastToolResults);
       expect(results.length, `turn ${turn}`).toBeGreaterThan(0);
-      for (const r of results) expect(r.is_error, r.content).toBe(true);
+      for (const r of results) {
+        expect(r.is_error, r.content).toBe(true);
+        expect(r.content).toMatch(new RegExp(`No such tool available: ${turn === 1 ? 'Write' : 'Bash'}`));
+      }
     }
     const branch = s.state.items.rejected!.branch!;
     const files = repo.git('ls-tree', '-r', '--name-only', branch);
