@@ -9,7 +9,9 @@
  * - reject: a task failure of the attempt; the reason goes into the report and the retry's brief;
  * - a missing or malformed verdict (including a review session that crashed or hit its limits): a
  *   transient failure of the review, which runs once more in a fresh session; after that the
- *   review fails closed: the item is not merged (failure kind `review`).
+ *   review fails closed: the item is not merged (failure kind `review`);
+ * - a review session stopped by a rate or usage limit or a permanent failure (reviewBlocker): the
+ *   attempt fails with that kind, so the night pauses or stops as it would for an agent.
  * The sessions' turns and cost are added to the attempt's (they count toward the item's cost).
  */
 import { randomUUID } from 'node:crypto';
@@ -38,7 +40,11 @@ export const REVIEW_DISALLOWED_TOOLS: string[] = ['Bash', 'Write', 'Edit', 'Mult
 /** How the review pass of an attempt ended. `record` is already written into the attempt. */
 export type ReviewEnd =
   | { kind: 'approved'; record: ReviewRecord }
-  /** Rejected: a task failure of the attempt (decideNext decides on a retry). */
+  /**
+   * Rejected (a task failure), or a review session that could not run for a reason no second
+   * session fixes (a rate or usage limit: transient with its reset time; a permanent failure such
+   * as a bad review.model): the attempt's failure, for decideNext (retry, pause, stop the session).
+   */
   | { kind: 'rejected'; verdict: Extract<Verdict, { verdict: 'failure' }>; record: ReviewRecord }
   /** No valid verdict after the retry: the item is not merged. */
   | { kind: 'closed'; failure: ReviewFailClosed; record: ReviewRecord }
@@ -84,6 +90,18 @@ function finalText(outcome: AgentOutcomeLike): string | undefined {
   const r = outcome.result as { is_error?: boolean; result?: unknown } | undefined;
   if (r && r.is_error === false && typeof r.result === 'string' && r.result.trim()) return r.result;
   return outcome.lastText;
+}
+
+/**
+ * The attempt's failure when a review session could not run for a reason a second review session
+ * would hit too: a rate or usage limit (transient with a reset time: the night pauses and the item
+ * starts over after it, without using a retry) or a permanent failure (claude missing, logged out,
+ * an unknown review.model: the night stops, as for an agent). Undefined otherwise.
+ */
+export function reviewBlocker(outcome: AgentOutcomeLike): Extract<Verdict, { verdict: 'failure' }> | undefined {
+  const f = outcome.failure;
+  if (!f || !(f.kind === 'permanent' || (f.kind === 'transient' && f.retryAt))) return undefined;
+  return { verdict: 'failure', kind: f.kind, reason: `the review could not run: ${f.message}`, ...(f.retryAt ? { retryAt: f.retryAt } : {}), ...(outcome.stderrTail ? { evidence: outcome.stderrTail.split('\n').slice(-20).join('\n') } : {}) };
 }
 
 /** The verdict of one session: a failed session (crash, limit, API error) gave none, whatever it wrote. */
@@ -137,6 +155,13 @@ export async function reviewAttempt(ctx: NightContext, input: ReviewInput): Prom
     if (outcome.killedBy === 'abort' || input.signal.aborted) {
       await write();
       return { kind: 'interrupted', record };
+    }
+    const blocker = reviewBlocker(outcome);
+    if (blocker) {
+      record.reason = blocker.reason;
+      await write();
+      deps.log(`item ${slug}: ${blocker.reason}`);
+      return { kind: 'rejected', record, verdict: blocker };
     }
     let verdict = sessionVerdict(outcome);
     // The reviewer is read-only; should the item branch still have moved, its work is not what was reviewed.

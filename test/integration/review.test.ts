@@ -126,6 +126,22 @@ describe('the review pass (fake agent and reviewer, real git)', () => {
     expect(existsSync(join(featureDir(r.root, id, 'mumble'), 'review-1-2.jsonl'))).toBe(true);
   }, 120_000);
 
+  it('a review that cannot run for a permanent cause (an unknown review.model) stops the night like an agent would', async () => {
+    const r = repo({ ...item(1, 'solo') }, 'concurrency: 1\nreview:\n  enabled: true\n  model: nope\n');
+    const id = await launch(r);
+    const fail = ok({ result: undefined, exitCode: 1, turns: 0, costUsd: 0, lastText: '', stderrTail: 'model nope not found', failure: { kind: 'permanent', message: "claude does not know the model 'nope'" } });
+    const agent = fakeAgent({ solo: (opts) => (opts.brief.includes(reviewMarker('solo')) ? fail : commits('solo.txt')(opts, 1)) });
+    const { deps } = testDeps(agent.run);
+    const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
+    expect(summary.phase).toBe('stopped');
+    const s = readState(r.root, id);
+    expect(s.items.solo).toMatchObject({ status: 'failed', failureKind: 'permanent', reason: "the review could not run: claude does not know the model 'nope'" });
+    expect(s.stopReason).toContain("the review could not run: claude does not know the model 'nope'");
+    // One review session only: a second one would hit the same wall.
+    expect(agent.calls.filter((c) => c.opts.brief.includes(reviewMarker('solo')))).toHaveLength(1);
+    expect(git(r.root, 'ls-tree', '--name-only', `overnight/${id}`)).not.toContain('solo.txt');
+  });
+
   it('runs no review when review.enabled is off (the default)', async () => {
     const r = repo({ ...item(1, 'plain') }, 'concurrency: 1\n');
     const id = await launch(r);
