@@ -332,7 +332,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     }
 
     // 3b. The review pass (review.ts), when enabled: a rejection is a task failure; no verdict after its retry fails closed.
-    if (verdict.verdict === 'success' && config.review.enabled) {
+    if (verdict.verdict === 'success' && manifest.review) {
       const review = await reviewAttempt(ctx, { item, n, worktree, branch, startCommit, checks, scratch, dir, signal });
       lap('review');
       if (review.kind === 'interrupted') {

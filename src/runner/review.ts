@@ -132,12 +132,14 @@ async function collectDiff(input: ReviewInput): Promise<{ diff: string; diffStat
  * produce the diff or the state cannot be written (runItem turns that into a transient failure).
  */
 export async function reviewAttempt(ctx: NightContext, input: ReviewInput): Promise<ReviewEnd> {
-  const { config, deps } = ctx;
+  const { deps } = ctx;
+  const settings = ctx.manifest.review;
+  if (!settings) throw new Error('reviewAttempt: the session has no review pass (session.json `review`)');
   const slug = input.item.slug;
   const { diff, diffStat, commits, diffFile } = await collectDiff(input);
   const brief = buildReviewBrief({ item: input.item, branch: input.branch, startCommit: input.startCommit, checks: input.checks, commits, diffStat, diff, diffFile });
   const tipBefore = await resolveCommit(input.worktree, `refs/heads/${input.branch}`);
-  const model = config.review.model ?? config.agent.model;
+  const model = settings.model;
   const record: ReviewRecord = { verdict: 'none', sessions: 0, turns: 0, costUsd: 0, transcripts: [], ...(model ? { model } : {}) };
   const tries: ReviewTry[] = [];
   const write = async () => {
@@ -147,7 +149,7 @@ export async function reviewAttempt(ctx: NightContext, input: ReviewInput): Prom
     const t = tries.length + 1;
     ctx.event('review_started', { slug, attempt: input.n, session: t, model });
     void ctx.update((s) => setActivity(s, slug, `review: session ${t} reading the diff`, new Date(deps.now()).toISOString())).catch(() => undefined);
-    const outcome = await runReviewSession(ctx, input, brief, t, model);
+    const outcome = await runReviewSession(ctx, input, brief, t, settings);
     record.sessions = t;
     record.turns += outcome.turns;
     record.costUsd += outcome.costUsd;
@@ -217,10 +219,10 @@ export function reviewFailedClosed(state: SessionState, slug: string, failure: R
 /**
  * One review session: `claude -p` in the item's worktree with REVIEW_TOOLS only, the session's deny
  * rules and the credential-store Read denials (prepareAttemptSandbox with the OS sandbox off: with
- * no Bash there is no command to contain), config review.* limits, and no stall watch (a reviewer
- * makes no commits by design).
+ * no Bash there is no command to contain), the review limits frozen at launch (session.json
+ * `review`), and no stall watch (a reviewer makes no commits by design).
  */
-async function runReviewSession(ctx: NightContext, input: ReviewInput, brief: string, t: number, model: string | undefined): Promise<AgentOutcomeLike> {
+async function runReviewSession(ctx: NightContext, input: ReviewInput, brief: string, t: number, settings: NonNullable<NightContext['manifest']['review']>): Promise<AgentOutcomeLike> {
   const { config, deps, repoRoot, sessionId } = ctx;
   const slug = input.item.slug;
   const sandbox = prepareAttemptSandbox({
@@ -245,14 +247,14 @@ async function runReviewSession(ctx: NightContext, input: ReviewInput, brief: st
       settingsFile: sandbox.settingsFile,
       allowedTools: REVIEW_TOOLS,
       disallowedTools: [...AGENT_DISALLOWED_TOOLS, ...REVIEW_DISALLOWED_TOOLS],
-      maxTurns: config.review.max_turns,
-      budgetUsd: config.review.budget_usd,
-      ...(model ? { model } : {}),
+      maxTurns: settings.maxTurns,
+      budgetUsd: settings.budgetUsd,
+      ...(settings.model ? { model: settings.model } : {}),
       claudeSessionId: randomUUID(),
       transcriptFile: join(input.dir, `review-${input.n}-${t}.jsonl`),
       stderrFile: join(input.dir, `review-${input.n}-${t}.stderr.log`),
       idleTimeoutMs: parseDuration(config.agent.idle_timeout) ?? 10 * 60_000,
-      absoluteTimeoutMs: parseDuration(config.review.timeout) ?? 15 * 60_000,
+      absoluteTimeoutMs: settings.timeoutMs,
       secretEnv: config.safety.secret_env,
       env: {
         ...(deps.agentEnv ?? {}),

@@ -51,6 +51,21 @@ export const manifestSchema = z.object({
   sandbox: z.enum(['on', 'off']).default('on'),
   /** The night's budget in USD (config `budget_usd` at launch); unset: no budget for the night. */
   budgetUsd: z.number().positive().optional(),
+  /**
+   * The review pass (config `review` at launch, src/runner/review.ts): when present, every item whose
+   * success condition passed is reviewed before it merges. Absent: no review (and older sessions).
+   */
+  review: z
+    .object({
+      /** Model of the reviewer; absent: agent.model, else Claude Code's default. */
+      model: z.string().optional(),
+      maxTurns: z.number().int().positive(),
+      /** USD per review session. */
+      budgetUsd: z.number().positive(),
+      /** Absolute timeout of a review session, ms. */
+      timeoutMs: z.number().int().positive(),
+    })
+    .optional(),
   /** Items of an `approval.ask` type launched without a yes (and items waiting for them): not run tonight. */
   notApproved: z.array(z.object({ id: z.number().int(), slug: z.string(), title: z.string(), reason: z.string() })).optional(),
 });

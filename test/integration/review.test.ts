@@ -3,7 +3,7 @@
  * night's agent function is called for both; the reviewer's call is told apart by its brief) and
  * real git. The end-to-end proof with the real claude CLI is test/e2e/review.test.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSession } from '../../src/runner/process.js';
@@ -65,6 +65,11 @@ describe('the review pass (fake agent and reviewer, real git)', () => {
         late: ['', 'Fine.\n**REVIEW: APPROVE**'],
       },
     );
+    // Frozen at launch: the plan says so, and a later edit of the config changes nothing tonight.
+    const files = sessionFiles(r.root, id);
+    expect(JSON.parse(readFileSync(files.manifest, 'utf8')).review).toEqual({ model: 'reviewer-model', maxTurns: 7, budgetUsd: 0.5, timeoutMs: 15 * 60_000 });
+    expect(readFileSync(join(files.dir, 'plan.md'), 'utf8')).toContain('- Review pass: on (a read-only reviewer, model reviewer-model, must approve each item before it merges');
+    writeFileSync(join(r.root, 'overnight.config.yaml'), 'concurrency: 2\n');
     const { deps, briefs } = testDeps(agent.run);
     const summary = await runSession({ repoRoot: r.root, sessionId: id, mode: 'start', deps });
     expect(summary.phase).toBe('complete');

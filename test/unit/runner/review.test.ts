@@ -4,6 +4,8 @@ import { initialState, startAttempt, updateAttempt } from '../../../src/runner/t
 import { sessionStateSchema, type SessionManifest } from '../../../src/session/state.js';
 import { buildClaudeArgs } from '../../../src/agent/args.js';
 import { mItem } from './helpers.js';
+import { reviewSettings } from '../../../src/runner/review-settings.js';
+import { configSchema } from '../../../src/config/schema.js';
 
 const T = '2026-12-01T23:00:00.000Z';
 const manifest = { version: 1, sandbox: 'on', id: 's1', created: T, repoRoot: '/r', baseBranch: 'main', baseCommit: 'abc', integrationBranch: 'overnight/s1', timeLimitMs: 3_600_000, concurrency: 1, checks: [], items: [mItem('a')] } as SessionManifest;
@@ -41,5 +43,23 @@ describe("the reviewer's command line", () => {
     expect(value('--allowedTools')).toBe('Read,Grep,Glob');
     expect(value('--disallowedTools')!.split(',')).toEqual(expect.arrayContaining(['Bash', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit']));
     expect(value('--permission-mode')).toBe('dontAsk');
+  });
+});
+
+describe('reviewSettings (session.json `review`, frozen at launch)', () => {
+  it('is absent when review.enabled is off, the default', () => {
+    expect(reviewSettings(configSchema.parse({}))).toBeUndefined();
+    expect(reviewSettings(configSchema.parse({ review: { model: 'opus' } }))).toBeUndefined();
+  });
+  it('carries the model (else agent.model) and the limits in ms and USD', () => {
+    expect(reviewSettings(configSchema.parse({ review: { enabled: true } }))).toEqual({ maxTurns: 20, budgetUsd: 1, timeoutMs: 15 * 60_000 });
+    expect(reviewSettings(configSchema.parse({ agent: { model: 'sonnet' }, review: { enabled: true, timeout: '5m', max_turns: 4, budget_usd: 0.25 } }))).toEqual({ model: 'sonnet', maxTurns: 4, budgetUsd: 0.25, timeoutMs: 300_000 });
+    expect(reviewSettings(configSchema.parse({ agent: { model: 'sonnet' }, review: { enabled: true, model: 'opus' } }))!.model).toBe('opus');
+  });
+  it('a bad review key is refused by the schema', () => {
+    expect(configSchema.safeParse({ review: { enabled: 'yes' } }).success).toBe(false);
+    expect(configSchema.safeParse({ review: { max_turns: 0 } }).success).toBe(false);
+    expect(configSchema.safeParse({ review: { timeout: 'soon' } }).success).toBe(false);
+    expect(configSchema.safeParse({ review: { enable: true } }).success).toBe(false);
   });
 });
