@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{a,b,c}from"./chunk-HTUV3ZSA.js";import"./chunk-F6YKQJAQ.js";import"./chunk-SRKN2JH7.js";import"./chunk-4IO27XDB.js";import"./chunk-YI4RFMAN.js";import"./chunk-HJM66T7W.js";import"./chunk-UUFEWDM5.js";import"./chunk-GCXR4DZS.js";import"./chunk-ZZE6UXSE.js";import"./chunk-TWECMDIF.js";export{a as ACTIVE_PHASES,b as buildStatus,c as renderStatus};
