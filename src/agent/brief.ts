@@ -6,6 +6,7 @@
  */
 import { successCommands } from '../backlog/success-condition.js';
 import { fencedBlock } from '../util/markdown.js';
+import { REVIEW_REJECTED_PREFIX } from './review-verdict.js';
 import type { ManifestItem } from '../session/state.js';
 
 export interface BriefInput {
@@ -83,13 +84,19 @@ function conflictSection(p: NonNullable<BriefInput['previousAttempt']>, c: Confl
   ];
 }
 
+/** Words of the retry after the review pass rejected the previous attempt (src/runner/review.ts). */
+export const REVIEW_REJECTED_ADVICE =
+  "A reviewer read that attempt's diff against this item and its acceptance criteria and rejected it for the reason above. Fix exactly that, and make sure every acceptance criterion holds: the same review runs again before this attempt can merge.";
+
 /** The "Attempt N failed" section: what it ran into, its last evidence, and for a stall the request for smaller steps. */
 function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>, branch: string): string[] {
   const stalled = p.kind === 'stalled';
+  const rejected = p.failure.trim().startsWith(REVIEW_REJECTED_PREFIX);
   return [
     `## Attempt ${p.n} of this item ${stalled ? 'stalled' : 'failed'}`,
     `What it ran into: ${p.failure.trim()}` +
       (stalled ? `\n${STALLED_ADVICE}` : '') +
+      (rejected ? `\n${REVIEW_REJECTED_ADVICE}` : '') +
       (p.evidence?.trim() ? `\nLast evidence:\n${fencedBlock(clipEnd(p.evidence, MAX_EVIDENCE))}` : '') +
       `\nThis is a fresh session, and a fresh start: the runner reset your worktree and branch \`${branch}\` to the integration branch as it is now, so the earlier attempt's commits and files are NOT here (they are kept in a backup ref for people to inspect). Start the work over and do not repeat what failed.`,
   ];

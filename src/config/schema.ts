@@ -225,6 +225,24 @@ export const loopConfigSchema = z.strictObject({
   stop_before: durationText.default('30m'),
 });
 
+/**
+ * The review pass (issue 9, mechanism 4; peers such as cortex-command and ralphex review before
+ * merging): an item whose evidence passed is reviewed by a fresh, read-only `claude -p` session
+ * before it merges (src/runner/review.ts).
+ */
+export const reviewConfigSchema = z.strictObject({
+  /** Review every item whose success condition passed before it merges. Default off. */
+  enabled: z.boolean().default(false),
+  /** Model alias or id of the reviewer (--model); unset: `agent.model`, else Claude Code's default. */
+  model: z.string().min(1).optional(),
+  /** --max-turns of one review session. */
+  max_turns: z.number().int().positive().default(20),
+  /** --max-budget-usd of one review session, in USD. */
+  budget_usd: z.number().positive().default(1),
+  /** Kill a review session after this long in all. */
+  timeout: durationText.default('15m'),
+});
+
 export const configSchema = z.strictObject({
   /** Folder of backlog items, relative to the repository root. */
   backlog_dir: z.string().min(1).default('backlog'),
@@ -248,6 +266,7 @@ export const configSchema = z.strictObject({
   resources: resourcesConfigSchema.prefault({}),
   approval: approvalConfigSchema.prefault({}),
   loop: loopConfigSchema.prefault({}),
+  review: reviewConfigSchema.prefault({}),
 });
 
 /** The validated configuration with every default filled in. */

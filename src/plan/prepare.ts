@@ -3,6 +3,7 @@
  * the time limit, and the markdown plan. Read-only: it writes nothing (files, git refs, index).
  * `overnight launch` calls it too and freezes `plan.markdown` into plan.md.
  */
+import { reviewSettings } from '../runner/review-settings.js';
 import { selectEligible } from '../backlog/eligibility.js';
 import { scanBacklog } from '../backlog/read.js';
 import type { BacklogItem } from '../backlog/types.js';
@@ -114,6 +115,7 @@ export async function preparePlan(
     backlogDir: scan.dir,
     sandbox: config.safety.sandbox,
     ...(config.budget_usd !== undefined ? { budgetUsd: config.budget_usd } : {}),
+    ...(reviewSettings(config) ? { review: reviewSettings(config) } : {}),
     rounds: fit.rounds,
     excluded: selection.excluded.map(({ item, reason }) => toExcluded(item, reason)),
     notApproved: approval.notApproved.map(({ item, reason }) => toExcluded(item, reason)),

@@ -50,6 +50,9 @@ export function renderPlanMarkdown(plan: Omit<SessionPlan, 'markdown'>, checks: 
       : `- Estimate: ${shortDuration(plan.estimateMs)} of ${limit} (${count} item${count === 1 ? '' : 's'} in ${plan.rounds.length} round${plan.rounds.length === 1 ? '' : 's'}, up to ${plan.concurrency} at once)`,
   );
   if (plan.budgetUsd !== undefined) lines.push(`- Night budget: ${formatUsd(plan.budgetUsd)} (no item starts when the cost so far plus its expected cost would pass it)`);
+  if (plan.review) {
+    lines.push(`- Review pass: on (a read-only reviewer${plan.review.model ? `, model ${plan.review.model},` : ''} must approve each item before it merges; up to ${formatUsd(plan.review.budgetUsd)} per review session)`);
+  }
   lines.push(`- Prepared: ${plan.generatedAt}`, '');
   if (plan.sandbox === 'off') lines.push(`**${UNCONTAINED_NOTICE}**`, '');
 

@@ -1,4 +1,5 @@
 /** The session plan: what `overnight prepare` shows and `overnight launch` freezes into plan.md. */
+import type { SessionManifest } from '../session/state.js';
 import type { BacklogItem } from '../backlog/types.js';
 
 /** An eligible item placed in the plan, with its planning estimate. */
@@ -59,6 +60,8 @@ export interface SessionPlan {
   sandbox?: 'on' | 'off';
   /** The night's budget in USD (config `budget_usd`); shown in the plan when set. */
   budgetUsd?: number;
+  /** The review pass (config `review`, when enabled): shown in the plan, frozen into session.json. */
+  review?: SessionManifest['review'];
   /** How many items are not candidates at all because they are done or dropped. */
   notCandidates?: { done: number; dropped: number };
 }

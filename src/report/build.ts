@@ -10,6 +10,7 @@ import { successCommands } from '../backlog/success-condition.js';
 import { countedAttempts, historyLines, isoMs, sumAttempts } from './attempts.js';
 import { conflictLines } from '../runner/conflict-text.js';
 import { nextStepsFor, retryCommand } from './next-steps.js';
+import { reviewFact } from './review.js';
 import type {
   AuditSummary,
   BlockedItem,
@@ -138,14 +139,18 @@ export function buildReport(
         const fromGit = git.itemCommits[item.slug];
         const commits: CommitFact[] = fromGit && fromGit.length > 0 ? fromGit : st.commits.map((hash) => ({ hash, subject: '' }));
         const checks = [...new Set([...successCommands(item, manifest.checks), ...manifest.checks])];
-        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts), history: historyLines(st.attempts), conflicts: conflictLines(st.attempts) });
+        const review = reviewFact(st.attempts);
+        shipped.push({ ...ref, branch: st.branch, mergeCommit: st.mergeCommit, commits, checks, attempts: countedAttempts(st.attempts), history: historyLines(st.attempts), conflicts: conflictLines(st.attempts), ...(review ? { review } : {}) });
         break;
       }
       case 'failed': {
         // The last attempt's full verify log says more than the state's 20-line tail.
         const art = artifacts[item.slug];
         const fromLog = art?.verifyLog && (last === undefined || art.verifyAttempt === last.n) ? evidenceExcerpt(art.verifyLog) : undefined;
-        const evidence = fromLog ?? (st.evidence?.trim() ? evidenceExcerpt(st.evidence) : art?.verifyLog ? evidenceExcerpt(art.verifyLog) : undefined);
+        // A rejected or unreviewed attempt's success condition passed: the reviewer's words are its evidence.
+        const review = reviewFact(st.attempts);
+        const reviewedLast = review !== undefined && review.attempt === last?.n && review.verdict !== 'approve';
+        const evidence = reviewedLast && st.evidence?.trim() ? evidenceExcerpt(st.evidence) : (fromLog ?? (st.evidence?.trim() ? evidenceExcerpt(st.evidence) : art?.verifyLog ? evidenceExcerpt(art.verifyLog) : undefined));
         failed.push({
           ...ref,
           failureKind: st.failureKind,
@@ -168,6 +173,7 @@ export function buildReport(
           attempts: countedAttempts(st.attempts),
           history: historyLines(st.attempts),
           conflicts: conflictLines(st.attempts),
+          ...(review ? { review } : {}),
         });
         break;
       }

@@ -3,6 +3,7 @@
  * (DESIGN.md, "Failures, retries, limits": the kind decides what happens next).
  */
 import type { FailureKind, SessionManifest } from '../session/state.js';
+import { REVIEW_REJECTED_PREFIX } from '../agent/review-verdict.js';
 
 export interface NextStepInput {
   slug: string;
@@ -40,7 +41,20 @@ export function nextStepsFor(manifest: Pick<SessionManifest, 'integrationBranch'
   const retry = `\`${retryCommand(manifest.id, item.slug)}\``;
   const again = `${retry} runs it again as a fresh attempt, merged into ${manifest.integrationBranch} when it passes (the item as planned, with this failure in its brief)`;
   const orNextNight = `or plan it for another night (it is still \`status: ready\` in ${item.file}; edit it first to change what it must do)`;
+  const reviewTranscript = item.files.filter((f) => /(^|\/)review-\d+-\d+\.jsonl$/.test(f)).pop();
+  if (item.failureKind === 'task' && item.reason?.startsWith(REVIEW_REJECTED_PREFIX)) {
+    return [
+      `The success condition passed, but the review pass rejected the work (the reason above)${reviewTranscript ? `; the reviewer's transcript is ${reviewTranscript}` : ''} in the session folder, with the diff it read (review-${item.attempt}.diff).`,
+      `If the reviewer was right, make the missing part explicit in the acceptance criteria of ${item.file}; then ${again}.`,
+      `If the reviewer was wrong, look at ${item.branch ?? 'its branch'} and merge it by hand, or make the acceptance criteria say what the reviewer missed.`,
+    ];
+  }
   switch (item.failureKind) {
+    case 'review':
+      return [
+        `The success condition passed, but the review pass gave no valid verdict (\`REVIEW: APPROVE\` or \`REVIEW: REJECT <reason>\`) twice, so the item was not merged (the review fails closed)${reviewTranscript ? `; read ${reviewTranscript}` : ''}.`,
+        `Look at ${item.branch ?? 'its branch'}: merge it by hand if it is right, or ${again}. If the reviewer's model keeps failing to answer, set review.model in overnight.config.yaml.`,
+      ];
     case 'task':
       return [
         `Read ${verifyLog} (the success condition's output)${transcript ? ` and the transcript ${transcript}` : ''} in the session folder.`,

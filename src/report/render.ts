@@ -14,6 +14,7 @@ import { loopLines } from './loop.js';
 function loopTag(it: { addedInLoop?: boolean }): string {
   return it.addedInLoop ? ' (added in loop mode)' : '';
 }
+import { reviewLine } from './review.js';
 
 function short(hash: string): string {
   return hash.slice(0, 8);
@@ -79,6 +80,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   for (const it of r.shipped) {
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)${loopTag(it)}`, '');
     if (it.mergeCommit) out.push(`Merged as ${short(it.mergeCommit)} into \`${r.integrationBranch}\` after ${it.attempts} attempt(s).`, '');
+    if (it.review) out.push(reviewLine(it.review), '');
     if (it.history.length > 0) out.push('History:', '', ...it.history.map((h) => `- ${h}`), '');
     if (it.conflicts.length > 0) out.push('Merge conflicts:', '', ...it.conflicts.map((c) => `- ${c}`), '');
     out.push('Commits:', '');
@@ -96,6 +98,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     out.push(`### ${formatId(it.id)} ${it.title} (\`${it.slug}\`)${loopTag(it)}`, '');
     out.push(`- Failure kind: **${it.failureKind ?? 'unknown'}**${it.outcome ? ` (last attempt: ${it.outcome})` : ''}, after ${it.attempts} attempt(s).`);
     out.push(`- Reason: ${it.reason}`);
+    if (it.review) out.push(`- ${reviewLine(it.review)}`);
     if (it.branch) out.push(`- Branch kept for inspection: \`${it.branch}\``);
     if (it.files.length > 0) out.push(`- Logs: ${it.files.map((f) => `\`${f}\``).join(', ')}`);
     for (const h of it.history) out.push(`- History: ${h}`);

@@ -4,6 +4,7 @@
  * Pure: the command reads the files, checks the runner's pid and passes the facts in.
  */
 import { loopLines, loopReport, type LoopReport } from './loop.js';
+import { reviewFact, reviewLine } from './review.js';
 import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
@@ -40,6 +41,8 @@ export interface StatusItem {
   history: string[];
   /** Its merge conflicts, one line per attempt that ran into one (src/runner/conflict.ts conflictLines). */
   conflicts: string[];
+  /** Its last review pass in one line (src/report/review.ts reviewLine), when one ran. */
+  review?: string;
 }
 
 export interface StatusView {
@@ -121,6 +124,7 @@ export function buildStatus(
     // latest agent_activity event of that attempt carries them.
     const live = attempts.length > 0 && !attempts[attempts.length - 1]!.endedAt ? liveUsage(events, m.slug, attempts.length) : undefined;
     const done = sumAttempts(attempts);
+    const review = reviewFact(attempts);
     return {
       id: m.id,
       slug: m.slug,
@@ -137,6 +141,7 @@ export function buildStatus(
       mergeCommit: st?.mergeCommit,
       history: historyLines(attempts),
       conflicts: conflictLines(attempts),
+      ...(review ? { review: reviewLine(review) } : {}),
     };
   });
   const count = (s: ItemRunStatus): number => items.filter((i) => i.status === s).length;
@@ -242,6 +247,11 @@ export function renderStatus(v: StatusView, now: number): string {
     out.push(
       `${pad(itemRef(i), 24)} ${pad(i.status, 11)} ${pad(String(i.attempt), 3)} ${pad(i.elapsedMs === undefined ? '-' : formatDuration(i.elapsedMs), 8)} ${pad(String(i.turns), 5)} ${pad(formatUsd(i.costUsd), 8)} ${activity.replace(/\s+/g, ' ').slice(0, 100)}`,
     );
+  }
+  const reviewed = v.items.filter((i) => i.review);
+  if (reviewed.length > 0) {
+    out.push('', 'Reviews:');
+    for (const i of reviewed) out.push(`  ${itemRef(i)}: ${i.review}`);
   }
   const withHistory = v.items.filter((i) => i.history.length > 0);
   if (withHistory.length > 0) {

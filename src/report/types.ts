@@ -96,6 +96,25 @@ interface ItemRef {
   addedInLoop?: boolean;
 }
 
+/** An item's last review pass (config `review`; src/report/review.ts reviewFact). */
+export interface ReviewFact {
+  /** The attempt it reviewed. */
+  attempt: number;
+  /** `none`: no valid verdict after the retry (the item was not merged). */
+  verdict: 'approve' | 'reject' | 'none';
+  /** The rejection reason, or why there was no verdict. */
+  reason?: string;
+  sessions: number;
+  turns: number;
+  /** USD (included in the item's cost). */
+  costUsd: number;
+  model?: string;
+  /** Reviews of the item's attempts that rejected them. */
+  rejections: number;
+  /** Review transcripts of that attempt, relative to the session folder. */
+  transcripts: string[];
+}
+
 export interface ShippedItem extends ItemRef {
   branch?: string;
   mergeCommit?: string;
@@ -107,6 +126,8 @@ export interface ShippedItem extends ItemRef {
   history: string[];
   /** Its merge conflicts, one line per attempt that ran into one (`attempt 1: re-run after a conflict with #1 notes (NOTES.md)`). */
   conflicts: string[];
+  /** Its last review, when the review pass ran. */
+  review?: ReviewFact;
 }
 
 export interface FailedItem extends ItemRef {
@@ -127,6 +148,8 @@ export interface FailedItem extends ItemRef {
   history: string[];
   /** Its merge conflicts, one line per attempt that ran into one (src/runner/conflict.ts conflictLines). */
   conflicts: string[];
+  /** Its last review, when the review pass ran. */
+  review?: ReviewFact;
 }
 
 export interface BlockedItem extends ItemRef {

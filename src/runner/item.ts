@@ -7,9 +7,10 @@
  *    failure);
  * 3. leftover uncommitted changes committed by the runner, commits counted, the success condition
  *    run in the worktree, the attempt judged on evidence (src/runner/judge.ts);
- * 4. success: the merge queue (a conflicted merge: a fresh attempt from the integration branch
- *    as it is now, up to agent.conflict_retries, conflict.ts); failure: a fresh retry, a session
- *    pause (rate/usage limit), a stop (permanent) or giving up, as decideNext says.
+ * 4. success: the review pass when enabled (src/runner/review.ts), then the merge queue (a
+ *    conflicted merge: a fresh attempt from the integration branch as it is now, up to
+ *    agent.conflict_retries, conflict.ts); failure: a fresh retry, a session pause (rate/usage
+ *    limit), a stop (permanent) or giving up, as decideNext says.
  * The abort signal ends the attempt cleanly: the item is `interrupted` and resume starts it over.
  */
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,7 @@ import { ensureIntegrationHolds } from './integration-watch.js';
 import { itemRef } from '../backlog/filename.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
 import { runChecks } from './verify.js';
+import { reviewAttempt, reviewFailedClosed } from './review.js';
 import { successCommands } from '../backlog/success-condition.js';
 
 /** Why an item's abort signal fired. */
@@ -332,6 +334,23 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       ctx.event('verify_finished', { slug, attempt: n, passed: result.passed, command: result.command });
       verdict = judgeAttempt({ ...evidence, verify });
       lap('verify');
+    }
+
+    // 3b. The review pass (review.ts), when enabled: a rejection is a task failure; no verdict after its retry fails closed.
+    if (verdict.verdict === 'success' && manifest.review) {
+      const review = await reviewAttempt(ctx, { item, n, worktree, branch, startCommit, checks, scratch, dir, signal });
+      lap('review');
+      if (review.kind === 'interrupted') {
+        await ctx.update(withLog);
+        return interrupted();
+      }
+      if (review.kind === 'closed') {
+        await ctx.update((s) => reviewFailedClosed(withLog(s), slug, review.failure, nowIso()));
+        ctx.event('item_failed', { slug, kind: 'review', reason: review.failure.reason });
+        timing('failed');
+        return 'failed';
+      }
+      if (review.kind === 'rejected') verdict = review.verdict;
     }
 
     // 4. What happens next.

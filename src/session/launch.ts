@@ -8,6 +8,7 @@
  * whose pid it holds. Launch refuses while another session is active (phase neither complete nor
  * abandoned) or while a live runner holds the lock, so only one session exists at a time.
  */
+import { reviewSettings } from '../runner/review-settings.js';
 import { chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
@@ -210,6 +211,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
     version: 1,
     sandbox: config.safety.sandbox,
     ...(config.budget_usd !== undefined ? { budgetUsd: config.budget_usd } : {}),
+    ...(reviewSettings(config) ? { review: reviewSettings(config) } : {}),
     notApproved: (plan.notApproved ?? []).map((i) => ({ id: i.id, slug: i.slug, title: i.title, reason: i.reason })),
     id,
     created: now.toISOString(),

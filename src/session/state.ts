@@ -51,6 +51,21 @@ export const manifestSchema = z.object({
   sandbox: z.enum(['on', 'off']).default('on'),
   /** The night's budget in USD (config `budget_usd` at launch); unset: no budget for the night. */
   budgetUsd: z.number().positive().optional(),
+  /**
+   * The review pass (config `review` at launch, src/runner/review.ts): when present, every item whose
+   * success condition passed is reviewed before it merges. Absent: no review (and older sessions).
+   */
+  review: z
+    .object({
+      /** Model of the reviewer; absent: agent.model, else Claude Code's default. */
+      model: z.string().optional(),
+      maxTurns: z.number().int().positive(),
+      /** USD per review session. */
+      budgetUsd: z.number().positive(),
+      /** Absolute timeout of a review session, ms. */
+      timeoutMs: z.number().int().positive(),
+    })
+    .optional(),
   /** Items of an `approval.ask` type launched without a yes (and items waiting for them): not run tonight. */
   notApproved: z.array(z.object({ id: z.number().int(), slug: z.string(), title: z.string(), reason: z.string() })).optional(),
 });
@@ -92,8 +107,31 @@ export const FAILURE_KINDS = [
   'dependency', // an item it depends on failed
   'timeout', // the session time limit ended it
   'stalled', // no commit and no tracked file change for agent.stall_timeout: a fresh attempt asked for smaller steps
+  'review', // the review pass gave no verdict after its retry: not merged (fails closed)
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/**
+ * The review pass of one attempt (config `review`, src/runner/review.ts): its verdict (`none`: no
+ * valid verdict after the retry, so the item was not merged), the rejection reason or the problem,
+ * and the review sessions' own turns, USD and transcripts. The attempt's `turns` and `costUsd`
+ * include these (the review counts toward the item's cost).
+ */
+export const reviewRecordSchema = z.object({
+  verdict: z.enum(['approve', 'reject', 'none']),
+  /** The rejection reason, or why there was no verdict. */
+  reason: z.string().optional(),
+  /** Review sessions run (1, or 2 after a missing or malformed verdict). */
+  sessions: z.number().int().min(0),
+  turns: z.number().int().min(0),
+  /** USD. */
+  costUsd: z.number().min(0),
+  /** Transcript paths relative to the session folder, one per session. */
+  transcripts: z.array(z.string()).default([]),
+  /** The model the reviewer ran (config review.model or agent.model); absent: Claude Code's default. */
+  model: z.string().optional(),
+});
+export type ReviewRecord = z.infer<typeof reviewRecordSchema>;
 
 export const attemptSchema = z.object({
   n: z.number().int().positive(),
@@ -138,6 +176,8 @@ export const attemptSchema = z.object({
       rerun: z.boolean(),
     })
     .optional(),
+  /** The review pass of this attempt, when one ran (config `review.enabled`). */
+  review: reviewRecordSchema.optional(),
 });
 export type AttemptRecord = z.infer<typeof attemptSchema>;
 
