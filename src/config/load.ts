@@ -16,6 +16,8 @@ const CONFIG_HINTS: Record<string, string> = {
   'agent.timeout': "Use a duration such as '45m' or '2h'.",
   'agent.estimate': "Use a duration such as '30m' or '1h'.",
   checks: "Use a list of shell commands, e.g. 'checks: [npm test]'.",
+  'checks.junit': "Give the JUnit XML file the check writes, relative to the repository root, e.g. '- { run: npm test, junit: reports/junit.xml }'.",
+  'checks.run': "Give the check's shell command, e.g. '- { run: npm test, junit: reports/junit.xml }'.",
   notifications: "Use a list of targets such as '- { type: ntfy, url: https://ntfy.sh/my-topic }' or '- { type: slack, url_env: OVERNIGHT_SLACK_URL }' (docs/configuration.md, notifications).",
   'notifications.type': "Use 'type: ntfy', 'type: slack' or 'type: webhook' (each with 'url:' or 'url_env:'), or 'type: command' (with 'command:').",
   'notifications.url': "Give either 'url: https://...' or 'url_env: NAME' (an environment variable holding the URL, so the committed config holds no secret), not both.",

@@ -29,7 +29,7 @@ import { mergeItem } from './merge-queue.js';
 import { ensureIntegrationHolds } from './integration-watch.js';
 import { itemRef } from '../backlog/filename.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
-import { runChecks } from './verify.js';
+import { runSuccessCondition } from '../ratchet/gate.js';
 import { successCommands } from '../backlog/success-condition.js';
 
 /** Why an item's abort signal fired. */
@@ -318,7 +318,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       recorded = true;
       const logFile = join(dir, `verify-${n}.log`);
       ctx.event('verify_started', { slug, attempt: n, commands: checks });
-      const result = await runChecks({ commands: checks, cwd: worktree, logFile, timeoutMs: deps.checkTimeoutMs, signal });
+      const result = await runSuccessCondition(ctx, item, checks, { cwd: worktree, logFile, signal });
       await verifying;
       if (result.aborted || signal.aborted) return interrupted();
       verify = result;
