@@ -36,3 +36,15 @@ export function readRatchetFile(path: string): RatchetFile | undefined {
 export async function writeRatchetFile(path: string, file: RatchetFile): Promise<void> {
   await writeTextAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
 }
+
+/**
+ * The ratchet file for a reader that must not fail (the morning report, `overnight status`): the
+ * file, or undefined when there is none or it cannot be read.
+ */
+export function readRatchetOrNone(path: string): RatchetFile | undefined {
+  try {
+    return readRatchetFile(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -8,6 +8,7 @@ import { formatDuration } from '../util/duration.js';
 import { fencedBlock, tableCell as cell } from '../util/markdown.js';
 import { formatUsd } from '../util/usd.js';
 import type { MorningReport } from './types.js';
+import { baselineSectionLines } from './checks-baseline.js';
 
 function short(hash: string): string {
   return hash.slice(0, 8);
@@ -66,6 +67,8 @@ export function renderReportMarkdown(r: MorningReport): string {
   const out: string[] = [];
   out.push(`# Morning report: overnight ${r.sessionId}`, '');
   out.push('## Summary', '', ...summaryLines(r).map((l) => `- ${l}`), '');
+
+  if (r.checksBaseline) out.push('## Project checks at baseline', '', ...baselineSectionLines(r.checksBaseline));
 
   out.push('## Shipped', '');
   if (r.shipped.length === 0) out.push('Nothing shipped.', '');
