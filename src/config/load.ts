@@ -15,7 +15,7 @@ const CONFIG_HINTS: Record<string, string> = {
   'agent.idle_timeout': "Use a duration such as '10m', '90s' or '1h'.",
   'agent.timeout': "Use a duration such as '45m' or '2h'.",
   'agent.estimate': "Use a duration such as '30m' or '1h'.",
-  checks: "Use a list of shell commands, e.g. 'checks: [npm test]'.",
+  checks: "Use a list of shell commands, e.g. 'checks: [npm test]', or '- { run: npm test, junit: reports/junit.xml }' for a check that writes a JUnit XML report.",
   'checks.junit': "Give the JUnit XML file the check writes, relative to the repository root, e.g. '- { run: npm test, junit: reports/junit.xml }'.",
   'checks.run': "Give the check's shell command, e.g. '- { run: npm test, junit: reports/junit.xml }'.",
   notifications: "Use a list of targets such as '- { type: ntfy, url: https://ntfy.sh/my-topic }' or '- { type: slack, url_env: OVERNIGHT_SLACK_URL }' (docs/configuration.md, notifications).",
