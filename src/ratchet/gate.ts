@@ -76,7 +76,7 @@ export async function checkMerge(ctx: NightContext, slug: string, cwd: string, l
   if (!result.verdict.ok) {
     const lines = regressionLines(result.verdict);
     ctx.event('checks_regressed', { slug, failures: result.verdict.checks.filter((c) => !c.ok).map((c) => ({ command: c.command, newFailures: c.newFailures })) });
-    return { passed: false, reason: `the project checks after the merge fail where they did not at baseline (${lines.join('; ')}); the merge was undone`, evidence: result.tail };
+    return { passed: false, reason: `the project checks failed after the merge, with failures that were not failing at baseline (${lines.join('; ')}); the merge was undone`, evidence: result.tail };
   }
   await recordMerge(ctx, ctx.ratchet, slug, result.verdict, result.runs);
   return { passed: true };

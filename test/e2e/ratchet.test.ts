@@ -99,7 +99,7 @@ describe('the test ratchet (a project check failing at baseline)', () => {
     const breaker = s.state.items.breaker!;
     expect(breaker.status, output).toBe('failed');
     expect(breaker.failureKind).toBe('merge');
-    expect(breaker.reason).toMatch(/fail where they did not at baseline \(`sh check\.sh`: gamma\); the merge was undone/);
+    expect(breaker.reason).toMatch(/project checks failed after the merge, with failures that were not failing at baseline \(`sh check\.sh`: gamma\); the merge was undone/);
     expect(logSubjects(repo, s.manifest.integrationBranch).some((l) => l.includes('breaker'))).toBe(false);
   });
 
