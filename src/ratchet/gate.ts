@@ -14,7 +14,7 @@ import type { NightRatchet } from './baseline.js';
 import { compareChecks, regressionLines, type RatchetVerdict } from './compare.js';
 import { runCheckSet } from './run.js';
 import { writeRatchetFile } from './store.js';
-import type { CheckRun } from './types.js';
+import { checkPassed, type CheckRun } from './types.js';
 
 export interface RatchetEvidence extends VerifyEvidence {
   aborted?: boolean;
@@ -89,4 +89,14 @@ async function recordMerge(ctx: NightContext, ratchet: NightRatchet, slug: strin
   ratchet.file = { ...ratchet.file, current: runs, fixes: [...ratchet.file.fixes, ...fixes] };
   await writeRatchetFile(ratchet.path, ratchet.file);
   if (fixes.length > 0) ctx.event('checks_fixed', { slug, fixes: fixes.map((f) => ({ command: f.command, tests: f.tests })) });
+}
+
+/**
+ * What the ratchet tolerates now, per failing check: its failing test names, or its exit code
+ * (for the mission brief). Undefined without a ratchet or when every check passes. Pure.
+ */
+export function toleratedFailures(ratchet: NightRatchet | undefined): Array<{ command: string; failures: string[] }> | undefined {
+  const failing = (ratchet?.file.current ?? []).filter((r) => !checkPassed(r));
+  if (failing.length === 0) return undefined;
+  return failing.map((r) => ({ command: r.command, failures: r.format !== 'exit' && r.failing.length ? r.failing : [r.timedOut ? 'it times out' : `it exits with code ${r.exitCode ?? 'none'}`] }));
 }

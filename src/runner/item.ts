@@ -29,7 +29,7 @@ import { mergeItem } from './merge-queue.js';
 import { ensureIntegrationHolds } from './integration-watch.js';
 import { itemRef } from '../backlog/filename.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
-import { runSuccessCondition } from '../ratchet/gate.js';
+import { runSuccessCondition, toleratedFailures } from '../ratchet/gate.js';
 import { successCommands } from '../backlog/success-condition.js';
 
 /** Why an item's abort signal fired. */
@@ -207,6 +207,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       previousAttempt,
       deadline: state.deadline,
       scratchDir: scratch,
+      tolerated: toleratedFailures(ctx.ratchet),
     });
     lap('state');
     // Its containment: the OS sandbox settings, a short TMPDIR, its own git object folder.
