@@ -47,9 +47,23 @@ function mtimeMs(path: string): number | undefined {
 }
 
 /**
+ * Test names with the worktree's own path taken out (`/…/_baseline/test/a.test.js` -> `test/a.test.js`):
+ * some runners name a test file by its absolute path, and the baseline, an item's worktree and the
+ * integration worktree are different folders. Pure.
+ */
+export function withoutCwd(names: TestNames, cwd: string): TestNames {
+  const prefix = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  const strip = (list: string[]) => [...new Set(list.map((n) => n.split(prefix).join('')))].sort();
+  const failing = strip(names.failing);
+  const failed = new Set(failing);
+  return { failing, passing: strip(names.passing).filter((n) => !failed.has(n)) };
+}
+
+/**
  * The test names of one finished command: from its JUnit XML file when it declares one (it must
  * have been written during this run: an older file would describe another run), else from its
- * output when that is TAP. `note` says why a declared report could not be used.
+ * output when that is TAP; without `cwd` in the names (withoutCwd). `note` says why a declared
+ * report could not be used.
  */
 export function readTestNames(check: CheckSpec, output: string, cwd: string, startedMs: number): { names?: TestNames; format: CheckRun['format']; note?: string } {
   if (check.junit) {
@@ -58,13 +72,13 @@ export function readTestNames(check: CheckSpec, output: string, cwd: string, sta
     // File systems with a coarse clock: a second of slack.
     if (mtime === undefined || mtime < startedMs - 1000) return { format: 'exit', note: `the check did not write its JUnit XML report ${check.junit}` };
     try {
-      return { names: parseJunitNames(readFileSync(file, 'utf8')), format: 'junit' };
+      return { names: withoutCwd(parseJunitNames(readFileSync(file, 'utf8')), cwd), format: 'junit' };
     } catch (error) {
       return { format: 'exit', note: `${check.junit} could not be read as JUnit XML: ${(error as Error).message}` };
     }
   }
   const names = parseTapNames(output);
-  return names ? { names, format: 'tap' } : { format: 'exit' };
+  return names ? { names: withoutCwd(names, cwd), format: 'tap' } : { format: 'exit' };
 }
 
 /** Runs every check of `opts.checks` in order (see the module comment). Never throws for a failing command. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCheckSet } from '../../../src/ratchet/run.js';
+import { runCheckSet, withoutCwd } from '../../../src/ratchet/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'overnight-ratchet-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,5 +58,14 @@ describe('runCheckSet (real shell commands)', () => {
     const r = await runCheckSet({ cwd: dir, logFile: join(dir, 'l4.log'), timeoutMs: 20_000, signal: c.signal, checks: [{ run: 'exec sleep 5' }, { run: 'true' }] });
     expect(r.aborted).toBe(true);
     expect(r.runs).toEqual([]);
+  });
+});
+
+describe('withoutCwd', () => {
+  it('takes the worktree path out of test names, so runs in different worktrees compare', () => {
+    expect(withoutCwd({ failing: ['/w/_baseline/test/a.test.js', 'b'], passing: ['/w/_baseline/test/c.test.js > c'] }, '/w/_baseline')).toEqual({
+      failing: ['b', 'test/a.test.js'],
+      passing: ['test/c.test.js > c'],
+    });
   });
 });
