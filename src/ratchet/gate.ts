@@ -24,14 +24,15 @@ export interface RatchetEvidence extends VerifyEvidence {
 }
 
 /** The evidence of a ratchet run: passed when nothing is new; the tail ends with what is new or tolerated. */
-function evidenceOf(verdict: RatchetVerdict, tail: string): VerifyEvidence {
+function evidenceOf(verdict: RatchetVerdict, runs: readonly CheckRun[], tail: string): VerifyEvidence {
   const bad = verdict.checks.find((c) => !c.ok);
   const tolerated = verdict.checks.filter((c) => c.ok && c.tolerated.length > 0).map((c) => `\`${c.command}\`: ${c.tolerated.join(', ')}`);
   const notes = [
     ...(bad ? ['New failures (not failing at baseline):', ...regressionLines(verdict)] : []),
     ...(tolerated.length ? ['Tolerated (failing at baseline):', ...tolerated] : []),
   ];
-  return { passed: verdict.ok, command: bad?.command, tail: lastLines([tail, ...notes].join('\n'), 40), timedOut: undefined };
+  const timedOut = bad ? runs.find((r) => r.command === bad.command)?.timedOut : undefined;
+  return { passed: verdict.ok, command: bad?.command, tail: lastLines([tail, ...notes].join('\n'), 40), ...(timedOut ? { timedOut } : {}) };
 }
 
 /**
@@ -42,7 +43,7 @@ export async function ratchetChecks(ratchet: NightRatchet, opts: { cwd: string; 
   const result = await runCheckSet({ checks: ratchet.specs, ...opts });
   if (result.aborted) return { passed: false, tail: result.tail, aborted: true };
   const verdict = compareChecks(ratchet.file.current, result.runs);
-  return { ...evidenceOf(verdict, result.tail), verdict, runs: result.runs };
+  return { ...evidenceOf(verdict, result.runs, result.tail), verdict, runs: result.runs };
 }
 
 /**

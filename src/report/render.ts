@@ -79,7 +79,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     out.push('Commits:', '');
     if (it.commits.length === 0) out.push('- (none recorded)');
     for (const c of it.commits) out.push(`- \`${short(c.hash)}\` ${c.subject}`);
-    out.push('', 'Checks that passed:', '');
+    out.push('', r.checksBaseline?.checks.some((c) => !c.passed) ? 'Checks that passed (the project checks: no failure beyond the baseline):' : 'Checks that passed:', '');
     if (it.checks.length === 0) out.push('- (no success condition or project checks)');
     for (const c of it.checks) out.push(`- \`${c}\``);
     out.push('');
