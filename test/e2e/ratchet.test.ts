@@ -40,9 +40,13 @@ const item = (id: number, slug: string, blockedBy?: number[]): SampleItem => ({
 });
 const ITEMS = [item(1, 'clean'), item(2, 'fixer'), item(3, 'breaker'), item(4, 'rebreaker', [2])];
 
-/** An agent that runs `work` (shell), writes done/<slug>.txt, commits everything and says TASK_COMPLETE. */
-function script(slug: string, work: string): Script {
-  const command = `${work}mkdir -p done && echo ${slug} > done/${slug}.txt && git add -A && git commit -q -m "${slug}: done"`;
+/**
+ * An agent that runs `work` (shell), writes done/<slug>.txt, stages it and the `paths` it wrote,
+ * commits and says TASK_COMPLETE. (Not `git add -A`: inside the OS sandbox the worktree holds
+ * placeholder files, such as `.env`, that git cannot add.)
+ */
+function script(slug: string, work: string, paths = ''): Script {
+  const command = `${work}mkdir -p done && echo ${slug} > done/${slug}.txt && git add done/${slug}.txt ${paths} && git commit -q -m "${slug}: done"`;
   return {
     marker: demoMarker(slug),
     turns: [{ tool: 'Bash', input: { command, description: 'Do the item and commit' } }, { text: `Did ${slug}.\n\nTASK_COMPLETE` }],
@@ -62,8 +66,8 @@ describe('the test ratchet (a project check failing at baseline)', () => {
     model = fixture.model = await startStandinModel({
       scripts: [
         script('clean', ''),
-        script('fixer', 'mkdir -p fixed && echo 1 > fixed/beta && '),
-        script('breaker', 'mkdir -p broken && echo 1 > broken/gamma && '),
+        script('fixer', 'mkdir -p fixed && echo 1 > fixed/beta && ', 'fixed/beta'),
+        script('breaker', 'mkdir -p broken && echo 1 > broken/gamma && ', 'broken/gamma'),
         script('rebreaker', 'git rm -q fixed/beta && '),
       ],
     });
@@ -86,6 +90,8 @@ describe('the test ratchet (a project check failing at baseline)', () => {
 
   it('merges a clean item although the check still fails its baseline test', () => {
     expect(s.state.items.clean!.status, output).toBe('merged');
+    // The agents committed their own work (the runner had nothing left to commit for them).
+    expect(s.events.filter((e) => e.type === 'leftovers_committed')).toEqual([]);
     expect(logSubjects(repo, `${s.manifest.baseCommit}..${s.manifest.integrationBranch}`)).toContain('overnight: merge 001-clean: Item clean');
   });
 
