@@ -14,6 +14,7 @@ import { gitRaw, removeWorktree } from '../runner/git.js';
 import { runCheckSet, type CheckSpec } from './run.js';
 import { readRatchetFile, writeRatchetFile } from './store.js';
 import { checkPassed, type RatchetFile } from './types.js';
+import { baselineLines } from './describe.js';
 
 /** The night's ratchet in memory: the file's contents, written back after each change. */
 export interface NightRatchet {
@@ -29,18 +30,6 @@ export const BASELINE_WORKTREE = '_baseline';
 export function checkSpecs(manifest: Pick<SessionManifest, 'checks' | 'ratchet'>): CheckSpec[] {
   const junit = manifest.ratchet?.junit ?? {};
   return manifest.checks.map((run) => (junit[run] ? { run, junit: junit[run] } : { run }));
-}
-
-/** One line per check of a baseline: "`cmd`: passed" / "failed (exit code 1; 2 failing tests: a, b)". Pure. */
-export function baselineLines(file: Pick<RatchetFile, 'baseline'>, most = 10): string[] {
-  return file.baseline.map((r) => {
-    if (checkPassed(r)) return `\`${r.command}\`: passed`;
-    const how = r.timedOut ? 'timed out' : `exit code ${r.exitCode ?? 'none'}`;
-    if (r.format === 'exit') return `\`${r.command}\`: failed (${how}; compared by exit code${r.note ? `: ${r.note}` : ''})`;
-    const names = r.failing.slice(0, most).join(', ');
-    const more = r.failing.length > most ? ` and ${r.failing.length - most} more` : '';
-    return `\`${r.command}\`: failed (${how}; ${r.failing.length} failing ${r.format === 'tap' ? 'TAP' : 'JUnit'} test(s): ${names}${more})`;
-  });
 }
 
 /**

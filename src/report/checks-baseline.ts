@@ -3,7 +3,7 @@
  * the baseline failures, and any failures an item fixed"): facts from the session's
  * `checks-baseline.json`, and the lines that show them. Pure.
  */
-import { baselineLines } from '../ratchet/baseline.js';
+import { baselineLines } from '../ratchet/describe.js';
 import { checkPassed, type CheckFormat, type RatchetFile } from '../ratchet/types.js';
 
 /** The project checks on the base commit, and what items fixed (report.json `checksBaseline`). */
