@@ -27,6 +27,24 @@ export interface BriefInput {
   deadline?: string;
   /** The agent's scratch folder (absolute; OVERNIGHT_SCRATCH), outside the worktree and never committed. */
   scratchDir?: string;
+  /**
+   * The test ratchet (src/ratchet/): per project check that fails on the integration branch now,
+   * what is tolerated (failing test names, or its exit code). Said in the brief of an item without
+   * `verify`, whose success condition the ratchet judges.
+   */
+  tolerated?: Array<{ command: string; failures: string[] }>;
+}
+
+/** Most tolerated failures named per check in the brief. */
+const MAX_TOLERATED = 20;
+
+/** The test ratchet's paragraph: which failures already fail before this item (and may still). */
+function toleratedText(tolerated: NonNullable<BriefInput['tolerated']>): string {
+  const lines = tolerated.map((t) => {
+    const names = t.failures.slice(0, MAX_TOLERATED).join(', ');
+    return `- \`${t.command}\`: ${names}${t.failures.length > MAX_TOLERATED ? ` and ${t.failures.length - MAX_TOLERATED} more` : ''}`;
+  });
+  return `Some project checks already fail on the integration branch, before your work. These failures are tolerated; the checks pass for you when you add no failure to them (no other test may fail, and no test that passes may stop running):\n${lines.join('\n')}\nFix them only if your item asks for it.`;
 }
 
 /**
@@ -135,6 +153,7 @@ export function buildMissionBrief(input: BriefInput): string {
         fencedBlock(commands.join('\n')) +
         '\nRun them yourself before you finish. Every acceptance criterion must hold. Saying TASK_COMPLETE does not count: only passing commands and commits on your branch do.',
     );
+    if (!item.verify.length && input.tolerated?.length) out.push(toleratedText(input.tolerated));
   } else {
     out.push('Every acceptance criterion must hold, and your work must be committed on your branch. Saying TASK_COMPLETE does not count: only your commits do.');
   }

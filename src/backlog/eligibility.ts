@@ -4,7 +4,7 @@
  * and every `blocked_by` item done or itself eligible. Every ineligible item gets one reason a
  * person can act on. Pure: no I/O.
  */
-import type { OvernightConfig } from '../config/schema.js';
+import { checkCommands, type OvernightConfig } from '../config/schema.js';
 import { itemRef } from './filename.js';
 import { dependencyOrder } from './graph.js';
 import { successCommands } from './success-condition.js';
@@ -74,7 +74,7 @@ export function selectEligible(items: readonly BacklogItem[], config: Pick<Overn
 
   for (const item of dependencyOrder(items)) {
     if (NOT_CANDIDATE_STATUSES.includes(item.status)) continue;
-    let reason = ownIneligibility(item, config.checks, shipped.get(item.id));
+    let reason = ownIneligibility(item, checkCommands(config.checks), shipped.get(item.id));
     if (!reason) {
       for (const depId of item.dependsOn) {
         const dep = byId.get(depId);

@@ -242,6 +242,42 @@ export const reviewConfigSchema = z.strictObject({
   /** Kill a review session after this long in all. */
   timeout: durationText.default('15m'),
 });
+/** A path relative to the repository root that stays inside it (no leading `/`, no `..` step). */
+const repoRelativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), {
+    message: 'expected a path relative to the repository root, inside it (such as reports/junit.xml)',
+  });
+
+/**
+ * One project check: a shell command (`npm test`), or an object `{ run, junit }` whose `junit` is
+ * the JUnit XML report file the command writes, relative to the repository root (the test ratchet
+ * compares the failing test names it lists). A command's own TAP output needs no declaration.
+ */
+export const projectCheck = z.union([
+  z.string().min(1),
+  z.strictObject({
+    /** The shell command. */
+    run: z.string().min(1),
+    /** The JUnit XML file it writes, relative to the repository root. */
+    junit: repoRelativePath.optional(),
+  }),
+]);
+/** One project check as written in the config. */
+export type ProjectCheck = z.output<typeof projectCheck>;
+
+/** The shell commands of the project checks, in order. Pure. */
+export function checkCommands(checks: readonly ProjectCheck[]): string[] {
+  return checks.map((c) => (typeof c === 'string' ? c : c.run));
+}
+
+/** The JUnit XML report file of each project check that declares one, by command. Pure. */
+export function checkJunitFiles(checks: readonly ProjectCheck[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of checks) if (typeof c !== 'string' && c.junit) out[c.run] = c.junit;
+  return out;
+}
 
 export const configSchema = z.strictObject({
   /** Folder of backlog items, relative to the repository root. */
@@ -257,8 +293,19 @@ export const configSchema = z.strictObject({
    * cost would pass it (src/runner/budget.ts). Unset: only the per-attempt `agent.budget_usd`.
    */
   budget_usd: z.number().positive().optional(),
-  /** Project checks: commands run on the integration branch after each merge; also the default success condition. */
-  checks: z.array(z.string().min(1)).default([]),
+  /**
+   * Project checks: commands run on the integration branch after each merge; also the default
+   * success condition. Each is a shell command, or `{ run, junit }` for a command that writes a
+   * JUnit XML report (see projectCheck).
+   */
+  checks: z.array(projectCheck).default([]),
+  /**
+   * The test ratchet (src/ratchet/): the checks run once on the base commit at the start of the
+   * night, and a merge (or an item without `verify`) is judged against that baseline: it may not
+   * add a failure that was not already failing, even when the check as a whole still fails.
+   * `false`: every project check must pass outright.
+   */
+  ratchet: z.boolean().default(true),
   agent: agentConfigSchema.prefault({}),
   safety: safetyConfigSchema.prefault({}),
   notifications: z.array(notificationTarget).default([]),

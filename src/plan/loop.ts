@@ -10,7 +10,7 @@ import { ownIneligibility } from '../backlog/eligibility.js';
 import { itemRef } from '../backlog/filename.js';
 import { dependencyOrder, findReferenced } from '../backlog/graph.js';
 import type { BacklogItem } from '../backlog/types.js';
-import type { OvernightConfig } from '../config/schema.js';
+import { checkCommands, type OvernightConfig } from '../config/schema.js';
 import type { ManifestItem } from '../session/state.js';
 import { parseDuration } from '../util/duration.js';
 import { needsApproval } from './approval.js';
@@ -101,7 +101,7 @@ function loopReason(
   input: LoopPlanInput,
   known: { byId: ReadonlyMap<number, BacklogItem>; inSession: ReadonlyMap<number, unknown>; skipped: ReadonlyMap<number, BacklogItem>; approved: ReadonlySet<number> },
 ): string | undefined {
-  const own = ownIneligibility(item, input.config.checks, input.shipped?.get(item.id));
+  const own = ownIneligibility(item, checkCommands(input.config.checks), input.shipped?.get(item.id));
   if (own) return own.text;
   for (const depId of item.dependsOn) {
     if (known.inSession.has(depId)) continue;

@@ -8,7 +8,7 @@ import { selectEligible } from '../backlog/eligibility.js';
 import { scanBacklog } from '../backlog/read.js';
 import type { BacklogItem } from '../backlog/types.js';
 import { loadConfig } from '../config/load.js';
-import type { OvernightConfig } from '../config/schema.js';
+import { checkCommands, type OvernightConfig } from '../config/schema.js';
 import { parseDuration, parseTimeLimit } from '../util/duration.js';
 import { OvernightError } from '../util/errors.js';
 import { combineErrors } from '../util/zod-issues.js';
@@ -131,6 +131,6 @@ export async function preparePlan(
       dropped: eligibility.notCandidates.filter((i) => i.status === 'dropped').length,
     },
   };
-  const plan: SessionPlan = { ...withoutMarkdown, markdown: renderPlanMarkdown(withoutMarkdown, config.checks) };
+  const plan: SessionPlan = { ...withoutMarkdown, markdown: renderPlanMarkdown(withoutMarkdown, checkCommands(config.checks)) };
   return { plan, config, items };
 }

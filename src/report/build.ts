@@ -11,6 +11,8 @@ import { countedAttempts, historyLines, isoMs, sumAttempts } from './attempts.js
 import { conflictLines } from '../runner/conflict-text.js';
 import { nextStepsFor, retryCommand } from './next-steps.js';
 import { reviewFact } from './review.js';
+import { checksBaselineFacts } from './checks-baseline.js';
+import type { RatchetFile } from '../ratchet/types.js';
 import type {
   AuditSummary,
   BlockedItem,
@@ -71,6 +73,8 @@ export interface BuildReportOptions {
   now?: Date;
   /** Per item slug: its log files and the newest verify log's tail. */
   artifacts?: Record<string, ItemArtifacts>;
+  /** The test ratchet's file (checks-baseline.json), when the night has one. */
+  ratchet?: RatchetFile;
 }
 
 /**
@@ -231,6 +235,7 @@ export function buildReport(
     ...(manifest.budgetUsd !== undefined
       ? { budget: { limitUsd: manifest.budgetUsd, spentUsd: Math.round(costUsd * 1e6) / 1e6, stopped: manifest.items.filter((i) => isBudgetDeferral(state.items[i.slug]?.status === 'deferred' ? state.items[i.slug]?.reason : undefined)).map((i) => i.slug) } }
       : {}),
+    ...(options.ratchet ? { checksBaseline: checksBaselineFacts(options.ratchet) } : {}),
     summary: {
       items: manifest.items.length,
       shipped: shipped.length,

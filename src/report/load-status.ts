@@ -10,6 +10,7 @@ import { readStatusEvents } from './status-events.js';
 import { buildStatus, type StatusView } from './status.js';
 import { isPidAlive } from '../session/lock.js';
 import { sessionFiles } from '../session/paths.js';
+import { readRatchetOrNone } from '../ratchet/store.js';
 import { readState } from '../session/store.js';
 
 /**
@@ -33,5 +34,6 @@ export async function loadStatus(repoRoot: string, requested?: string): Promise<
     runnerAlive: state.runnerPid !== undefined && isPidAlive(state.runnerPid),
     report,
     reportPath: existsSync(files.reportMd) ? files.reportMd : undefined,
+    ratchet: readRatchetOrNone(files.checksBaseline),
   });
 }

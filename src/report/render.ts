@@ -9,12 +9,13 @@ import { fencedBlock, tableCell as cell } from '../util/markdown.js';
 import { formatUsd } from '../util/usd.js';
 import type { MorningReport } from './types.js';
 import { loopLines } from './loop.js';
+import { reviewLine } from './review.js';
+import { baselineSectionLines } from './checks-baseline.js';
 
 /** ` (added in loop mode)` for an item loop mode added, else nothing. */
 function loopTag(it: { addedInLoop?: boolean }): string {
   return it.addedInLoop ? ' (added in loop mode)' : '';
 }
-import { reviewLine } from './review.js';
 
 function short(hash: string): string {
   return hash.slice(0, 8);
@@ -75,6 +76,8 @@ export function renderReportMarkdown(r: MorningReport): string {
   out.push(`# Morning report: overnight ${r.sessionId}`, '');
   out.push('## Summary', '', ...summaryLines(r).map((l) => `- ${l}`), '');
 
+  if (r.checksBaseline) out.push('## Project checks at baseline', '', ...baselineSectionLines(r.checksBaseline));
+
   out.push('## Shipped', '');
   if (r.shipped.length === 0) out.push('Nothing shipped.', '');
   for (const it of r.shipped) {
@@ -86,7 +89,7 @@ export function renderReportMarkdown(r: MorningReport): string {
     out.push('Commits:', '');
     if (it.commits.length === 0) out.push('- (none recorded)');
     for (const c of it.commits) out.push(`- \`${short(c.hash)}\` ${c.subject}`);
-    out.push('', 'Checks that passed:', '');
+    out.push('', r.checksBaseline?.checks.some((c) => !c.passed) ? 'Checks that passed (the project checks: no failure beyond the baseline):' : 'Checks that passed:', '');
     if (it.checks.length === 0) out.push('- (no success condition or project checks)');
     for (const c of it.checks) out.push(`- \`${c}\``);
     out.push('');

@@ -14,6 +14,8 @@ import { historyLines, isoMs, sumAttempts } from './attempts.js';
 import { conflictLines } from '../runner/conflict-text.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
+import { baselineSummaryLine, checksBaselineFacts, type ChecksBaselineFacts } from './checks-baseline.js';
+import type { RatchetFile } from '../ratchet/types.js';
 
 /** Session phases in which the night is not over: the runner is working, waiting or should be started. */
 export const ACTIVE_PHASES: readonly SessionPhase[] = ['launched', 'scheduled', 'running', 'paused'];
@@ -74,6 +76,8 @@ export interface StatusView {
   turns: number;
   integrationBranch: string;
   items: StatusItem[];
+  /** The test ratchet: the project checks on the base commit and what items fixed (checks-baseline.json), once the baseline ran. */
+  checksBaseline?: ChecksBaselineFacts;
   /** After the night: the report's summary and where it is. */
   report?: { headline: string; summary: MorningReport['summary']; lines: string[]; mdPath?: string; pullRequest?: MorningReport['pullRequest'] };
 }
@@ -109,7 +113,7 @@ export function buildStatus(
   manifest: SessionManifest,
   state: SessionState,
   events: SessionEvent[],
-  facts: { now: number; runnerAlive: boolean; report?: MorningReport; reportPath?: string },
+  facts: { now: number; runnerAlive: boolean; report?: MorningReport; reportPath?: string; ratchet?: RatchetFile },
 ): StatusView {
   const added = new Set((state.added ?? []).map((a) => a.slug));
   const items: StatusItem[] = manifest.items.map((m) => {
@@ -203,6 +207,7 @@ export function buildStatus(
     turns: items.reduce((n, i) => n + i.turns, 0),
     integrationBranch: manifest.integrationBranch,
     items,
+    ...(facts.ratchet ? { checksBaseline: checksBaselineFacts(facts.ratchet) } : {}),
     report: r ? { headline: headline(r), summary: r.summary, lines: summaryLines(r), mdPath: facts.reportPath, pullRequest: r.pullRequest } : undefined,
   };
 }
@@ -233,6 +238,7 @@ export function renderStatus(v: StatusView, now: number): string {
   if (v.sandbox === 'off') out.push(UNCONTAINED_NOTICE);
   if (v.notApproved.length) out.push(`Not approved (not run tonight): ${v.notApproved.join(', ')}.`);
   if (v.loop && !v.report) out.push(...loopLines(v.loop));
+  if (v.checksBaseline) out.push(baselineSummaryLine(v.checksBaseline));
   out.push('');
   out.push(`${pad('ITEM', 24)} ${pad('STATUS', 11)} ${pad('TRY', 3)} ${pad('ELAPSED', 8)} ${pad('TURNS', 5)} ${pad('COST', 8)} ACTIVITY`);
   for (const i of v.items) {

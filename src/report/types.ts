@@ -3,6 +3,7 @@
  * morning-report.md renders. Built by `buildReport` from the session's files and git, with no I/O.
  */
 import type { FailureKind, ItemRunStatus, SessionPhase } from '../session/state.js';
+import type { ChecksBaselineFacts } from './checks-baseline.js';
 
 /** One commit: full hash and subject line. */
 export interface CommitFact {
@@ -221,6 +222,8 @@ export interface MorningReport {
   notApproved?: Array<{ id: number; slug: string; title: string; reason: string }>;
   /** Set when the night had a budget (session.json `budgetUsd`). */
   budget?: BudgetFacts;
+  /** The test ratchet: the project checks on the base commit, and the failures items fixed (checks-baseline.json). */
+  checksBaseline?: ChecksBaselineFacts;
   shipped: ShippedItem[];
   failed: FailedItem[];
   blocked: BlockedItem[];

@@ -16,6 +16,7 @@ import { collectGitFacts } from './git-facts.js';
 import { renderReportMarkdown } from './render.js';
 import { listFeatureFiles, loadSessionData, readSavedReport, readTextOrEmpty } from './session-data.js';
 import type { ItemArtifacts, MorningReport } from './types.js';
+import { readRatchetOrNone } from '../ratchet/store.js';
 
 /** The number N of a `verify-N.log` path, or -1. */
 function verifyNumber(path: string): number {
@@ -47,7 +48,7 @@ export async function computeMorningReport(repoRoot: string, sessionId: string, 
       verifyAttempt: newestVerify ? verifyNumber(newestVerify) : undefined,
     };
   }
-  const report = buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts });
+  const report = buildReport(manifest, state, events, git, summarizeAudit(auditText), deferred, { now, artifacts, ratchet: readRatchetOrNone(files.checksBaseline) });
   // The pull request is recorded in state.json by the runner; until it is, keep the one an earlier
   // report.json holds (finishNight writes it there first).
   if (!report.pullRequest) report.pullRequest = await previousPullRequest(repoRoot, sessionId);

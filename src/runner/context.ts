@@ -6,6 +6,7 @@ import type { RetryPolicy } from './judge.js';
 import type { RunAgentFn } from './types.js';
 import type { BriefInput } from '../agent/brief.js';
 import type { IntegrationWatch } from './integration-watch.js';
+import type { NightRatchet } from '../ratchet/baseline.js';
 
 /** The night's replaceable dependencies (tests inject a fake agent; the CLI uses the real adapter). */
 export interface NightDeps {
@@ -71,6 +72,11 @@ export interface NightContext {
   stopSession: (reason: string, kind?: string) => void;
   /** The watch over the integration branch: this run's merges, and whether it was found moved (integration-watch.ts). */
   integration: IntegrationWatch;
+  /**
+   * The test ratchet (src/ratchet/): the project checks' baseline and what is tolerated now.
+   * Undefined when the night has no project checks or the ratchet is off: every check must pass.
+   */
+  ratchet?: NightRatchet;
   /** Runs `fn` alone in the merge queue (one merge into the integration branch at a time). */
   mergeQueue: <T>(fn: () => Promise<T>) => Promise<T>;
   /**

@@ -34,6 +34,7 @@ import { itemRef } from '../backlog/filename.js';
 import { failureCounts, markMerged, setActivity, setItemStatus, setLearnings, startAttempt, updateAttempt } from './transitions.js';
 import { runChecks } from './verify.js';
 import { reviewAttempt, reviewFailedClosed } from './review.js';
+import { runSuccessCondition, toleratedFailures } from '../ratchet/gate.js';
 import { successCommands } from '../backlog/success-condition.js';
 
 /** Why an item's abort signal fired. */
@@ -214,6 +215,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       previousAttempt,
       deadline: state.deadline,
       scratchDir: scratch,
+      tolerated: toleratedFailures(ctx.ratchet),
     });
     lap('state');
     // Its containment: the OS sandbox settings, a short TMPDIR, its own git object folder.
@@ -325,7 +327,7 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
       recorded = true;
       const logFile = join(dir, `verify-${n}.log`);
       ctx.event('verify_started', { slug, attempt: n, commands: checks });
-      const result = await runChecks({ commands: checks, cwd: worktree, logFile, timeoutMs: deps.checkTimeoutMs, signal });
+      const result = await runSuccessCondition(ctx, item, checks, { cwd: worktree, logFile, signal });
       await verifying;
       if (result.aborted || signal.aborted) return interrupted();
       verify = result;

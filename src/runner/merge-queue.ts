@@ -2,7 +2,8 @@
  * The merge queue (DESIGN.md, "Git model"): an item that passed is merged into the integration
  * branch one at a time (`--no-ff`, computed without a work tree: git.ts mergeNoFfByTree; the merge
  * commit also sets the item's backlog file to `status: done`, mark-done.ts), then the
- * project checks run on the result in the runner's own integration worktree; when they fail the merge is undone (`git reset --hard` to the commit
+ * project checks run on the result in the runner's own integration worktree (judged against the
+ * night's baseline by the test ratchet, src/ratchet/gate.ts); when they fail the merge is undone (`git reset --hard` to the commit
  * before the merge, in the runner's own worktree, on the runner's own branch) and the item fails
  * (kind merge). A conflict changes nothing and says which files conflicted and which items merged
  * since the item started changed them (conflict.ts decides whether the item is re-run).
@@ -15,7 +16,7 @@ import type { ManifestItem } from '../session/state.js';
 import type { NightContext } from './context.js';
 import { backupRefName, commitsBetween, ensureBranchWorktree, gitRaw, mergeNoFfByTree, resetHard, resolveCommits } from './git.js';
 import { ensureIntegrationHolds } from './integration-watch.js';
-import { runChecks } from './verify.js';
+import { checkMerge } from '../ratchet/gate.js';
 import { itemRef } from '../backlog/filename.js';
 import { markDoneInTree, type MarkDoneOutcome } from './mark-done.js';
 import { conflictReason, findConflictingItems, type ConflictFacts } from './conflict.js';
@@ -89,12 +90,12 @@ export function mergeItem(ctx: NightContext, item: ManifestItem, startCommit: st
       // first needed and brought to the branch's new tip (only the files that differ change).
       await ensureBranchWorktree(ctx.repoRoot, wt, ctx.manifest.integrationBranch);
       await resetHard(wt, merged.mergeCommit);
-      const result = await runChecks({ commands: checks, cwd: wt, logFile, timeoutMs: ctx.deps.checkTimeoutMs });
+      // Judged by the test ratchet when the night has one (src/ratchet/gate.ts).
+      const result = await checkMerge(ctx, item.slug, wt, logFile);
       if (!result.passed) {
         await resetHard(wt, merged.before);
-        const reason = `the project checks failed after the merge (\`${result.command ?? checks.join(' && ')}\`${result.timedOut ? ', timed out' : ''}); the merge was undone`;
-        ctx.event('merge_undone', { slug: item.slug, reason });
-        return { ok: false, reason, evidence: result.tail };
+        ctx.event('merge_undone', { slug: item.slug, reason: result.reason });
+        return { ok: false, reason: result.reason, evidence: result.evidence };
       }
     }
     // The merge is final: it is watched from now on, and the branch's backup moves to it (a backup

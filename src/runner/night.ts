@@ -31,6 +31,7 @@ import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
 import { loopTurn, type LoopMemo } from './loop.js';
 import { sessionView } from '../session/added.js';
+import { loadNightRatchet } from '../ratchet/baseline.js';
 import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
 
 export interface RunNightOptions {
@@ -200,6 +201,9 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
     event('preflight_failed', { kind: 'permanent', reason: policyProblem });
     ctx.stopSession(policyProblem);
   }
+
+  // The test ratchet's baseline: the project checks on the base commit, before any item starts.
+  if (!stopping) ctx.ratchet = await loadNightRatchet(ctx, stop);
 
   const onStop = () => {
     if (!stopping) {

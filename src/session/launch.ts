@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { itemRef } from '../backlog/filename.js';
 import { claudeMissingFix, resolveClaude } from '../agent/find-claude.js';
 import { loadConfig } from '../config/load.js';
-import { CONFIG_FILE, type OvernightConfig } from '../config/schema.js';
+import { CONFIG_FILE, checkCommands, checkJunitFiles, type OvernightConfig } from '../config/schema.js';
 import { checkSandboxWorks } from '../doctor/sandbox-check.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import { preparePlan } from '../plan/prepare.js';
@@ -221,7 +221,8 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
     integrationBranch: branch,
     timeLimitMs: plan.timeLimitMs,
     concurrency: plan.concurrency,
-    checks: config.checks,
+    checks: checkCommands(config.checks),
+    ...(config.ratchet ? { ratchet: { junit: checkJunitFiles(config.checks) } } : {}),
     items,
   });
 

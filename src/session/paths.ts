@@ -74,6 +74,8 @@ export function sessionFiles(repoRoot: string, sessionId: string) {
     settings: join(dir, 'settings.json'),
     /** The session's safety policy context (protected branches, extra rules) that the hooks read. */
     policy: join(dir, 'policy.json'),
+    /** The test ratchet: the project checks on the base commit, what is tolerated now, what items fixed (src/ratchet/). */
+    checksBaseline: join(dir, 'checks-baseline.json'),
     reportMd: join(dir, 'morning-report.md'),
     reportJson: join(dir, 'report.json'),
   };

@@ -47,6 +47,11 @@ export const manifestSchema = z.object({
   /** Project checks run after each merge. */
   checks: z.array(z.string()),
   items: z.array(manifestItemSchema),
+  /**
+   * The test ratchet (config `ratchet` at launch): present when it is on, with the JUnit XML
+   * report file of each check that declares one (by command). Absent: every check must pass.
+   */
+  ratchet: z.object({ junit: z.record(z.string(), z.string()).default({}) }).optional(),
   /** Claude Code's OS sandbox for the agents (config `safety.sandbox` at launch); sessions from before it existed read as `on`. */
   sandbox: z.enum(['on', 'off']).default('on'),
   /** The night's budget in USD (config `budget_usd` at launch); unset: no budget for the night. */

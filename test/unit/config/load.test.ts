@@ -67,7 +67,7 @@ describe('loading overnight.config.yaml', () => {
       "overnight.config.yaml:1: 'concurrency' must be a whole number, not the text 'two' [field: concurrency]\n  Fix: Set 'concurrency' to a whole number, e.g. 'concurrency: 2' (the default).",
     ]);
     expect(problems('checks: npm test\n')).toEqual([
-      "overnight.config.yaml:1: 'checks' must be a list, not the text 'npm test' [field: checks]\n  Fix: Use a list of shell commands, e.g. 'checks: [npm test]'.",
+      "overnight.config.yaml:1: 'checks' must be a list, not the text 'npm test' [field: checks]\n  Fix: Use a list of shell commands, e.g. 'checks: [npm test]', or '- { run: npm test, junit: reports/junit.xml }' for a check that writes a JUnit XML report.",
     ]);
     expect(problems('agent:\n  max_turns: 2.5\n')[0]).toBe(
       "overnight.config.yaml:2: 'agent.max_turns' must be a whole number, not the number 2.5 [field: agent.max_turns]\n  Fix: Set 'agent.max_turns' to a whole number, e.g. 'max_turns: 60' (the default).",

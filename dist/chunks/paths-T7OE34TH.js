@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q}from"./chunk-DHMYNOLM.js";import"./chunk-TWECMDIF.js";export{q as ENV,k as OBJECTS_FOLDER,a as OVERNIGHT_DIR,i as SCRATCH_FOLDER,n as featureDir,o as integrationBranch,p as itemBranch,e as latestLink,f as lockFile,l as objectsPath,b as overnightDir,j as scratchPath,d as sessionDir,m as sessionFiles,c as sessionsDir,h as worktreePath,g as worktreesDir};

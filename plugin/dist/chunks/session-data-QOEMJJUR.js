@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-CGW2CXVF.js";import"./chunk-OXTW4H7P.js";import"./chunk-IOIUBIGY.js";import"./chunk-BSP57IPQ.js";import"./chunk-T4FYIAJR.js";import"./chunk-MA22MBHB.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-DXP3PTCN.js";import"./chunk-TWECMDIF.js";export{a as NO_SESSION_MESSAGE,f as listFeatureFiles,c as loadSessionData,d as readSavedReport,e as readTextOrEmpty,b as resolveSessionId};
