@@ -28,6 +28,7 @@ import { clearSessionWakeUp, installSessionWakeUp, processWakeUp } from '../wake
 import { schedule } from './scheduler.js';
 import { measureResources, resourceGate } from './resources.js';
 import { prepareWorktreesFolder } from './worktrees-folder.js';
+import { recordNightMemory } from '../memory/night-end.js';
 import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
 
 export interface RunNightOptions {
@@ -428,6 +429,10 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       }
     }
   }
+
+  // The night's learnings go to the learnings file on the integration branch, before the report
+  // (which says what was kept) and the pull request (which carries the file).
+  if (phase === 'complete' || stopKind === 'permanent') await recordNightMemory(ctx);
 
   if (deps.writeReport) {
     try {
