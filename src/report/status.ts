@@ -3,11 +3,12 @@
  * elapsed time, cost so far, current activity), and after the night the report's summary.
  * Pure: the command reads the files, checks the runner's pid and passes the facts in.
  */
+import { memorySentence } from '../memory/summary.js';
 import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
-import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
+import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type MemoryRecord, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
 import { historyLines, isoMs, sumAttempts } from './attempts.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
@@ -63,6 +64,8 @@ export interface StatusView {
   turns: number;
   integrationBranch: string;
   items: StatusItem[];
+  /** What the end of the night did with the learnings file (state.json `memory`), once that step ran. */
+  memory?: MemoryRecord;
   /** After the night: the report's summary and where it is. */
   report?: { headline: string; summary: MorningReport['summary']; lines: string[]; mdPath?: string; pullRequest?: MorningReport['pullRequest'] };
 }
@@ -186,6 +189,7 @@ export function buildStatus(
     turns: items.reduce((n, i) => n + i.turns, 0),
     integrationBranch: manifest.integrationBranch,
     items,
+    ...(state.memory ? { memory: state.memory } : {}),
     report: r ? { headline: headline(r), summary: r.summary, lines: summaryLines(r), mdPath: facts.reportPath, pullRequest: r.pullRequest } : undefined,
   };
 }
@@ -235,6 +239,7 @@ export function renderStatus(v: StatusView, now: number): string {
     out.push('', 'History across runs:');
     for (const i of withHistory) out.push(`  ${itemRef(i)}:`, ...i.history.map((h) => `    ${h}`));
   }
+  if (v.memory) out.push('', memorySentence(v.memory, v.integrationBranch));
   if (v.report) {
     out.push('', `Morning report: ${v.report.headline}.`);
     for (const l of v.report.lines) out.push(`  ${l.replace(/\*\*/g, '')}`);
