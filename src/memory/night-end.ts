@@ -67,12 +67,12 @@ async function writeNightMemory(ctx: NightContext, file: string, at: string): Pr
   const branch = manifest.integrationBranch;
   const current = await readCommittedFile(repoRoot, `refs/heads/${branch}`, file);
   const parsed = parseLearningsFile(current ?? '');
-  const night = nightLearnings(manifest.items, state, at.slice(0, 10));
-  const merged = mergeLearnings(parsed, night, config.memory.max_bytes);
   if (!manifest.items.some((i) => state.items[i.slug]?.status === 'merged')) {
     const kept = parsed.groups.reduce((n, g) => n + g.entries.length, 0);
     return { file, outcome: 'skipped', ...empty, kept, note: 'nothing shipped, so no pull request would carry the file; the learnings are in the morning report' };
   }
+  const night = nightLearnings(manifest.items, state, at.slice(0, 10));
+  const merged = mergeLearnings(parsed, night, config.memory.max_bytes);
   const counts = { added: merged.added, duplicates: merged.duplicates, dropped: merged.dropped, kept: merged.kept, at };
   if (merged.added === 0 && merged.dropped === 0) return { file, outcome: 'unchanged', ...counts };
   const text = renderLearningsFile(merged.file);
