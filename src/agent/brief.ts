@@ -33,6 +33,11 @@ export interface BriefInput {
    * `verify`, whose success condition the ratchet judges.
    */
   tolerated?: Array<{ command: string; failures: string[] }>;
+  /**
+   * The learnings file (memory across nights, src/memory/brief-memory.ts): its path, and what
+   * earlier nights learned (absent when the file is missing or empty). Unset: `memory.file: off`.
+   */
+  memory?: { file: string; text?: string };
 }
 
 /** Most tolerated failures named per check in the brief. */
@@ -125,8 +130,9 @@ function previousAttemptSection(p: NonNullable<BriefInput['previousAttempt']>, b
  * acceptance criteria), the success condition (the item's verify commands, else the project
  * checks, verbatim), the rules, earlier items' learnings (only when there are some), the previous
  * failed attempt (only when given; after a merge conflict: which item merged first and which files
- * conflicted), the completion signal and the request for a `## Learnings`
- * section. Long parts are cut (body 24 000, learnings 8 000 in all, evidence the last 3 000
+ * conflicted), what earlier nights learned (the learnings file, when it has learnings), the
+ * completion signal and the request for a `## Learnings` section. Long parts are cut (body
+ * 24 000, learnings 8 000 in all, evidence the last 3 000
  * characters). Pure; never throws.
  */
 export function buildMissionBrief(input: BriefInput): string {
@@ -191,6 +197,11 @@ export function buildMissionBrief(input: BriefInput): string {
     out.push(parts.join('\n\n'));
   }
 
+  if (input.memory?.text?.trim()) {
+    out.push(`## What earlier nights learned (\`${input.memory.file}\`)`);
+    out.push(input.memory.text.trim());
+  }
+
   const previous = input.previousAttempt;
   if (previous) out.push(...(previous.conflict ? conflictSection(previous, previous.conflict, input.branch) : previousAttemptSection(previous, input.branch)));
 
@@ -200,6 +211,9 @@ export function buildMissionBrief(input: BriefInput): string {
       'End your final message with a short `## Learnings` section: 3 to 6 bullets of facts about this codebase that later items should know (commands, conventions, pitfalls). Then, on its own last line, exactly one of:',
       '- `TASK_COMPLETE` when the item is done, committed, and the success condition passes;',
       '- `TASK_BLOCKED: <reason>` when you cannot finish it (say what is missing or what a human must decide).',
+      ...(input.memory
+        ? [`Do not edit \`${input.memory.file}\` yourself: at the end of the night the runner adds your \`## Learnings\` bullets to it for later nights.`]
+        : []),
     ].join('\n'),
   );
   return `${out.join('\n\n')}\n`;

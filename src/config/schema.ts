@@ -279,6 +279,42 @@ export function checkJunitFiles(checks: readonly ProjectCheck[]): Record<string,
   return out;
 }
 
+/** `memory.file` value that turns the learnings file off. */
+export const MEMORY_OFF = 'off';
+
+/**
+ * Why `path` cannot be the learnings file (`memory.file`), or undefined when it can: a path
+ * relative to the repository root, `/`-separated, inside it (no `..`), not in `.git/` or
+ * `.overnight/`, naming a file. Pure.
+ */
+export function memoryFileProblem(path: string): string | undefined {
+  if (path === MEMORY_OFF) return undefined;
+  if (path.includes('\\')) return "use '/' between folders, e.g. docs/overnight-learnings.md";
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'expected a path relative to the repository root, e.g. docs/overnight-learnings.md';
+  const parts = path.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return "expected a plain relative path (no empty, '.' or '..' parts), e.g. docs/overnight-learnings.md";
+  if (parts[0] === '.git' || parts[0] === '.overnight') return `${parts[0]}/ is not part of the repository's committed files; choose a path such as docs/overnight-learnings.md`;
+  return undefined;
+}
+
+/**
+ * Memory across nights (issue 9, mechanism 7; src/memory): the committed learnings file that every
+ * mission brief includes and that the end of a night appends the night's learnings to.
+ */
+export const memoryConfigSchema = z.strictObject({
+  /** The learnings file, relative to the repository root, or `off` (no file is read or written). */
+  file: z
+    .string()
+    .min(1)
+    .superRefine((path, ctx) => {
+      const problem = memoryFileProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}, or 'off'` });
+    })
+    .default('docs/overnight-learnings.md'),
+  /** Size bound of the file, UTF-8 bytes: the oldest entries are dropped first to stay within it. */
+  max_bytes: z.number().int().min(1024).max(65_536).default(8192),
+});
+
 export const configSchema = z.strictObject({
   /** Folder of backlog items, relative to the repository root. */
   backlog_dir: z.string().min(1).default('backlog'),
@@ -314,6 +350,7 @@ export const configSchema = z.strictObject({
   approval: approvalConfigSchema.prefault({}),
   loop: loopConfigSchema.prefault({}),
   review: reviewConfigSchema.prefault({}),
+  memory: memoryConfigSchema.prefault({}),
 });
 
 /** The validated configuration with every default filled in. */

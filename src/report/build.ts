@@ -259,6 +259,7 @@ export function buildReport(
     gate: audit,
     costs,
     learnings,
+    ...(state.memory ? { memory: state.memory } : {}),
     integrationCommits: git.integrationCommits,
     pullRequest: state.pullRequest,
   };

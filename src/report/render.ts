@@ -2,6 +2,7 @@
  * morning-report.md: the morning report as markdown a person reads over coffee and a pull request
  * body (DESIGN.md, "Morning report"). Pure.
  */
+import { memorySentence } from '../memory/summary.js';
 import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { formatId, itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
@@ -153,6 +154,7 @@ export function renderReportMarkdown(r: MorningReport): string {
   out.push('## What the night learned', '');
   if (r.learnings.length === 0) out.push('No agent recorded learnings.', '');
   for (const l of r.learnings) out.push(`### ${l.title} (\`${l.slug}\`)`, '', l.text, '');
+  if (r.memory) out.push(memorySentence(r.memory, r.integrationBranch), '');
 
   out.push('## Pull request', '', ...pullRequestLines(r), '');
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

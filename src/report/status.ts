@@ -5,11 +5,12 @@
  */
 import { loopLines, loopReport, type LoopReport } from './loop.js';
 import { reviewFact, reviewLine } from './review.js';
+import { memorySentence } from '../memory/summary.js';
 import { UNCONTAINED_NOTICE } from '../safety/sandbox.js';
 import { itemRef } from '../backlog/filename.js';
 import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
-import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
+import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type MemoryRecord, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
 import { historyLines, isoMs, sumAttempts } from './attempts.js';
 import { conflictLines } from '../runner/conflict-text.js';
 import { headline, summaryLines } from './render.js';
@@ -78,6 +79,8 @@ export interface StatusView {
   items: StatusItem[];
   /** The test ratchet: the project checks on the base commit and what items fixed (checks-baseline.json), once the baseline ran. */
   checksBaseline?: ChecksBaselineFacts;
+  /** What the end of the night did with the learnings file (state.json `memory`), once that step ran. */
+  memory?: MemoryRecord;
   /** After the night: the report's summary and where it is. */
   report?: { headline: string; summary: MorningReport['summary']; lines: string[]; mdPath?: string; pullRequest?: MorningReport['pullRequest'] };
 }
@@ -208,6 +211,7 @@ export function buildStatus(
     integrationBranch: manifest.integrationBranch,
     items,
     ...(facts.ratchet ? { checksBaseline: checksBaselineFacts(facts.ratchet) } : {}),
+    ...(state.memory ? { memory: state.memory } : {}),
     report: r ? { headline: headline(r), summary: r.summary, lines: summaryLines(r), mdPath: facts.reportPath, pullRequest: r.pullRequest } : undefined,
   };
 }
@@ -269,6 +273,7 @@ export function renderStatus(v: StatusView, now: number): string {
     out.push('', 'Merge conflicts:');
     for (const i of withConflicts) out.push(`  ${itemRef(i)}:`, ...i.conflicts.map((c) => `    ${c}`));
   }
+  if (v.memory) out.push('', memorySentence(v.memory, v.integrationBranch));
   if (v.report) {
     out.push('', `Morning report: ${v.report.headline}.`);
     for (const l of v.report.lines) out.push(`  ${l.replace(/\*\*/g, '')}`);

@@ -2,7 +2,7 @@
  * The morning report's shape (DESIGN.md, "Morning report"): what report.json holds and what
  * morning-report.md renders. Built by `buildReport` from the session's files and git, with no I/O.
  */
-import type { FailureKind, ItemRunStatus, SessionPhase } from '../session/state.js';
+import type { FailureKind, ItemRunStatus, MemoryRecord, SessionPhase } from '../session/state.js';
 import type { ChecksBaselineFacts } from './checks-baseline.js';
 
 /** One commit: full hash and subject line. */
@@ -233,6 +233,8 @@ export interface MorningReport {
   gate: AuditSummary;
   costs: ItemCost[];
   learnings: Array<{ slug: string; title: string; text: string }>;
+  /** What the end of the night did with the learnings file (memory across nights), once that step ran. */
+  memory?: MemoryRecord;
   /** The integration branch's commits since the base, newest first. */
   integrationCommits: CommitFact[];
   /** `pending`: no pull request step ran yet; the commands are what would open it. */

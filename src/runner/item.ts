@@ -36,6 +36,7 @@ import { runChecks } from './verify.js';
 import { reviewAttempt, reviewFailedClosed } from './review.js';
 import { runSuccessCondition, toleratedFailures } from '../ratchet/gate.js';
 import { successCommands } from '../backlog/success-condition.js';
+import { memoryForBrief } from '../memory/brief-memory.js';
 
 /** Why an item's abort signal fired. */
 export type AbortReason = 'deadline' | 'stop' | 'permanent';
@@ -206,16 +207,20 @@ async function lifecycle(ctx: NightContext, item: ManifestItem, signal: AbortSig
     deps.log(`item ${slug}: attempt ${n} started in ${worktree}`);
 
     // 2. The agent.
+    const learnings = learningsFor(state, manifest.items, slug);
+    // What earlier nights learned: the learnings file as the attempt's start commit has it.
+    const memory = await memoryForBrief(repoRoot, config, startCommit, learnings.map((l) => l.text));
     const brief = deps.buildBrief({
       sessionId,
       item,
       branch,
       checks,
-      learnings: learningsFor(state, manifest.items, slug),
+      learnings,
       previousAttempt,
       deadline: state.deadline,
       scratchDir: scratch,
       tolerated: toleratedFailures(ctx.ratchet),
+      ...(memory ? { memory } : {}),
     });
     lap('state');
     // Its containment: the OS sandbox settings, a short TMPDIR, its own git object folder.

@@ -32,6 +32,7 @@ import { prepareWorktreesFolder } from './worktrees-folder.js';
 import { loopTurn, type LoopMemo } from './loop.js';
 import { sessionView } from '../session/added.js';
 import { loadNightRatchet } from '../ratchet/baseline.js';
+import { recordNightMemory } from '../memory/night-end.js';
 import { applySchedule, endSession, markRunning, pauseSession, unpauseSession } from './transitions.js';
 
 export interface RunNightOptions {
@@ -466,6 +467,10 @@ async function finishNight(ctx: NightContext, phase: 'complete' | 'stopped', sto
       }
     }
   }
+
+  // The night's learnings go to the learnings file on the integration branch, before the report
+  // (which says what was kept) and the pull request (which carries the file).
+  if (phase === 'complete' || stopKind === 'permanent') await recordNightMemory(ctx);
 
   if (deps.writeReport) {
     try {

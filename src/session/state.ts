@@ -276,6 +276,29 @@ export type AddedItem = z.infer<typeof addedItemSchema>;
 /** state.stopKind when the integration branch lost the runner's merges mid-night (src/runner/integration-guard.ts). */
 export const INTEGRATION_MOVED = 'integration-branch-moved';
 
+/**
+ * What the end of the night did with the learnings file (memory across nights): `written` (a
+ * commit on the integration branch), `unchanged` (nothing new to add), `off` (`memory.file: off`),
+ * `skipped` (nothing shipped, so no pull request would carry it), `failed` (git failed: `note`).
+ */
+export const memoryRecordSchema = z.object({
+  file: z.string(),
+  outcome: z.enum(['written', 'unchanged', 'off', 'skipped', 'failed']),
+  /** Tonight's learnings added to the file. */
+  added: z.number().int().min(0).default(0),
+  /** Tonight's learnings the file already had. */
+  duplicates: z.number().int().min(0).default(0),
+  /** Entries dropped (oldest first) to keep the file within memory.max_bytes. */
+  dropped: z.number().int().min(0).default(0),
+  /** Entries the file holds after the step. */
+  kept: z.number().int().min(0).default(0),
+  /** The commit on the integration branch, for `written`. */
+  commit: z.string().optional(),
+  note: z.string().optional(),
+  at: z.string(),
+});
+export type MemoryRecord = z.infer<typeof memoryRecordSchema>;
+
 export const sessionStateSchema = z.object({
   version: z.literal(1),
   sessionId: z.string(),
@@ -309,6 +332,8 @@ export const sessionStateSchema = z.object({
   items: z.record(z.string(), itemStateSchema),
   /** Pull request URL, or the exact commands that would open it. */
   pullRequest: z.object({ url: z.string().optional(), commands: z.array(z.string()).default([]), note: z.string().optional() }).optional(),
+  /** The learnings file at the end of the night (src/memory/night-end.ts), when that step ran. */
+  memory: memoryRecordSchema.optional(),
   updatedAt: z.string(),
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;

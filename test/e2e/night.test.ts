@@ -154,7 +154,11 @@ describe('a night of six items (concurrency 2)', () => {
   it('leaves exactly the merged items\' commits on the integration branch', () => {
     const integ = integrationBranch(id);
     const base = s.manifest.baseCommit;
-    const nonMerge = repo.git('rev-list', '--no-merges', `${base}..${integ}`).split('\n').filter(Boolean).sort();
+    // Besides them, only the runner's own commit of the night's learnings to the learnings file (memory across nights), on top.
+    const learnings = s.state.memory?.commit;
+    expect(learnings).toBe(repo.git('rev-parse', integ));
+    expect(repo.git('diff', '--name-only', `${integ}^`, integ)).toBe('docs/overnight-learnings.md');
+    const nonMerge = repo.git('rev-list', '--no-merges', `${base}..${integ}`).split('\n').filter((c) => c && c !== learnings).sort();
     const shipped = s.report!.shipped.flatMap((x) => x.commits.map((c) => c.hash)).sort();
     expect(nonMerge).toEqual(shipped);
     expect(s.report!.shipped.map((x) => x.commits.map((c) => c.subject))).toEqual([['Add greet(name)'], ['Add farewell(name) on top of greet()']]);

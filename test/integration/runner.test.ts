@@ -38,7 +38,8 @@ describe('the night loop (fake agent, real git)', () => {
     expect(state.endedAt).toBeDefined();
 
     const log = git(r.root, 'log', '--first-parent', '--format=%s', `overnight/${id}`).split('\n');
-    expect(log.slice(0, 2)).toEqual(['overnight: merge 002-beta: Do beta', 'overnight: merge 001-alpha: Do alpha']);
+    // The merges, then alpha's learnings written to the learnings file on top (memory across nights).
+    expect(log.slice(0, 3)).toEqual([`overnight: learnings of ${id} in docs/overnight-learnings.md`, 'overnight: merge 002-beta: Do beta', 'overnight: merge 001-alpha: Do alpha']);
     expect(briefs.find((b) => b.item.slug === 'beta').learnings).toEqual([{ slug: 'alpha', title: 'Do alpha', text: 'The tests live in test/.' }]);
 
     // Agent env and transcript.

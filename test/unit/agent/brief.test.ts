@@ -123,6 +123,24 @@ describe('buildMissionBrief', () => {
   });
 });
 
+describe('buildMissionBrief with the learnings file (memory across nights)', () => {
+  it("includes what earlier nights learned, names the file, and asks the agent not to edit it", () => {
+    const b = buildMissionBrief({ ...input, memory: { file: 'docs/overnight-learnings.md', text: '### 2026-12-01 · 001-greeting · Greeting\n- Tests run with `node --test test/`.' } });
+    expect(b).toContain('## What earlier nights learned (`docs/overnight-learnings.md`)\n\n### 2026-12-01 · 001-greeting · Greeting\n- Tests run with `node --test test/`.');
+    expect(b).toContain('Do not edit `docs/overnight-learnings.md` yourself');
+    expect(b.indexOf('What earlier nights learned')).toBeLessThan(b.indexOf('## When you finish'));
+  });
+
+  it('no section when the file has no learnings; nothing about the file when memory is off', () => {
+    const empty = buildMissionBrief({ ...input, memory: { file: 'docs/overnight-learnings.md' } });
+    expect(empty).not.toContain('What earlier nights learned');
+    expect(empty).toContain('Do not edit `docs/overnight-learnings.md` yourself');
+    const off = buildMissionBrief(input);
+    expect(off).not.toContain('What earlier nights learned');
+    expect(off).not.toContain('overnight-learnings');
+  });
+});
+
 describe('buildMissionBrief after a stalled attempt', () => {
   it('says the attempt stalled and asks for smaller steps; other failures do not', () => {
     const stalled = buildMissionBrief({ ...input, previousAttempt: { n: 1, failure: 'Stalled: no commit for 20 m.', kind: 'stalled' } });

@@ -82,6 +82,19 @@ describe('loading overnight.config.yaml', () => {
     ]);
   });
 
+  test('memory: the learnings file defaults to docs/overnight-learnings.md, may be off or another path, never outside the repository', () => {
+    expect(parseConfigText('').memory).toEqual({ file: 'docs/overnight-learnings.md', max_bytes: 8192 });
+    expect(parseConfigText('memory:\n  file: "off"\n').memory.file).toBe('off');
+    expect(parseConfigText('memory:\n  file: off\n').memory.file).toBe('off');
+    expect(parseConfigText('memory:\n  file: notes/LEARNINGS.md\n  max_bytes: 4096\n').memory).toEqual({ file: 'notes/LEARNINGS.md', max_bytes: 4096 });
+    for (const bad of ['/etc/learnings.md', '../outside.md', 'docs//x.md', '.git/learnings.md', '.overnight/x.md', 'docs\\\\x.md']) {
+      const found = problems(`memory:\n  file: ${JSON.stringify(bad)}\n`);
+      expect(found, bad).toHaveLength(1);
+      expect(found[0]).toMatch(/^overnight\.config\.yaml:2: .*'memory\.file'.*or 'off'.*\[field: memory\.file\]/s);
+    }
+    expect(problems('memory:\n  max_bytes: 100\n')[0]).toContain('[field: memory.max_bytes]');
+  });
+
   test('a bad notification type suggests the valid ones', () => {
     expect(problems('notifications:\n  - type: comand\n')[0]).toBe(
       "overnight.config.yaml:2: 'notifications[0].type' is the text 'comand', which is not one of: command, webhook, ntfy, slack — did you mean 'command'? [field: notifications[0].type]\n  Fix: Use 'type: ntfy', 'type: slack' or 'type: webhook' (each with 'url:' or 'url_env:'), or 'type: command' (with 'command:').",

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-JZMYZS2O.js";import"./chunk-HRJSNBLK.js";import"./chunk-PNC6OMA2.js";import"./chunk-CDYVXN27.js";import"./chunk-T4FYIAJR.js";import"./chunk-5WKE3DBS.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-DHMYNOLM.js";import"./chunk-TWECMDIF.js";export{a as NO_SESSION_MESSAGE,f as listFeatureFiles,c as loadSessionData,d as readSavedReport,e as readTextOrEmpty,b as resolveSessionId};

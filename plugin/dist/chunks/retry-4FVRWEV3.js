@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{a,b}from"./chunk-KF2LIOEQ.js";import"./chunk-VMG2U3WS.js";import"./chunk-DHRH7V4F.js";import"./chunk-PIU7PTWN.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-GCXR4DZS.js";import"./chunk-TWECMDIF.js";export{b as assertRetryPhase,a as chooseRetryItems};

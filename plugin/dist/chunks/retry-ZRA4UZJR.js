@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b}from"./chunk-5UZVQSQU.js";import"./chunk-BPLJP2N2.js";import"./chunk-DHRH7V4F.js";import"./chunk-5WKE3DBS.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-GCXR4DZS.js";import"./chunk-TWECMDIF.js";export{b as assertRetryPhase,a as chooseRetryItems};

@@ -1,0 +1,82 @@
+/**
+ * The end-of-night phase of memory across nights (issue 9, mechanism 7): the night's learnings
+ * (each item's `## Learnings` section, recorded in state.json by the item lifecycle) are appended,
+ * deduplicated and within the size bound, to the learnings file on the integration branch, in one
+ * commit made with git plumbing (the user's checkout is never touched). Merging the night's pull
+ * request brings the file to the base branch, and the next night's briefs include it.
+ */
+import { itemRef } from '../backlog/filename.js';
+import { MEMORY_OFF } from '../config/schema.js';
+import type { ManifestItem, MemoryRecord, SessionState } from '../session/state.js';
+import type { NightContext } from '../runner/context.js';
+import { readState } from '../session/store.js';
+import { mergeLearnings, parseLearningsFile, renderLearningsFile, type NightLearning } from './learnings-file.js';
+import { commitFileOnBranch, readCommittedFile } from './git-file.js';
+
+/**
+ * Tonight's learnings, one per item that recorded some (state `items[slug].learnings`), in plan
+ * order, dated `date` (`YYYY-MM-DD`), items that did not merge marked `notShipped`. Pure.
+ */
+export function nightLearnings(items: ManifestItem[], state: Pick<SessionState, 'items'>, date: string): NightLearning[] {
+  const out: NightLearning[] = [];
+  for (const item of items) {
+    const st = state.items[item.slug];
+    const text = st?.learnings?.trim();
+    if (!st || !text) continue;
+    out.push({ date, ref: itemRef(item), title: item.title, text, ...(st.status === 'merged' ? {} : { notShipped: true }) });
+  }
+  return out;
+}
+
+/** The commit message of the learnings commit. */
+export function memoryCommitMessage(file: string, sessionId: string, added: number, dropped: number): string {
+  return `overnight: learnings of ${sessionId} in ${file}\n\n${added} learning(s) added${dropped ? `, ${dropped} oldest dropped to stay within memory.max_bytes` : ''}.`;
+}
+
+/**
+ * Writes the night's learnings to the learnings file on the integration branch (see the module
+ * comment) and records what happened in state.json (`memory`, a MemoryRecord) and as event
+ * `memory_updated`. Nothing is written when `memory.file` is `off`, when no item of the session
+ * merged (no pull request would carry the file), or when the file already holds every learning.
+ * Never throws: a git failure is recorded as outcome `failed` with its message, and logged.
+ */
+export async function recordNightMemory(ctx: NightContext): Promise<MemoryRecord> {
+  const { manifest, config, deps } = ctx;
+  const file = config.memory.file;
+  const at = new Date(deps.now()).toISOString();
+  let record: MemoryRecord;
+  try {
+    record = await writeNightMemory(ctx, file, at);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? String(error);
+    deps.log(`learnings file ${file} not written: ${message}`);
+    record = { file, outcome: 'failed', added: 0, duplicates: 0, dropped: 0, kept: 0, note: message, at };
+  }
+  await ctx.update((s) => {
+    s.memory = record;
+  });
+  ctx.event('memory_updated', { ...record, branch: manifest.integrationBranch });
+  return record;
+}
+
+async function writeNightMemory(ctx: NightContext, file: string, at: string): Promise<MemoryRecord> {
+  const { repoRoot, sessionId, manifest, config } = ctx;
+  const empty = { added: 0, duplicates: 0, dropped: 0, kept: 0, at };
+  if (file === MEMORY_OFF) return { file, outcome: 'off', ...empty };
+  const state = readState(repoRoot, sessionId);
+  const branch = manifest.integrationBranch;
+  const current = await readCommittedFile(repoRoot, `refs/heads/${branch}`, file);
+  const parsed = parseLearningsFile(current ?? '');
+  if (!manifest.items.some((i) => state.items[i.slug]?.status === 'merged')) {
+    const kept = parsed.groups.reduce((n, g) => n + g.entries.length, 0);
+    return { file, outcome: 'skipped', ...empty, kept, note: 'nothing shipped, so no pull request would carry the file; the learnings are in the morning report' };
+  }
+  const night = nightLearnings(manifest.items, state, at.slice(0, 10));
+  const merged = mergeLearnings(parsed, night, config.memory.max_bytes);
+  const counts = { added: merged.added, duplicates: merged.duplicates, dropped: merged.dropped, kept: merged.kept, at };
+  if (merged.added === 0 && merged.dropped === 0) return { file, outcome: 'unchanged', ...counts };
+  const text = renderLearningsFile(merged.file);
+  const made = await commitFileOnBranch(repoRoot, branch, file, text, memoryCommitMessage(file, sessionId, merged.added, merged.dropped));
+  if (!made) return { file, outcome: 'unchanged', ...counts };
+  return { file, outcome: 'written', ...counts, commit: made.commit };
+}
