@@ -45,7 +45,8 @@ function setup(marker: string, over: Partial<AgentRunOptions> = {}) {
     claudeSessionId: randomUUID(),
     transcriptFile: join(dir, 'transcript.jsonl'),
     stderrFile: join(dir, 'stderr.log'),
-    idleTimeoutMs: 3000,
+    // Above claude's start-up on a loaded machine; the watchdog tests set their own.
+    idleTimeoutMs: 30_000,
     absoluteTimeoutMs: 60_000,
     env: { ...claudeEnv({ modelUrl: model.url }), CLAUDE_CODE_MAX_RETRIES: '0' },
     inheritEnv: false,
@@ -128,7 +129,7 @@ describe('runAgent with the real claude CLI', () => {
     const marker = `M-${randomUUID()}`;
     // The tool starts a child that never ends and waits for it: no output, no file change after the pid file.
     model.addScript({ marker, turns: [{ tool: 'Bash', input: { command: 'tail -f /dev/null & echo $! > child.pid; wait', description: 'wait', timeout: 600000 } }] });
-    const { repo, opts } = setup(marker);
+    const { repo, opts } = setup(marker, { idleTimeoutMs: 3000 });
     const started = Date.now();
     const out = await runAgent(opts);
     const elapsed = Date.now() - started;
