@@ -6,8 +6,7 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
-import { lastLines } from '../runner/verify.js';
+import { lastLines, runCheckCommand } from '../runner/verify.js';
 import { parseJunitNames } from './parse-junit.js';
 import { parseTapNames, type TestNames } from './parse-tap.js';
 import type { CheckRun } from './types.js';
@@ -95,21 +94,10 @@ export async function runCheckSet(opts: RunCheckSetOptions): Promise<CheckSetRes
     if (opts.signal?.aborted) return { runs, aborted: true, tail: lastLines(all) };
     log(`$ ${check.run}\n`);
     const startedMs = Date.now();
-    const proc = await execa(check.run, {
-      shell: true,
-      cwd: opts.cwd,
-      all: true,
-      reject: false,
-      stdin: 'ignore',
-      timeout: opts.timeoutMs,
-      cancelSignal: opts.signal,
-      forceKillAfterDelay: 5000,
-      env: opts.env,
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    const output = String(proc.all ?? '');
-    log(`${output}\n[exit ${proc.exitCode ?? 'none'}${proc.timedOut ? ', timed out' : ''}${proc.isCanceled ? ', aborted' : ''}]\n`);
-    if (proc.isCanceled) return { runs, aborted: true, tail: lastLines(all) };
+    const proc = await runCheckCommand(check.run, opts);
+    const output = proc.output;
+    log(`${output}\n${proc.footer}`);
+    if (proc.aborted) return { runs, aborted: true, tail: lastLines(all) };
     const read = readTestNames(check, output, opts.cwd, startedMs);
     const run: CheckRun = {
       command: check.run,

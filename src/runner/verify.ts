@@ -26,6 +26,38 @@ export function lastLines(text: string, n = 30): string {
   return text.trimEnd().split('\n').slice(-n).join('\n');
 }
 
+/** One check command's run: its combined output, and how it ended. */
+export interface CheckCommandRun {
+  output: string;
+  exitCode?: number;
+  timedOut: boolean;
+  aborted: boolean;
+  /** The log line that ends its output: `[exit N]`, with `, timed out` or `, aborted`. */
+  footer: string;
+}
+
+/**
+ * Runs one check command through the shell in `cwd` (stdin closed, output combined, 32 MiB at
+ * most), stopped after `timeoutMs` or when `signal` fires (SIGTERM, then SIGKILL after 5 s). Never
+ * throws for the command's own failure.
+ */
+export async function runCheckCommand(command: string, opts: { cwd: string; timeoutMs?: number; signal?: AbortSignal; env?: Record<string, string> }): Promise<CheckCommandRun> {
+  const proc = await execa(command, {
+    shell: true,
+    cwd: opts.cwd,
+    all: true,
+    reject: false,
+    stdin: 'ignore',
+    timeout: opts.timeoutMs,
+    cancelSignal: opts.signal,
+    forceKillAfterDelay: 5000,
+    env: opts.env,
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  const footer = `[exit ${proc.exitCode ?? 'none'}${proc.timedOut ? ', timed out' : ''}${proc.isCanceled ? ', aborted' : ''}]\n`;
+  return { output: String(proc.all ?? ''), exitCode: proc.exitCode, timedOut: proc.timedOut, aborted: proc.isCanceled, footer };
+}
+
 /**
  * Runs `commands` in order; resolves to `{ passed, command, tail, timedOut }` (command = the one
  * that failed, or the last one run). No commands: passes, with a note in the log.
@@ -42,24 +74,12 @@ export async function runChecks(opts: RunChecksOptions): Promise<VerifyEvidence 
     const header = `$ ${command}\n`;
     appendFileSync(opts.logFile, header);
     all += header;
-    const proc = await execa(command, {
-      shell: true,
-      cwd: opts.cwd,
-      all: true,
-      reject: false,
-      stdin: 'ignore',
-      timeout: opts.timeoutMs,
-      cancelSignal: opts.signal,
-      forceKillAfterDelay: 5000,
-      env: opts.env,
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    const out = `${String(proc.all ?? '')}\n`;
-    const footer = `[exit ${proc.exitCode ?? 'none'}${proc.timedOut ? ', timed out' : ''}${proc.isCanceled ? ', aborted' : ''}]\n`;
-    appendFileSync(opts.logFile, out + footer);
-    all += out + footer;
-    if (proc.exitCode !== 0 || proc.timedOut || proc.isCanceled) {
-      return { passed: false, command, tail: lastLines(all), timedOut: proc.timedOut, aborted: proc.isCanceled };
+    const run = await runCheckCommand(command, opts);
+    const text = `${run.output}\n${run.footer}`;
+    appendFileSync(opts.logFile, text);
+    all += text;
+    if (run.exitCode !== 0 || run.timedOut || run.aborted) {
+      return { passed: false, command, tail: lastLines(all), timedOut: run.timedOut, aborted: run.aborted };
     }
   }
   return { passed: true, command: opts.commands.at(-1), tail: lastLines(all) };
