@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
+import { sendSignal } from '../agent/process-group.js';
 import type { VerifyEvidence } from './judge.js';
 
 export interface RunChecksOptions {
@@ -36,13 +37,21 @@ export interface CheckCommandRun {
   footer: string;
 }
 
+/** SIGTERM to a process group, then SIGKILL after `graceMs` (kill(2) with a negative pid). */
+function stopGroup(pgid: number, graceMs: number): void {
+  if (!sendSignal(-pgid, 'SIGTERM')) return;
+  setTimeout(() => sendSignal(-pgid, 'SIGKILL'), graceMs).unref();
+}
+
 /**
  * Runs one check command through the shell in `cwd` (stdin closed, output combined, 32 MiB at
- * most), stopped after `timeoutMs` or when `signal` fires (SIGTERM, then SIGKILL after 5 s). Never
- * throws for the command's own failure.
+ * most), stopped after `timeoutMs` or when `signal` fires: SIGTERM, then SIGKILL after 5 s, to its
+ * whole process group (the shell leads one of its own), so that what the check started (a server,
+ * a `sleep` in a pipeline) cannot hold its output open past the timeout. Never throws for the
+ * command's own failure.
  */
 export async function runCheckCommand(command: string, opts: { cwd: string; timeoutMs?: number; signal?: AbortSignal; env?: Record<string, string> }): Promise<CheckCommandRun> {
-  const proc = await execa(command, {
+  const child = execa(command, {
     shell: true,
     cwd: opts.cwd,
     all: true,
@@ -53,6 +62,15 @@ export async function runCheckCommand(command: string, opts: { cwd: string; time
     forceKillAfterDelay: 5000,
     env: opts.env,
     maxBuffer: 32 * 1024 * 1024,
+    detached: true,
+  });
+  const pgid = child.pid;
+  const stop = () => pgid !== undefined && stopGroup(pgid, 5000);
+  const timer = opts.timeoutMs ? setTimeout(stop, opts.timeoutMs) : undefined;
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  const proc = await child.finally(() => {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', stop);
   });
   const footer = `[exit ${proc.exitCode ?? 'none'}${proc.timedOut ? ', timed out' : ''}${proc.isCanceled ? ', aborted' : ''}]\n`;
   return { output: String(proc.all ?? ''), exitCode: proc.exitCode, timedOut: proc.timedOut, aborted: proc.isCanceled, footer };

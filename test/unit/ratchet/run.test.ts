@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheckSet, withoutCwd } from '../../../src/ratchet/run.js';
+import { pidAlive } from '../../../src/agent/process-group.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'overnight-ratchet-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +51,15 @@ describe('runCheckSet (real shell commands)', () => {
   it('a timeout is recorded as such', async () => {
     const r = await runCheckSet({ cwd: dir, logFile: join(dir, 'l3.log'), timeoutMs: 300, checks: [{ run: 'exec sleep 5' }] });
     expect(r.runs[0]).toMatchObject({ timedOut: true, format: 'exit' });
+  });
+
+  it('a timeout stops what the check started too (its whole process group), not only its shell', async () => {
+    const pidFile = join(dir, 'bg.pid');
+    const r = await runCheckSet({ cwd: dir, logFile: join(dir, 'l5.log'), timeoutMs: 500, checks: [{ run: `sleep 120 & echo $! > ${pidFile}; wait` }] });
+    expect(r.runs[0]).toMatchObject({ timedOut: true });
+    const bg = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(bg).toBeGreaterThan(0);
+    expect(pidAlive(bg)).toBe(false);
   });
 
   it('stops at the signal and says the set is incomplete', async () => {
