@@ -141,6 +141,8 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
   // Created by the merge queue when the project checks first need it (merges need no work tree).
   const integrationWorktree = integrationWorktreePath(repoRoot, sessionId);
 
+  // The OS wake-up of the latest pause, while it is being installed (armPauseWakeUp).
+  let arming: Promise<void> = Promise.resolve();
   const controllers = new Map<string, AbortController>();
   const running = new Map<string, Promise<void>>();
   let stopping: AbortReason | undefined;
@@ -181,8 +183,10 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       });
       event('session_paused', { until: s.pausedUntil, reason });
       deps.log(`session paused until ${s.pausedUntil}: ${reason}`);
+      // The loop's end of the pause waits for this, so it never clears a wake-up not yet installed.
+      arming = armPauseWakeUp(ctx, s.pausedUntil!);
       kick();
-      await armPauseWakeUp(ctx, s.pausedUntil!);
+      await arming;
     },
     stopSession: (reason, kind = 'permanent') => {
       if (stopping) return;
@@ -257,6 +261,7 @@ export async function runNight(opts: RunNightOptions): Promise<NightSummary> {
       const now = deps.now();
       if (now >= deadline && !deadlineHit) onDeadline();
       if (state.phase === 'paused' && state.pausedUntil && now >= Date.parse(state.pausedUntil)) {
+        await arming.catch(() => undefined);
         await clearSessionWakeUp(repoRoot, sessionId, 'the pause is over and the runner is awake');
         state = await update((s) => unpauseSession(s));
         event('session_unpaused', {});
