@@ -10,6 +10,7 @@ import { MEMORY_OFF } from '../config/schema.js';
 import type { ManifestItem, MemoryRecord, SessionState } from '../session/state.js';
 import type { NightContext } from '../runner/context.js';
 import { readState } from '../session/store.js';
+import { backupRefName, gitRaw } from '../runner/git.js';
 import { mergeLearnings, parseLearningsFile, renderLearningsFile, type NightLearning } from './learnings-file.js';
 import { commitFileOnBranch, readCommittedFile } from './git-file.js';
 
@@ -78,5 +79,8 @@ async function writeNightMemory(ctx: NightContext, file: string, at: string): Pr
   const text = renderLearningsFile(merged.file);
   const made = await commitFileOnBranch(repoRoot, branch, file, text, memoryCommitMessage(file, sessionId, merged.added, merged.dropped));
   if (!made) return { file, outcome: 'unchanged', ...counts };
+  // The runner's own commit, like a merge: watched from now on, and the branch's backup moves to it.
+  ctx.integration.merges.add(made.commit);
+  await gitRaw(repoRoot, ['update-ref', '-m', 'overnight: backup after the learnings commit', backupRefName(sessionId, branch), made.commit]);
   return { file, outcome: 'written', ...counts, commit: made.commit };
 }
