@@ -8,7 +8,7 @@ import { isBudgetDeferral } from '../runner/budget.js';
 import type { ItemState, SessionEvent, SessionManifest, SessionState } from '../session/state.js';
 import { successCommands } from '../backlog/success-condition.js';
 import { countedAttempts, historyLines, isoMs, sumAttempts } from './attempts.js';
-import { conflictLines } from '../runner/conflict-text.js';
+import { conflictLines } from './conflict-text.js';
 import { nextStepsFor, retryCommand } from './next-steps.js';
 import { reviewFact } from './review.js';
 import { checksBaselineFacts } from './checks-baseline.js';

@@ -12,7 +12,7 @@ import { formatDuration } from '../util/duration.js';
 import { formatUsd } from '../util/usd.js';
 import { INTEGRATION_MOVED, ITEM_STATUSES_ENDED_TONIGHT, ITEM_STATUSES_SETTLED, STOP_REASON_SIGNAL, type ItemRunStatus, type MemoryRecord, type SessionEvent, type SessionManifest, type SessionPhase, type SessionState, type WakeUp } from '../session/state.js';
 import { historyLines, isoMs, sumAttempts } from './attempts.js';
-import { conflictLines } from '../runner/conflict-text.js';
+import { conflictLines } from './conflict-text.js';
 import { headline, summaryLines } from './render.js';
 import type { MorningReport } from './types.js';
 import { baselineSummaryLine, checksBaselineFacts, type ChecksBaselineFacts } from './checks-baseline.js';

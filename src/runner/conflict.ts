@@ -18,7 +18,7 @@
 import type { ItemState, ManifestItem, SessionState } from '../session/state.js';
 import type { BriefInput } from '../agent/brief.js';
 import type { NightContext } from './context.js';
-import { conflictingNames } from './conflict-text.js';
+import { conflictingNames } from '../report/conflict-text.js';
 import { gitRaw } from './git.js';
 import { setItemStatus, updateAttempt } from './transitions.js';
 

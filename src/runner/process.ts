@@ -17,7 +17,7 @@ import type { NightDeps } from './context.js';
 import { runNight, type NightSummary } from './night.js';
 import { prepareSessionResume } from './resume.js';
 import { recordRun, RUN_TOKEN_ENV, stopEarlierRuns } from './orphans.js';
-import { clearSessionWakeUp } from '../wake/session.js';
+import { claimProcessWakeUp, clearSessionWakeUp, isOwnProcessWakeUp } from '../wake/session.js';
 
 export interface RunSessionOptions {
   repoRoot: string;
@@ -134,10 +134,12 @@ export async function runSession(opts: RunSessionOptions): Promise<NightSummary>
     if (recovered) appendEvent(repoRoot, sessionId, 'stale_lock_recovered', { pid: recovered.pid, sessionId: recovered.sessionId });
     // This runner is the wake-up now: the scheduler's timer (or crontab line...) is removed, so it
     // cannot start the night a second time. A scheduled start still waits for its time (runNight).
+    // A `process` wake-up is this runner itself (`overnight schedule` left it pending for it to claim).
     const wake = readState(repoRoot, sessionId).wakeUp;
-    if (wake && !(wake.mechanism === 'process' && wake.handle === String(process.pid))) await clearSessionWakeUp(repoRoot, sessionId, `the runner (pid ${process.pid}) is awake`);
+    if (wake && !isOwnProcessWakeUp(wake, process.pid)) await clearSessionWakeUp(repoRoot, sessionId, `the runner (pid ${process.pid}) is awake`);
     await updateState(repoRoot, sessionId, (s) => {
       s.runnerPid = process.pid;
+      if (s.wakeUp) s.wakeUp = claimProcessWakeUp(s.wakeUp, process.pid);
     });
     let deadline: string | undefined;
     if (opts.mode !== 'start') deadline = (await prepareSessionResume(repoRoot, sessionId, new Date(), opts.mode === 'retry' ? { retry: opts.items ?? [] } : {})).deadline;

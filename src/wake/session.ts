@@ -9,15 +9,34 @@ import { appendEvent, readState, updateState } from '../session/store.js';
 import { cliEntry } from '../runner/process.js';
 import { installWakeUp, removeWakeUp } from './install.js';
 
-/** The record for the last resort: the runner process `pid` sleeps until `at` itself. */
-export function processWakeUp(pid: number, at: Date, command: WakeUp['command'], tried: string[]): WakeUp {
+/** The handle of a `process` wake-up whose runner is being started (it claims the record itself). */
+export const PENDING_RUNNER = 'pending';
+
+/**
+ * The record for the last resort: the runner process `pid` sleeps until `at` itself. `pid`
+ * undefined: the runner is about to be started and claims the record when it starts
+ * (claimProcessWakeUp), so that only the runner writes the session while it runs.
+ */
+export function processWakeUp(pid: number | undefined, at: Date, command: WakeUp['command'], tried: string[]): WakeUp {
+  const who = pid === undefined ? 'the sleeping runner process' : `the sleeping runner process (pid ${pid})`;
   return {
     mechanism: 'process',
     at: at.toISOString(),
     command,
-    handle: String(pid),
-    description: `the sleeping runner process (pid ${pid}), which does not survive a reboot or logout (no scheduler was usable: ${tried.join('; ') || 'none tried'})`,
+    handle: pid === undefined ? PENDING_RUNNER : String(pid),
+    description: `${who}, which does not survive a reboot or logout (no scheduler was usable: ${tried.join('; ') || 'none tried'})`,
   };
+}
+
+/** Whether `wake` is the sleeping runner `pid` itself (its own record, or one pending for it). */
+export function isOwnProcessWakeUp(wake: WakeUp | undefined, pid: number): boolean {
+  return wake?.mechanism === 'process' && (wake.handle === String(pid) || wake.handle === PENDING_RUNNER);
+}
+
+/** `wake` with a pending runner's handle filled in by the runner `pid`; any other record as it is. */
+export function claimProcessWakeUp(wake: WakeUp, pid: number): WakeUp {
+  if (wake.mechanism !== 'process' || wake.handle !== PENDING_RUNNER) return wake;
+  return { ...wake, handle: String(pid), description: wake.description.replace('the sleeping runner process', `the sleeping runner process (pid ${pid})`) };
 }
 
 /**
@@ -50,4 +69,22 @@ export async function clearSessionWakeUp(repoRoot: string, sessionId: string, wh
   });
   appendEvent(repoRoot, sessionId, 'wake_up_removed', { mechanism: wake.mechanism, handle: wake.handle, why, ...(error ? { error } : {}) });
   return wake;
+}
+
+/**
+ * Waits until the runner `pid` has claimed the session's pending `process` wake-up (claimProcessWakeUp),
+ * polling state.json every 100 ms for at most `waitMs` (default 10 000 ms). Out: whether it did.
+ * Never throws for an unreadable state (it keeps waiting).
+ */
+export async function waitForClaim(repoRoot: string, sessionId: string, pid: number, waitMs = 10_000): Promise<boolean> {
+  const end = Date.now() + waitMs;
+  for (;;) {
+    try {
+      if (readState(repoRoot, sessionId).wakeUp?.handle === String(pid)) return true;
+    } catch {
+      // being written: read again
+    }
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

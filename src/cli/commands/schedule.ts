@@ -49,7 +49,7 @@ export function register(program: Command): void {
         const { appendEvent, updateState } = await import('../../session/store.js');
         const { assertStartable, spawnDetached } = await import('../../runner/process.js');
         const { scheduleSession, unscheduleSession } = await import('../../runner/transitions.js');
-        const { clearSessionWakeUp, installSessionWakeUp, processWakeUp } = await import('../../wake/session.js');
+        const { clearSessionWakeUp, installSessionWakeUp, processWakeUp, waitForClaim } = await import('../../wake/session.js');
         const repoRoot = await findRepoRoot();
         const sessionId = resolveSessionId(repoRoot, opts.session);
         assertStartable(repoRoot, sessionId);
@@ -69,10 +69,12 @@ export function register(program: Command): void {
           return;
         }
         try {
-          const { pid, log } = await spawnDetached(repoRoot, sessionId, 'start');
+          // Recorded before the runner starts (it claims the record with its pid): once it runs, only it writes the session.
           await updateState(repoRoot, sessionId, (s) => {
-            s.wakeUp = processWakeUp(pid, at, 'start', os.tried);
+            s.wakeUp = processWakeUp(undefined, at, 'start', os.tried);
           });
+          const { pid, log } = await spawnDetached(repoRoot, sessionId, 'start');
+          await waitForClaim(repoRoot, sessionId, pid);
           process.stdout.write(
             `${when}  a background runner (pid ${pid}) waits for it; closing the terminal does not stop it, but a reboot or logout does\n` +
               `  (no scheduler was usable: ${os.tried.join('; ')})\n  log: ${log}\n${cancel}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conflictingItems, conflictReason, conflictReruns, decideConflict, giveUpReason, itemOfMergeSubject, keptWorkRef, parseMergeLog } from '../../../src/runner/conflict.js';
-import { conflictLine, conflictLines } from '../../../src/runner/conflict-text.js';
+import { conflictLine, conflictLines } from '../../../src/report/conflict-text.js';
 import type { AttemptRecord } from '../../../src/session/state.js';
 import { mItem } from './helpers.js';
 
