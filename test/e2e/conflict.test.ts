@@ -35,7 +35,7 @@ const ITEMS = [item(1, 'north'), item(2, 'south')];
 function appender(slug: string): Script {
   const turns: Turn[] = [
     {
-      delayMs: 1500,
+      delayMs: 4000,
       then: { tool: 'Bash', input: { command: `printf '%s\\n' '${line(slug)}' >> CHANGELOG.md && git add CHANGELOG.md && git commit -q -m "changelog: ${slug}"`, description: 'Append the changelog line and commit' } },
     },
     { text: `Appended the line for ${slug} to CHANGELOG.md.\n\n## Learnings\n- CHANGELOG.md lists changes under Unreleased.\n\nTASK_COMPLETE` },
@@ -153,7 +153,7 @@ describe('a conflict beyond agent.conflict_retries fails the item with a clear r
     const firstItem = ITEMS.find((i) => i.slug === first)!;
     expect(n.s.state.items[first]!.status, n.output).toBe('merged');
     const failed = n.s.state.items[late]!;
-    expect(failed).toMatchObject({ status: 'failed', failureKind: 'merge' });
+    expect(failed, `${n.output}\n${JSON.stringify(n.s.events.filter((e) => e.slug === late), null, 1)}`).toMatchObject({ status: 'failed', failureKind: 'merge' });
     expect(failed.reason).toBe(`merge conflict with the integration branch in: CHANGELOG.md (#${firstItem.id} ${first} merged first and changed it); conflict re-runs are off (agent.conflict_retries: 0)`);
     expect(failed.attempts).toHaveLength(1);
     expect(failed.attempts[0]!.conflict).toMatchObject({ rerun: false });
