@@ -15,7 +15,7 @@ import { findRepoRoot } from '../util/repo.js';
 import { claudeMissingFix, resolveClaude, type ClaudeResolution } from '../agent/find-claude.js';
 import { checkSandboxWorks } from './sandbox-check.js';
 import { commonGitDir } from '../runner/git.js';
-import { configLockPath, heldBy } from '../runner/git-config-hold.js';
+import { configHolder, configLockPath } from '../runner/git-config-hold.js';
 import { liveLockHolder } from '../session/lock.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -239,13 +239,7 @@ export async function checkRepository(cwd: string): Promise<{ results: CheckResu
 export async function checkConfigHold(repoRoot: string): Promise<CheckResult | undefined> {
   const dir = await commonGitDir(repoRoot).catch(() => undefined);
   if (!dir || liveLockHolder(repoRoot)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(configLockPath(dir), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const session = heldBy(text);
+  const session = configHolder(dir);
   if (session === undefined) return undefined;
   return {
     name: 'git-config',

@@ -17,8 +17,9 @@
  * file's content (git-config(1), gitrepository-layout(5)). Only a file with that text is ever
  * taken over or removed, so a lock of git's own is never touched.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTextIfExists } from '../util/read-optional.js';
 
 /** The first line of a lock file the runner holds. */
 export const CONFIG_HOLD_MARKER = '# overnight: held while the agents of a night run';
@@ -41,10 +42,16 @@ export function heldBy(text: string): string | undefined {
 
 function readLock(commonDir: string): string | undefined {
   try {
-    return readFileSync(configLockPath(commonDir), 'utf8');
+    return readTextIfExists(configLockPath(commonDir));
   } catch {
-    return undefined;
+    return undefined; // unreadable: not one the runner can tell as its own
   }
+}
+
+/** The session holding `<commonDir>/config.lock` when it is the runner's lock ('' when unnamed); undefined otherwise. Never throws. */
+export function configHolder(commonDir: string): string | undefined {
+  const text = readLock(commonDir);
+  return text === undefined ? undefined : heldBy(text);
 }
 
 /** How holdGitConfig ended: held by this session, or left to its owner (git's own lock, or the user's). */
@@ -83,8 +90,7 @@ export async function holdGitConfig(commonDir: string, sessionId: string, opts: 
  * removed one. A lock of git's own is never touched. Never throws.
  */
 export function releaseGitConfig(commonDir: string): boolean {
-  const text = readLock(commonDir);
-  if (text === undefined || heldBy(text) === undefined) return false;
+  if (configHolder(commonDir) === undefined) return false;
   try {
     rmSync(configLockPath(commonDir));
     return true;

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-X7AVHJVA.js";import"./chunk-YR3DNZLA.js";import"./chunk-6BCM7DXG.js";import"./chunk-FLLSV2EF.js";import"./chunk-T4FYIAJR.js";import"./chunk-PIU7PTWN.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import"./chunk-DHMYNOLM.js";import"./chunk-TWECMDIF.js";export{a as NO_SESSION_MESSAGE,f as listFeatureFiles,c as loadSessionData,d as readSavedReport,e as readTextOrEmpty,b as resolveSessionId};
