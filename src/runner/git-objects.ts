@@ -32,7 +32,9 @@ export async function importObjects(repoRoot: string, objectDir: string): Promis
   if (listed.exitCode !== 0) throw new Error(`cannot list the agent's git objects in ${objectDir}: ${listed.stderr.trim()}`);
   const ids = listed.stdout.trim();
   if (!ids) return 0;
-  const pack = await execa('git', ['pack-objects', '--stdout', '-q'], { cwd: repoRoot, env: own, input: `${ids}\n`, encoding: 'buffer', reject: false });
+  // stripFinalNewline: false: execa drops a last \n byte even from binary output, and a pack
+  // whose checksum ends in 0x0a (1 in 256) then reaches index-pack one byte short ("early EOF").
+  const pack = await execa('git', ['pack-objects', '--stdout', '-q'], { cwd: repoRoot, env: own, input: `${ids}\n`, encoding: 'buffer', stripFinalNewline: false, reject: false });
   if (pack.exitCode !== 0) throw new Error(`cannot read the agent's git objects in ${objectDir}: ${Buffer.from(pack.stderr).toString().trim()}`);
   const indexed = await execa('git', ['index-pack', '--stdin'], {
     cwd: repoRoot,

@@ -602,7 +602,7 @@ function parseTreeObject(raw: Buffer, idBytes: number): TreeEntry[] {
  */
 export async function readObjects(cwd: string, specs: string[]): Promise<Array<{ oid: string; type: string; raw: Buffer } | undefined>> {
   if (specs.length === 0) return [];
-  const { stdout } = await execa('git', ['cat-file', '--batch'], { cwd, input: `${specs.join('\n')}\n`, encoding: 'buffer' });
+  const { stdout } = await execa('git', ['cat-file', '--batch'], { cwd, input: `${specs.join('\n')}\n`, encoding: 'buffer', stripFinalNewline: false });
   const buf = Buffer.from(stdout);
   const out: Array<{ oid: string; type: string; raw: Buffer } | undefined> = [];
   let at = 0;

@@ -169,13 +169,8 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     async finish() {
       rmSync(tmp, { recursive: true, force: true });
       if (!on) return;
-      // Kept when the import throws, for inspection; emptied by the next attempt. One more try
-      // after a failure: two items' imports at the same moment once ended in git's "early EOF"
-      // (CI, concurrency 2), and an import is safe to repeat (every object is hashed again).
-      await importObjects(repoRoot, input.objectDir).catch(async () => {
-        await new Promise((r) => setTimeout(r, 500));
-        await importObjects(repoRoot, input.objectDir);
-      });
+      // Kept when the import throws, for inspection; emptied by the next attempt.
+      await importObjects(repoRoot, input.objectDir);
       rmSync(input.objectDir, { recursive: true, force: true });
     },
   };

@@ -31,6 +31,23 @@ describe('importObjects (an agent commit made with its own object folder)', () =
     expect(git(r.root, ['fsck', '--no-progress'])).toBe('');
   });
 
+  it('imports a pack whose last byte is a newline (execa would strip it: "early EOF")', async () => {
+    const r = repo({ 'a.txt': 'a\n' });
+    // A pack ends in its SHA-1 checksum: about one blob in 256 gives one whose last byte is 0x0a.
+    for (let i = 0; i < 5000; i++) {
+      const objects = join(r.root, `agent-objects-${i}`);
+      mkdirSync(objects);
+      const own = { GIT_OBJECT_DIRECTORY: objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: '' };
+      const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: r.root, env: { ...process.env, ...own }, input: `blob ${i}\n`, encoding: 'utf8' }).trim();
+      const pack = execFileSync('git', ['pack-objects', '--stdout', '-q'], { cwd: r.root, env: { ...process.env, ...own }, input: `${blob}\n` });
+      if (pack.at(-1) !== 0x0a) continue;
+      expect(await importObjects(r.root, objects)).toBe(1);
+      expect(git(r.root, ['cat-file', '-p', blob])).toBe(`blob ${i}`);
+      return;
+    }
+    throw new Error('no pack ending in a newline byte among 5000 blobs');
+  });
+
   it('imports nothing from an empty or missing folder', async () => {
     const r = repo({ 'a.txt': 'a\n' });
     expect(await importObjects(r.root, join(r.root, 'none'))).toBe(0);
