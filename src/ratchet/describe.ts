@@ -2,7 +2,8 @@
  * The test ratchet's baseline in words, for the runner's log, the morning report and `overnight
  * status`. Pure, and light to import (types only): `overnight status` loads it.
  */
-import { checkPassed, type RatchetFile } from './types.js';
+import { checkPassed } from './passed.js';
+import type { RatchetFile } from './types.js';
 
 /** One line per check of a baseline: "`cmd`: passed" / "failed (exit code 1; 2 failing tests: a, b)". Pure. */
 export function baselineLines(file: Pick<RatchetFile, 'baseline'>, most = 10): string[] {

@@ -32,10 +32,7 @@ export const checkRunSchema = z.object({
 /** One run of one project check. */
 export type CheckRun = z.infer<typeof checkRunSchema>;
 
-/** Whether a check run passed: exit code 0 within its timeout. */
-export function checkPassed(run: Pick<CheckRun, 'exitCode' | 'timedOut'>): boolean {
-  return run.exitCode === 0 && !run.timedOut;
-}
+export { checkPassed } from './passed.js';
 
 export const ratchetFixSchema = z.object({
   /** The item whose merge made them pass. */

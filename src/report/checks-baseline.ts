@@ -4,7 +4,8 @@
  * `checks-baseline.json`, and the lines that show them. Pure.
  */
 import { baselineLines } from '../ratchet/describe.js';
-import { checkPassed, type CheckFormat, type RatchetFile } from '../ratchet/types.js';
+import { checkPassed } from '../ratchet/passed.js';
+import type { CheckFormat, RatchetFile } from '../ratchet/types.js';
 
 /** The project checks on the base commit, and what items fixed (report.json `checksBaseline`). */
 export interface ChecksBaselineFacts {

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{h as a,i as b,j as c,k as d}from"./chunk-SK3MBWH4.js";import"./chunk-RG4QUHZK.js";import"./chunk-TC3VXDZ2.js";import"./chunk-UUFEWDM5.js";import"./chunk-ZZE6UXSE.js";import"./chunk-GCXR4DZS.js";import"./chunk-TWECMDIF.js";export{c as budgetLines,a as headline,d as renderReportMarkdown,b as summaryLines};
