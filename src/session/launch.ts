@@ -19,7 +19,7 @@ import { loadConfig } from '../config/load.js';
 import { CONFIG_FILE, checkCommands, checkJunitFiles, type OvernightConfig } from '../config/schema.js';
 import { checkSandboxWorks } from '../doctor/sandbox-check.js';
 import { pluginRoot } from '../util/plugin-root.js';
-import { preparePlan } from '../plan/prepare.js';
+import { preparePlan, type PrepareOptions } from '../plan/prepare.js';
 import type { SessionPlan } from '../plan/types.js';
 import { buildAgentSettings } from '../safety/settings.js';
 import { policyFileFromConfig } from '../hooks/policy-context.js';
@@ -32,22 +32,11 @@ import { manifestSchema, type ManifestItem, type SessionManifest } from './state
 import { initialState } from '../runner/transitions.js';
 import { createBranch, deleteBranch, ensureExcluded, porcelainStatus, resolveCommit } from '../runner/git.js';
 
-export interface LaunchOptions {
-  /** `--time-limit` as typed (`6h`, `90m`). */
-  timeLimit?: string;
-  /** `--only`: ids, slugs or `NNN-slug`. */
-  only?: string[];
-  /** `--exclude`: ids, slugs or `NNN-slug`. */
-  exclude?: string[];
-  concurrency?: number;
-  /**
-   * `--approve`: items of an `approval.ask` type that got an explicit yes (ids, slugs or
-   * `NNN-slug`). Ask items not named are not run (the plan lists them as not approved).
-   */
-  approve?: string[];
-  /** Clock, for tests. */
-  now?: Date;
-}
+/**
+ * What `overnight launch` takes: the plan's options (src/plan/prepare.ts), except that `approve`
+ * is final here: ask items not named in it are not run (the plan lists them as not approved).
+ */
+export type LaunchOptions = PrepareOptions;
 
 export interface LaunchResult {
   sessionId: string;
@@ -179,14 +168,7 @@ export async function launchSession(repoRoot: string, opts: LaunchOptions = {}):
     });
   }
   await assertSandboxStarts(config, repoRoot);
-  const { plan } = await preparePlan(repoRoot, {
-    timeLimit: opts.timeLimit,
-    only: opts.only,
-    exclude: opts.exclude,
-    concurrency: opts.concurrency,
-    approve: opts.approve ?? [],
-    now: opts.now,
-  });
+  const { plan } = await preparePlan(repoRoot, { ...opts, approve: opts.approve ?? [] });
   const items = manifestItems(plan, config);
   if (items.length === 0) {
     const why = [...plan.ineligible, ...plan.excluded, ...(plan.notApproved ?? []), ...plan.deferred].slice(0, 10).map((x) => `  ${itemRef(x)}: ${x.reason}`);
