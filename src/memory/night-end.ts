@@ -7,9 +7,11 @@
  */
 import { itemRef } from '../backlog/filename.js';
 import { MEMORY_OFF } from '../config/schema.js';
-import type { ManifestItem, MemoryRecord, SessionState } from '../session/state.js';
+import type { OvernightConfig } from '../config/schema.js';
+import type { ManifestItem, MemoryRecord, SessionManifest, SessionState } from '../session/state.js';
 import type { NightContext } from '../runner/context.js';
-import { readState } from '../session/store.js';
+import { readSessionView } from '../session/added.js';
+import { appendEvent, readState, updateState } from '../session/store.js';
 import { backupRefName, gitRaw } from '../runner/git.js';
 import { mergeLearnings, parseLearningsFile, renderLearningsFile, type NightLearning } from './learnings-file.js';
 import { commitFileOnBranch, readCommittedFile } from './git-file.js';
@@ -34,6 +36,21 @@ export function memoryCommitMessage(file: string, sessionId: string, added: numb
   return `overnight: learnings of ${sessionId} in ${file}\n\n${added} learning(s) added${dropped ? `, ${dropped} oldest dropped to stay within memory.max_bytes` : ''}.`;
 }
 
+/** Where the learnings go and how the outcome is kept: a running night's context, or abandon's files. */
+interface MemoryTarget {
+  repoRoot: string;
+  sessionId: string;
+  manifest: SessionManifest;
+  config: OvernightConfig;
+  /** ISO time of the step. */
+  at: string;
+  log: (line: string) => void;
+  /** Stores the record in state.json and as event `memory_updated`. */
+  save: (record: MemoryRecord) => Promise<void>;
+  /** Called with the learnings commit before the branch's backup ref moves to it. */
+  onCommit?: (commit: string) => void;
+}
+
 /**
  * Writes the night's learnings to the learnings file on the integration branch (see the module
  * comment) and records what happened in state.json (`memory`, a MemoryRecord) and as event
@@ -42,26 +59,62 @@ export function memoryCommitMessage(file: string, sessionId: string, added: numb
  * Never throws: a git failure is recorded as outcome `failed` with its message, and logged.
  */
 export async function recordNightMemory(ctx: NightContext): Promise<MemoryRecord> {
-  const { manifest, config, deps } = ctx;
-  const file = config.memory.file;
-  const at = new Date(deps.now()).toISOString();
+  return recordMemory({
+    ...ctx,
+    at: new Date(ctx.deps.now()).toISOString(),
+    log: ctx.deps.log,
+    // The runner's own commit, like a merge: the integration guard watches it from now on.
+    onCommit: (commit) => ctx.integration.merges.add(commit),
+    save: async (record) => {
+      await ctx.update((s) => {
+        s.memory = record;
+      });
+      ctx.event('memory_updated', { ...record, branch: ctx.manifest.integrationBranch });
+    },
+  });
+}
+
+/**
+ * The same step for a session that ends without its runner (`overnight abandon`): run once, when
+ * the session has no `memory` record yet (a night that completed or stopped on a permanent
+ * failure wrote it already). Reads the manifest and the config; never throws (see
+ * recordNightMemory). Returns the record, or undefined when one was there.
+ */
+export async function recordAbandonedMemory(repoRoot: string, sessionId: string, config: OvernightConfig, log: (line: string) => void = () => undefined): Promise<MemoryRecord | undefined> {
+  if (readState(repoRoot, sessionId).memory) return undefined;
+  const manifest = readSessionView(repoRoot, sessionId);
+  return recordMemory({
+    repoRoot,
+    sessionId,
+    manifest,
+    config,
+    at: new Date().toISOString(),
+    log,
+    save: async (record) => {
+      await updateState(repoRoot, sessionId, (s) => {
+        s.memory = record;
+      });
+      appendEvent(repoRoot, sessionId, 'memory_updated', { ...record, branch: manifest.integrationBranch });
+    },
+  });
+}
+
+async function recordMemory(t: MemoryTarget): Promise<MemoryRecord> {
+  const file = t.config.memory.file;
   let record: MemoryRecord;
   try {
-    record = await writeNightMemory(ctx, file, at);
+    record = await writeNightMemory(t, file);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? String(error);
-    deps.log(`learnings file ${file} not written: ${message}`);
-    record = { file, outcome: 'failed', added: 0, duplicates: 0, dropped: 0, kept: 0, note: message, at };
+    t.log(`learnings file ${file} not written: ${message}`);
+    record = { file, outcome: 'failed', added: 0, duplicates: 0, dropped: 0, kept: 0, note: message, at: t.at };
   }
-  await ctx.update((s) => {
-    s.memory = record;
-  });
-  ctx.event('memory_updated', { ...record, branch: manifest.integrationBranch });
+  await t.save(record);
   return record;
 }
 
-async function writeNightMemory(ctx: NightContext, file: string, at: string): Promise<MemoryRecord> {
-  const { repoRoot, sessionId, manifest, config } = ctx;
+async function writeNightMemory(t: MemoryTarget, file: string): Promise<MemoryRecord> {
+  const { repoRoot, sessionId, manifest, config, at } = t;
   const empty = { added: 0, duplicates: 0, dropped: 0, kept: 0, at };
   if (file === MEMORY_OFF) return { file, outcome: 'off', ...empty };
   const state = readState(repoRoot, sessionId);
@@ -79,8 +132,8 @@ async function writeNightMemory(ctx: NightContext, file: string, at: string): Pr
   const text = renderLearningsFile(merged.file);
   const made = await commitFileOnBranch(repoRoot, branch, file, text, memoryCommitMessage(file, sessionId, merged.added, merged.dropped));
   if (!made) return { file, outcome: 'unchanged', ...counts };
-  // The runner's own commit, like a merge: watched from now on, and the branch's backup moves to it.
-  ctx.integration.merges.add(made.commit);
+  // The runner's own commit, like a merge: the branch's backup moves to it.
+  t.onCommit?.(made.commit);
   await gitRaw(repoRoot, ['update-ref', '-m', 'overnight: backup after the learnings commit', backupRefName(sessionId, branch), made.commit]);
   return { file, outcome: 'written', ...counts, commit: made.commit };
 }

@@ -11,6 +11,7 @@ import { finishSessionPullRequest } from '../report/finish.js';
 import { notifyItemFailed, notifyNightEnd } from '../report/notify.js';
 import type { SessionState } from '../session/state.js';
 import { writeMorningReport } from '../report/write.js';
+import { recordAbandonedMemory } from '../memory/night-end.js';
 import { updateState } from '../session/store.js';
 import { pluginRoot } from '../util/plugin-root.js';
 import type { NightDeps } from './context.js';
@@ -40,14 +41,18 @@ export async function pullRequestStep(repoRoot: string, sessionId: string, confi
 }
 
 /**
- * The end of a night that did not end by itself (`overnight abandon`): the morning report written
- * again (phase abandoned); then, unless the night had already finished (phase complete: its pull
+ * The end of a night that did not end by itself (`overnight abandon`): the learnings file written
+ * when the night had not written it (src/memory/night-end.ts), the morning report written again
+ * (phase abandoned); then, unless the night had already finished (phase complete: its pull
  * request and notification went out then), the pull-request step for what shipped when none ran
  * yet (it notifies too), else the notification alone. `before`: the state before the abandon.
  * Errors of the push, gh or a notification are recorded as events (finish.ts), not thrown.
  */
 export async function stoppedNightStep(repoRoot: string, sessionId: string, before: Pick<SessionState, 'phase' | 'pullRequest'>): Promise<void> {
   const config = await loadConfig(repoRoot);
+  // The learnings of what shipped, as a night's end keeps them (once: a night that ended by
+  // itself wrote them already), before the report that says so and the pull request that carries them.
+  if (before.phase !== 'complete' && before.phase !== 'abandoned') await recordAbandonedMemory(repoRoot, sessionId, config);
   await writeMorningReport(repoRoot, sessionId);
   if (before.phase === 'complete' || before.phase === 'abandoned') return;
   if (!before.pullRequest) await pullRequestStep(repoRoot, sessionId, config);

@@ -4,7 +4,7 @@
  * that does not come (after a Bash command that started a background process, which the OS sandbox
  * may end with the command) when the runner is killed: its claude keeps running. `resume` and `abandon` must stop every one of them
  * before anything else; resume then finishes the night with no item merged twice, and abandon
- * notifies.
+ * keeps the learnings of what shipped and notifies.
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -156,5 +156,12 @@ describe('kill -9 of the runner, then abandon', () => {
     expect(bodies).toHaveLength(1);
     expect(bodies[0]).toMatchObject({ sessionId: id, phase: 'abandoned', summary: { shipped: 1 } });
     expect(s.events.some((e) => e.type === 'pull-request')).toBe(true);
+    // What shipped keeps its learnings, as a night's own end keeps them: one commit on the
+    // integration branch (the pull request carries it), said in the report; the checkout untouched.
+    expect(s.state.memory).toMatchObject({ outcome: 'written', added: 1, file: 'docs/overnight-learnings.md' });
+    expect(repo.git('show', `${integrationBranch(id)}:docs/overnight-learnings.md`)).toContain('Tests use node:test');
+    expect(repo.git('log', '-1', '--format=%s', integrationBranch(id))).toBe(`overnight: learnings of ${id} in docs/overnight-learnings.md`);
+    expect(s.report!.memory).toMatchObject({ outcome: 'written', added: 1 });
+    expect(existsSync(join(repo.root, 'docs/overnight-learnings.md'))).toBe(false);
   }, 300_000);
 });
