@@ -9,18 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
 import { simpleItemScript } from '../../src/demo/scripts.js';
 import { demoMarker, type SampleItem } from '../../src/demo/sample.js';
-import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, type NightRepo, type SessionSnapshot } from '../support/night.js';
+import { doneFileItem, launch, makeNightRepo, startNight, nightEnv, nightFixture, overnight, type NightRepo, type SessionSnapshot } from '../support/night.js';
 
-const item = (id: number, slug: string, type: string, blockedBy?: number[]): SampleItem => ({
-  id,
-  slug,
-  type,
-  ...(blockedBy ? { blockedBy } : {}),
-  title: `Write done/${slug}.txt`,
-  verify: `test -f done/${slug}.txt`,
-  goal: `Write done/${slug}.txt.`,
-  criteria: [`done/${slug}.txt exists`],
-});
+const item = (id: number, slug: string, type: string, blockedBy?: number[]): SampleItem => doneFileItem(id, slug, { type, ...(blockedBy ? { blockedBy } : {}) });
 const ITEMS = [item(1, 'approved-feature', 'feature'), item(2, 'unapproved-feature', 'feature'), item(3, 'tidy', 'chore'), item(4, 'follow-up', 'bug', [2])];
 
 describe('approval categories (approval.auto / approval.ask)', () => {
@@ -43,10 +34,7 @@ describe('approval categories (approval.auto / approval.ask)', () => {
     launchOut = `${text.stdout}\n${text.stderr}`;
     expect(text.code, launchOut).toBe(0);
     id = /Session (\S+) launched/.exec(text.stdout)![1]!;
-    const started = await overnight(repo.root, env, ['start', '--session', id], 200_000);
-    output = `${started.stdout}\n${started.stderr}`;
-    expect(started.code, output).toBe(0);
-    s = readSession(repo.root, id);
+    ({ output, s } = await startNight(repo.root, env, id, 200_000));
   }, 240_000);
 
   it('the plan marks every item that needs an explicit yes, and says how to give it', () => {

@@ -9,21 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startStandinModel, type StandinModel } from '../../src/standin/server.js';
 import { simpleItemScript } from '../../src/demo/scripts.js';
 import { demoMarker, type SampleItem } from '../../src/demo/sample.js';
-import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, type NightRepo, type SessionSnapshot } from '../support/night.js';
+import { doneFileItem, launch, makeNightRepo, startNight, nightEnv, nightFixture, overnight, type NightRepo, type SessionSnapshot } from '../support/night.js';
 
 /** What one simple item's attempt costs against the stand-in (measured; Claude Code's own pricing of its token counts). */
 const COST_USD = Number(process.env.OVERNIGHT_TEST_ITEM_COST ?? '0.06');
 /** The night's budget, also each attempt's cap: above one item's cost, below two. */
 const BUDGET = Math.round(COST_USD * 1.5 * 1e4) / 1e4;
 
-const item = (id: number, slug: string): SampleItem => ({
-  id,
-  slug,
-  title: `Write done/${slug}.txt`,
-  verify: `test -f done/${slug}.txt`,
-  goal: `Write done/${slug}.txt.`,
-  criteria: [`done/${slug}.txt exists`],
-});
+const item = doneFileItem;
 const ITEMS = [item(1, 'first'), item(2, 'second'), item(3, 'third')];
 
 describe('a budget for the night (budget_usd)', () => {
@@ -40,10 +33,7 @@ describe('a budget for the night (budget_usd)', () => {
     repo = fixture.repo = await makeNightRepo({ items: ITEMS, concurrency: 1, retries: 0, checks: [], extraConfig: [`budget_usd: ${BUDGET}`], agentBudgetUsd: BUDGET });
     env = nightEnv(model.url);
     id = await launch(repo.root, env);
-    const started = await overnight(repo.root, env, ['start', '--session', id], 200_000);
-    output = `${started.stdout}\n${started.stderr}`;
-    expect(started.code, output).toBe(0);
-    s = readSession(repo.root, id);
+    ({ output, s } = await startNight(repo.root, env, id, 200_000));
   }, 240_000);
 
   it('runs the first item, then starts no item whose expected cost would pass the budget', () => {

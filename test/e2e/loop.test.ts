@@ -19,19 +19,10 @@ import { simpleItemScript } from '../../src/demo/scripts.js';
 import { backlogMarkdown, demoMarker, type SampleItem } from '../../src/demo/sample.js';
 import { sessionFiles } from '../../src/session/paths.js';
 import { readEvents } from '../../src/session/store.js';
-import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, spawnRunner, type NightRepo, type SessionSnapshot } from '../support/night.js';
+import { doneFileItem, launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, spawnRunner, type NightRepo, type SessionSnapshot } from '../support/night.js';
 import { GIT_ENV } from '../support/repo.js';
 
-const item = (id: number, slug: string, type: string, blockedBy?: number[]): SampleItem => ({
-  id,
-  slug,
-  type,
-  ...(blockedBy ? { blockedBy } : {}),
-  title: `Write done/${slug}.txt`,
-  verify: `test -f done/${slug}.txt`,
-  goal: `Write done/${slug}.txt.`,
-  criteria: [`done/${slug}.txt exists`],
-});
+const item = (id: number, slug: string, type: string, blockedBy?: number[]): SampleItem => doneFileItem(id, slug, { type, ...(blockedBy ? { blockedBy } : {}) });
 
 /** loop.poll_interval and loop.stop_before of the test repositories: a 10m night polls for its first minute. */
 const LOOP_CONFIG = ['loop:', '  poll_interval: 2s', '  stop_before: 9m'];

@@ -14,21 +14,14 @@ import { startStandinModel, type StandinModel } from '../../src/standin/server.j
 import { demoMarker, type SampleItem } from '../../src/demo/sample.js';
 import type { Script } from '../../src/standin/script.js';
 import { integrationBranch } from '../../src/session/paths.js';
-import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, snapshotCheckout, type CheckoutSnapshot, type NightRepo, type SessionSnapshot } from '../support/night.js';
+import { doneFileItem, launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, snapshotCheckout, type CheckoutSnapshot, type NightRepo, type SessionSnapshot } from '../support/night.js';
 
 const FILE = 'docs/overnight-learnings.md';
 const SEEDED = 'SEEDED-FACT: the base already knew this before night one.';
 const NIGHT_ONE_FACT = 'NIGHT-ONE-FACT: done files live in done/ and are plain text.';
 const NIGHT_TWO_FACT = 'NIGHT-TWO-FACT: the second night learned this.';
 
-const item = (id: number, slug: string): SampleItem => ({
-  id,
-  slug,
-  title: `Write done/${slug}.txt`,
-  verify: `test -f done/${slug}.txt`,
-  goal: `Write done/${slug}.txt.`,
-  criteria: [`done/${slug}.txt exists`],
-});
+const item = doneFileItem;
 
 /** Does the item, commits, and ends with a Learnings section holding `facts`. */
 function learningScript(slug: string, facts: string[]): Script {

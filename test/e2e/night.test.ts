@@ -19,7 +19,7 @@ import {
   nightEnv,
   overnight,
   nightFixture,
-  readSession,
+  startNight,
   snapshotCheckout,
   type CheckoutSnapshot,
   type NightRepo,
@@ -53,10 +53,7 @@ describe('a night of six items (concurrency 2)', () => {
     before = snapshotCheckout(repo);
     env = nightEnv(model.url);
     id = await launch(repo.root, env);
-    const started = await overnight(repo.root, env, ['start', '--session', id], 200_000);
-    startOutput = `${started.stdout}\n${started.stderr}`;
-    expect(started.code, startOutput).toBe(0);
-    s = readSession(repo.root, id);
+    ({ output: startOutput, s } = await startNight(repo.root, env, id));
   }, 240_000);
 
 

@@ -18,16 +18,9 @@ import { simpleItemScript } from '../../src/demo/scripts.js';
 import { demoMarker, type SampleItem } from '../../src/demo/sample.js';
 import { reviewMarker } from '../../src/agent/review-brief.js';
 import { REVIEW_REJECTED_ADVICE } from '../../src/agent/brief.js';
-import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, type NightRepo, type SessionSnapshot } from '../support/night.js';
+import { doneFileItem, launch, makeNightRepo, startNight, nightEnv, nightFixture, overnight, type NightRepo, type SessionSnapshot } from '../support/night.js';
 
-const item = (id: number, slug: string): SampleItem => ({
-  id,
-  slug,
-  title: `Write done/${slug}.txt`,
-  verify: `test -f done/${slug}.txt`,
-  goal: `Write done/${slug}.txt.`,
-  criteria: [`done/${slug}.txt exists`],
-});
+const item = doneFileItem;
 const ITEMS = [item(1, 'approved'), item(2, 'rejected'), item(3, 'mumble')];
 const REASON = 'done/rejected.txt must say hello, not the slug';
 
@@ -64,10 +57,7 @@ describe('the review pass (review.enabled)', () => {
     repo = fixture.repo = await makeNightRepo({ items: ITEMS, concurrency: 3, retries: 1, checks: [], idleTimeout: '60s', extraConfig: ['review:', '  enabled: true', '  max_turns: 6'] });
     env = nightEnv(model.url);
     id = await launch(repo.root, env);
-    const started = await overnight(repo.root, env, ['start', '--session', id], 400_000);
-    output = `${started.stdout}\n${started.stderr}`;
-    expect(started.code, output).toBe(0);
-    s = readSession(repo.root, id);
+    ({ output, s } = await startNight(repo.root, env, id, 400_000));
   }, 450_000);
 
   const reviews = (slug: string) => model.requestsFor(reviewMarker(slug));

@@ -10,7 +10,7 @@ import { startStandinModel, type StandinModel } from '../../src/standin/server.j
 import type { ModelRequest, Script, Turn } from '../../src/standin/script.js';
 import { demoMarker, type SampleItem } from '../../src/demo/sample.js';
 import { STALLED_ADVICE } from '../../src/agent/brief.js';
-import { launch, makeNightRepo, nightEnv, nightFixture, overnight, readSession, type NightRepo, type SessionSnapshot } from '../support/night.js';
+import { launch, makeNightRepo, startNight, nightEnv, nightFixture, overnight, type NightRepo, type SessionSnapshot } from '../support/night.js';
 
 const MAX_TURNS = 100;
 /** agent.stall_timeout: above claude's start-up and one tool call on a loaded machine, below the talk. */
@@ -68,10 +68,7 @@ describe('the stall watch (agent.stall_timeout)', () => {
     repo = fixture.repo = await makeNightRepo({ items: ITEMS, concurrency: 2, idleTimeout: '60s', stallTimeout: `${STALL}s`, maxTurns: MAX_TURNS, retries: 1 });
     env = nightEnv(model.url);
     id = await launch(repo.root, env);
-    const started = await overnight(repo.root, env, ['start', '--session', id], 200_000);
-    output = `${started.stdout}\n${started.stderr}`;
-    expect(started.code, output).toBe(0);
-    s = readSession(repo.root, id);
+    ({ output, s } = await startNight(repo.root, env, id, 200_000));
   }, 240_000);
 
   it('stops an agent that talks without committing as stalled, long before its turn limit', () => {

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { StandinModel } from '../../src/standin/server.js';
-import { createSampleRepo, type SampleRepoOptions } from '../../src/demo/sample.js';
+import { createSampleRepo, type SampleItem, type SampleRepoOptions } from '../../src/demo/sample.js';
 import { sessionFiles } from '../../src/session/paths.js';
 import { readEvents } from '../../src/session/store.js';
 import type { SessionEvent, SessionManifest, SessionState } from '../../src/session/state.js';
@@ -165,6 +165,23 @@ export function spawnRunner(root: string, env: Record<string, string>, args: str
   child.stderr!.on('data', (d) => (out += d));
   const done = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, output: () => out, done };
+}
+
+/**
+ * `overnight start --session id` in the foreground until the night ends (`timeoutMs`, ms). Fails
+ * the test, with the runner's output, unless it exits 0 (`expectCode` to expect another code).
+ * Returns that output (stdout, then stderr) and the session as it ended.
+ */
+export async function startNight(root: string, env: Record<string, string>, id: string, timeoutMs = 200_000, expectCode: number | null = 0): Promise<{ output: string; s: SessionSnapshot }> {
+  const started = await overnight(root, env, ['start', '--session', id], timeoutMs);
+  const output = `${started.stdout}\n${started.stderr}`;
+  if (expectCode !== null) expect(started.code, output).toBe(expectCode);
+  return { output, s: readSession(root, id) };
+}
+
+/** A backlog item the scripted agents of simpleItemScript(slug) complete: write done/<slug>.txt. */
+export function doneFileItem(id: number, slug: string, extra: Partial<SampleItem> = {}): SampleItem {
+  return { id, slug, title: `Write done/${slug}.txt`, verify: `test -f done/${slug}.txt`, goal: `Write done/${slug}.txt.`, criteria: [`done/${slug}.txt exists`], ...extra };
 }
 
 export interface SessionSnapshot {
