@@ -7,9 +7,12 @@ import { html } from 'htm/preact';
 import type { StatusItem, StatusView } from '../../report/status.js';
 import type { AuditSummary, DeferredQuestion } from '../../report/types.js';
 import type { TimelineSpan } from '../data.js';
+import { baselineSummaryLine } from '../../report/checks-baseline.js';
+import { loopLines } from '../../report/loop.js';
 import { clock, formatDuration, formatId, formatUsd, stateTone } from './format.js';
+import { Md } from './report-details.js';
 
-/** Header: phase, elapsed against the limit, cost so far, progress counts, the notice. */
+/** Header: phase, elapsed against the limit, cost so far (against the night's budget), progress counts, the notice, the checks at baseline and loop mode. */
 export function Summary({ view }: { view: StatusView }) {
   const p = view.progress;
   const limit = Math.max(1, view.timeLimitMs);
@@ -24,7 +27,10 @@ export function Summary({ view }: { view: StatusView }) {
           <progress max=${limit} value=${Math.min(limit, view.elapsedMs)} aria-label="Elapsed time against the time limit"></progress>
         </dd>
       </div>
-      <div><dt>Cost so far</dt><dd data-testid="cost">${formatUsd(view.costUsd)} <small>(${view.turns} turns)</small></dd></div>
+      <div>
+        <dt>Cost so far</dt>
+        <dd data-testid="cost">${formatUsd(view.costUsd)}${view.budgetUsd !== undefined ? ` of the ${formatUsd(view.budgetUsd)} budget` : ''} <small>(${view.turns} turns)</small></dd>
+      </div>
       <div>
         <dt>Items</dt>
         <dd data-testid="progress" aria-live="polite">
@@ -33,6 +39,12 @@ export function Summary({ view }: { view: StatusView }) {
       </div>
     </dl>
     ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : null}
+    ${view.checksBaseline || view.loop
+      ? html`<ul class="notes" data-testid="night-notes">
+          ${view.checksBaseline ? html`<li><${Md} text=${baselineSummaryLine(view.checksBaseline)} /></li>` : null}
+          ${view.loop ? loopLines(view.loop).map((l) => html`<li><${Md} text=${l} /></li>`) : null}
+        </ul>`
+      : null}
   </section>`;
 }
 
@@ -73,7 +85,7 @@ export function Timeline({ view, timeline }: { view: StatusView; timeline: Timel
             <td>${i.turns}</td>
             <td>${formatUsd(i.costUsd)}</td>
             <td class="tl"><${Bar} span=${spans.get(i.slug)} scale=${scale} nowMs=${view.elapsedMs} state=${i.status} /></td>
-            <td class="activity">${activityOf(i, view)}</td>
+            <td class="activity">${activityOf(i, view)}${i.review ? html`<br /><small data-testid="review">${i.review}</small>` : null}</td>
           </tr>`,
         )}
       </tbody>

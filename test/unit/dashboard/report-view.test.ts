@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { html } from 'htm/preact';
 import { render } from 'preact-render-to-string';
 import { MorningReportView } from '../../../src/dashboard/client/report.js';
+import { Summary, Timeline } from '../../../src/dashboard/client/sections.js';
+import { buildStatus } from '../../../src/report/status.js';
 import { buildReport } from '../../../src/report/build.js';
 import type { MorningReport } from '../../../src/report/types.js';
 import { finishedState, gitFacts, manifest, noAudit } from '../report/fixtures.js';
@@ -67,5 +69,22 @@ describe('the morning report on the dashboard', () => {
     const plain = render(html`<${MorningReportView} report=${buildReport(manifest(), finishedState(), [], gitFacts(), noAudit(), [], { now })} />`);
     expect(plain).not.toContain('Project checks at baseline');
     expect(plain).not.toContain('data-testid="review"');
+  });
+});
+
+describe('the live part of the dashboard', () => {
+  it('shows spend against the night\'s budget, the checks at baseline, loop mode and each review', () => {
+    const state = finishedState();
+    state.phase = 'running';
+    delete state.endedAt;
+    state.loop = { since: '2026-11-21T23:00:00.000Z', pollIntervalMs: 120_000, stopBeforeMs: 1_800_000, approve: [], skipped: [] };
+    state.items.alpha!.attempts[0]!.review = { verdict: 'approve', sessions: 1, turns: 2, costUsd: 0.02, transcripts: [] };
+    const view = buildStatus({ ...manifest(), budgetUsd: 5 }, state, [], { now: now.getTime(), runnerAlive: true });
+    view.checksBaseline = { baseCommit: 'b'.repeat(40), durationMs: 900, checks: [{ command: 'npm test', passed: false, exitCode: 1, timedOut: false, format: 'tap', failing: ['beta works'] }], fixes: [] };
+    const text = textOf(render(html`<${Summary} view=${view} />`) + render(html`<${Timeline} view=${view} timeline=${[]} />`));
+    expect(text).toContain(`${'$'}1.05 of the ${'$'}5.00 budget`);
+    expect(text).toContain('Project checks at baseline: 1 of 1 failing (1 test)');
+    expect(text).toContain('Loop mode: on since 2026-11-21T23:00:00.000Z; polling the base branch every 2m');
+    expect(text).toContain('Review of attempt 1: approved (1 session(s), $0.02).');
   });
 });
