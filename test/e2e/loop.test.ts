@@ -6,7 +6,7 @@
  * the approved feature and a bug that depends on the chore are added, run, merged and marked
  * "added in loop mode"; the unapproved feature is seen but not run; nothing is picked up twice;
  * polling stops when less than `loop.stop_before` is left. Without --loop, an item committed after
- * launch is not picked up.
+ * launch is not picked up; `overnight resume --loop` turns loop mode on for the rest of a night.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -185,5 +185,41 @@ describe('without --loop, an item committed after launch is not picked up', () =
     expect(model.requestsFor(demoMarker('late-chore'))).toHaveLength(0);
     expect(s.events.some((e) => e.type.startsWith('loop_'))).toBe(false);
     expect(s.report!.loop).toBeUndefined();
+  });
+});
+
+describe('loop mode turned on at resume (overnight resume --loop)', () => {
+  const fixture = nightFixture();
+  let model: StandinModel;
+  let repo: NightRepo;
+  let s: SessionSnapshot;
+  let output = '';
+
+  beforeAll(async () => {
+    model = fixture.model = await startStandinModel({ scripts: [simpleItemScript('first', 3000), simpleItemScript('late-chore')] });
+    repo = fixture.repo = await makeNightRepo({ items: [FIRST], concurrency: 2, retries: 0, checks: [], extraConfig: LOOP_CONFIG });
+    const env = nightEnv(model.url);
+    const id = await launch(repo.root, env, ['--time-limit', '10m']);
+    // A night started without loop mode, stopped by a signal while its first item runs.
+    const runner = spawnRunner(repo.root, env, ['start', '--session', id]);
+    await waitForEvent(repo.root, id, (e) => e.type === 'item_started' && e.slug === 'first', 120_000, runner.output);
+    runner.child.kill('SIGTERM');
+    await runner.done;
+    commitOnBranch(repo, readSession(repo.root, id).manifest.baseBranch, [item(2, 'late-chore', 'chore')]);
+    const refused = await overnight(repo.root, env, ['resume', '--session', id, '--approve', '2']);
+    expect(refused.code, refused.stdout).toBe(2);
+    expect(refused.stderr).toContain('--approve on `overnight resume` names items for loop mode, but --loop is not given.');
+    const resumed = await overnight(repo.root, env, ['resume', '--session', id, '--loop'], 240_000);
+    output = `${resumed.stdout}\n${resumed.stderr}`;
+    expect(resumed.code, output).toBe(0);
+    s = readSession(repo.root, id);
+  }, 400_000);
+
+  it('runs the rest of the night in loop mode and picks up the item committed meanwhile', () => {
+    expect(s.state.items.first!.status, output).toBe('merged');
+    expect(s.state.items['late-chore']!.status, output).toBe('merged');
+    expect(s.state.loop).toBeDefined();
+    expect(s.state.added?.map((a) => a.slug)).toEqual(['late-chore']);
+    expect(s.report!.loop!.added.map((a) => a.slug)).toEqual(['late-chore']);
   });
 });

@@ -21,7 +21,7 @@ export async function startOrResume(command: 'start' | 'resume' | 'retry', opts:
   const repoRoot = await findRepoRoot();
   const sessionId = resolveSessionId(repoRoot, opts.session);
   if (opts.approve?.length && !opts.loop) {
-    throw new OvernightError('cli.approve-without-loop', '--approve on `overnight start` names items for loop mode, but --loop is not given.', {
+    throw new OvernightError('cli.approve-without-loop', `--approve on \`overnight ${command}\` names items for loop mode, but --loop is not given.`, {
       field: '--approve',
       fix: 'Add --loop, or approve the plan\'s items at launch: `overnight launch --approve <ids>`.',
       exitCode: 2,
