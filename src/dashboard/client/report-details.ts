@@ -13,14 +13,18 @@ import { reviewLine } from '../../report/review.js';
 import { summaryLines } from '../../report/summary-lines.js';
 import type { MorningReport, ReviewFact } from '../../report/types.js';
 
-/** One line of the report's markdown as text: backtick spans as <code>, bold marks dropped. */
+/** One line of the report's markdown as text: backtick spans as <code>, bold marks dropped (an unpaired backtick, as in a cut-off command, stays). */
 export function Md({ text }: { text: string }) {
   const parts = text.replace(/\*\*/g, '').split('`');
+  if (parts.length % 2 === 0) {
+    const unpaired = parts.pop()!;
+    parts[parts.length - 1] += `\`${unpaired}`;
+  }
   return html`${parts.map((p, i) => (i % 2 === 1 ? html`<code>${p}</code>` : p))}`;
 }
 
 /** Markdown lines as blocks: runs of `- ` lines become a list, other lines paragraphs. */
-function MdLines({ lines }: { lines: string[] }) {
+export function MdLines({ lines }: { lines: string[] }) {
   const blocks: Array<string | string[]> = [];
   for (const line of lines) {
     if (line.startsWith('- ')) {
@@ -62,7 +66,7 @@ export function LearningsSection({ report }: { report: MorningReport }) {
   if (report.learnings.length === 0 && !report.memory) return null;
   return html`<h3>What the night learned</h3>
     <div data-testid="learnings">
-      ${report.learnings.map((l) => html`<h4>${l.title}</h4><pre class="learning">${l.text}</pre>`)}
+      ${report.learnings.map((l) => html`<h4>${l.title}</h4><div class="learning"><${MdLines} lines=${l.text.split('\n')} /></div>`)}
       ${report.memory ? html`<p><${Md} text=${memorySentence(report.memory, report.integrationBranch)} /></p>` : null}
     </div>`;
 }

@@ -21,7 +21,7 @@ export function MorningReportView({ report: r }: { report: MorningReport }) {
   return html`<section aria-labelledby="report-h" class="report" data-testid="morning-report">
     <h2 id="report-h">Morning report</h2>
     <p class="headline">${`${s.shipped} shipped, ${s.failed} failed, ${s.blocked} blocked${s.deferred ? `, ${s.deferred} deferred` : ''} of ${s.items} items. Took ${formatDuration(s.durationMs)} of ${formatDuration(r.timeLimitMs)}; cost ${formatUsd(s.costUsd)}, ${s.turns} turns.`}</p>
-    ${r.stopReason ? html`<p class="notice">The night stopped early: ${r.stopReason}</p>` : null}
+    ${r.stopReason ? html`<p class="notice">The night stopped early: <${Md} text=${r.stopReason} /></p>` : null}
     <${ReportNotes} report=${r} />
     <h3>Pull request</h3>
     <${PullRequest} r=${r} />
@@ -39,7 +39,7 @@ export function MorningReportView({ report: r }: { report: MorningReport }) {
       : r.failed.map(
           (i) => html`<article key=${i.slug} class="failed">
             <h4>${formatId(i.id)} ${i.title}</h4>
-            <p><span class="state bad">${i.failureKind ?? 'failed'}</span> after ${i.attempts} attempt(s): ${i.reason}</p>
+            <p><span class="state bad">${i.failureKind ?? 'failed'}</span> after ${i.attempts} attempt(s): <${Md} text=${i.reason} /></p>
             <${ItemDetails} item=${i} />
             ${i.evidence ? html`<details><summary>Evidence (last lines)</summary><pre>${i.evidence}</pre></details>` : null}
             ${i.nextSteps.length > 0 ? html`<p>Next:</p><ol>${i.nextSteps.map((n) => html`<li><${Md} text=${n} /></li>`)}</ol>` : null}
@@ -47,10 +47,10 @@ export function MorningReportView({ report: r }: { report: MorningReport }) {
           </article>`,
         )}
     ${r.blocked.length > 0
-      ? html`<h3>Blocked</h3><ul>${r.blocked.map((i) => html`<li key=${i.slug}><strong>${formatId(i.id)} ${i.title}</strong>: ${i.reason}<${ItemDetails} item=${i} /></li>`)}</ul>`
+      ? html`<h3>Blocked</h3><ul>${r.blocked.map((i) => html`<li key=${i.slug}><strong>${formatId(i.id)} ${i.title}</strong>: <${Md} text=${i.reason} /><${ItemDetails} item=${i} /></li>`)}</ul>`
       : null}
     ${r.notRun.length > 0
-      ? html`<h3>Not run</h3><ul>${r.notRun.map((i) => html`<li key=${i.slug}><strong>${formatId(i.id)} ${i.title}</strong> (${i.status}): ${i.reason}</li>`)}</ul>`
+      ? html`<h3>Not run</h3><ul>${r.notRun.map((i) => html`<li key=${i.slug}><strong>${formatId(i.id)} ${i.title}</strong> (${i.status}): <${Md} text=${i.reason} /></li>`)}</ul>`
       : null}
     <${BaselineSection} report=${r} />
     <${LearningsSection} report=${r} />

@@ -38,7 +38,7 @@ export function Summary({ view }: { view: StatusView }) {
         </dd>
       </div>
     </dl>
-    ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : null}
+    ${view.notice ? html`<p class="notice" role="status"><${Md} text=${view.notice} /></p>` : null}
     ${view.checksBaseline || view.loop
       ? html`<ul class="notes" data-testid="night-notes">
           ${view.checksBaseline ? html`<li><${Md} text=${baselineSummaryLine(view.checksBaseline)} /></li>` : null}
@@ -85,7 +85,7 @@ export function Timeline({ view, timeline }: { view: StatusView; timeline: Timel
             <td>${i.turns}</td>
             <td>${formatUsd(i.costUsd)}</td>
             <td class="tl"><${Bar} span=${spans.get(i.slug)} scale=${scale} nowMs=${view.elapsedMs} state=${i.status} /></td>
-            <td class="activity">${activityOf(i, view)}${i.review ? html`<br /><small data-testid="review">${i.review}</small>` : null}</td>
+            <td class="activity"><${Md} text=${activityOf(i, view)} />${i.review ? html`<br /><small data-testid="review">${i.review}</small>` : null}</td>
           </tr>`,
         )}
       </tbody>
@@ -103,7 +103,7 @@ export function GateDenials({ gate }: { gate?: AuditSummary }) {
           <ul class="denials">
             ${gate.byRule.map(
               (r) => html`<li key=${r.ruleId}><strong>${r.ruleId}</strong> (${r.count})
-                <ul>${r.examples.map((e) => html`<li>${e.item ? `${e.item}: ` : ''}<code>${e.target ?? e.tool ?? ''}</code>${e.reason ? ` — ${e.reason}` : ''}</li>`)}</ul>
+                <ul>${r.examples.map((e) => html`<li>${e.item ? `${e.item}: ` : ''}<code>${e.target ?? e.tool ?? ''}</code>${e.reason ? html` — <${Md} text=${e.reason} />` : ''}</li>`)}</ul>
               </li>`,
             )}
           </ul>`}

@@ -8,6 +8,7 @@ import { html } from 'htm/preact';
 import { render } from 'preact-render-to-string';
 import { MorningReportView } from '../../../src/dashboard/client/report.js';
 import { Summary, Timeline } from '../../../src/dashboard/client/sections.js';
+import { Md } from '../../../src/dashboard/client/report-details.js';
 import { buildStatus } from '../../../src/report/status.js';
 import { buildReport } from '../../../src/report/build.js';
 import type { MorningReport } from '../../../src/report/types.js';
@@ -86,5 +87,13 @@ describe('the live part of the dashboard', () => {
     expect(text).toContain('Project checks at baseline: 1 of 1 failing (1 test)');
     expect(text).toContain('Loop mode: on since 2026-11-21T23:00:00.000Z; polling the base branch every 2m');
     expect(text).toContain('Review of attempt 1: approved (1 session(s), $0.02).');
+  });
+});
+
+describe('Md: report text on the page', () => {
+  it('shows code spans as <code>, and an unpaired backtick (a cut-off command) as itself', () => {
+    expect(render(html`<p><${Md} text=${'the success condition `npm test` failed'} /></p>`)).toBe('<p>the success condition <code>npm test</code> failed</p>');
+    expect(render(html`<p><${Md} text=${'run `a` then `git push --force o…'} /></p>`)).toBe('<p>run <code>a</code> then `git push --force o…</p>');
+    expect(render(html`<p><${Md} text=${'**3 shipped**, 0 failed'} /></p>`)).toBe('<p>3 shipped, 0 failed</p>');
   });
 });
