@@ -4,19 +4,22 @@
  * The status view (src/report/status.ts, buildStatus) uses two events per item: its latest event
  * (the activity column when state.json has none) and its latest `agent_activity` event (turns and
  * cost of the running attempt). A long night's log holds tens of thousands of lines; parsing and
- * validating each one made `overnight status` slow (issue 11). Instead the file is read once and
- * searched backwards for each item's `"slug":"<slug>"` text: events are appended as compact JSON
- * (session/store.ts appendEventFile, JSON.stringify), so an event about an item contains that text,
- * and only the lines that contain it are parsed (and validated with the shared eventSchema).
+ * validating each one made `overnight status` slow (issue 11). Instead the file is read once, as
+ * bytes (decoding a long log as UTF-8 cost more than reading it), and searched backwards for each
+ * item's `"slug":"<slug>"` bytes: events are appended as compact JSON (session/store.ts
+ * appendEventFile, JSON.stringify), so an event about an item contains that text, and only the
+ * lines that contain it are decoded, parsed and validated with the shared eventSchema.
  */
 import { eventSchema, type SessionEvent } from '../session/state.js';
-import { readTextIfExists } from '../util/read-optional.js';
+import { readBytesIfExists } from '../util/read-optional.js';
+
+const NEWLINE = 0x0a;
 
 /** The event on the line around `index` in `text` (undefined: torn, not JSON, not an event), and where that line starts. */
-function lineAt(text: string, index: number): { event?: SessionEvent; start: number } {
-  const start = text.lastIndexOf('\n', index) + 1;
-  const endAt = text.indexOf('\n', index);
-  const line = text.slice(start, endAt === -1 ? text.length : endAt);
+function lineAt(text: Buffer, index: number): { event?: SessionEvent; start: number } {
+  const start = text.lastIndexOf(NEWLINE, index) + 1;
+  const endAt = text.indexOf(NEWLINE, index);
+  const line = text.toString('utf8', start, endAt === -1 ? text.length : endAt);
   try {
     const parsed = eventSchema.safeParse(JSON.parse(line));
     return { event: parsed.success ? parsed.data : undefined, start };
@@ -30,8 +33,8 @@ function lineAt(text: string, index: number): { event?: SessionEvent; start: num
  * `text`; undefined when there is none. Lines that only mention the slug elsewhere (a nested field)
  * are parsed and passed over.
  */
-function latest(text: string, slug: string, accept: (e: SessionEvent) => boolean): { event: SessionEvent; at: number } | undefined {
-  const needle = `"slug":${JSON.stringify(slug)}`;
+function latest(text: Buffer, slug: string, accept: (e: SessionEvent) => boolean): { event: SessionEvent; at: number } | undefined {
+  const needle = Buffer.from(`"slug":${JSON.stringify(slug)}`);
   let from = text.length;
   while (from > 0) {
     const hit = text.lastIndexOf(needle, from - 1);
@@ -53,7 +56,7 @@ function latest(text: string, slug: string, accept: (e: SessionEvent) => boolean
  * Throws only when the file exists but cannot be read (permissions).
  */
 export function readStatusEvents(file: string, slugs: readonly string[]): SessionEvent[] {
-  const text = readTextIfExists(file);
+  const text = readBytesIfExists(file);
   if (text === undefined) return [];
   const found = new Map<number, SessionEvent>();
   for (const slug of slugs) {

@@ -7,8 +7,13 @@ import { readFileSync } from 'node:fs';
  * taken for an absent one.
  */
 export function readTextIfExists(file: string): string | undefined {
+  return readBytesIfExists(file)?.toString('utf8');
+}
+
+/** The bytes of `file`, or undefined when it does not exist (ENOENT); every other error is thrown. */
+export function readBytesIfExists(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

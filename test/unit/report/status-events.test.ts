@@ -33,7 +33,7 @@ describe('readStatusEvents', () => {
     const at = (i: number) => new Date(Date.parse('2026-11-21T23:00:00.000Z') + i * 1000).toISOString();
     for (let i = 0; i < 400; i++) {
       const slug = ['alpha', 'beta', 'gamma', 'epsilon'][i % 4]!;
-      lines.push(JSON.stringify({ ts: at(i), type: 'agent_activity', slug, attempt: slug === 'gamma' && i > 200 ? 2 : 1, turns: i, costUsd: i / 100, summary: `step ${i}` }));
+      lines.push(JSON.stringify({ ts: at(i), type: 'agent_activity', slug, attempt: slug === 'gamma' && i > 200 ? 2 : 1, turns: i, costUsd: i / 100, summary: `step ${i} — écrit «ok» ✓` }));
       if (i % 50 === 0) lines.push(JSON.stringify({ ts: at(i), type: 'note', slug: 'beta', detail: { slug: 'gamma', note: 'nested slug of another item' } }));
     }
     lines.push(JSON.stringify({ ts: at(500), type: 'merge_started', slug: 'alpha', message: 'merging' }));

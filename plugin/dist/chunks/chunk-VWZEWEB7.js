@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{b as d,c as r}from"./chunk-GFL4N4YB.js";import{f as o}from"./chunk-TWECMDIF.js";o();function S(e,t){let n=t.added??[];if(n.length===0)return e;let i=new Set(e.items.map(s=>s.slug)),a=[];for(let s of n)i.has(s.item.slug)||(i.add(s.item.slug),a.push(s.item));return{...e,items:[...e.items,...a]}}function f(e){return new Set((e.added??[]).map(t=>t.slug))}function m(e,t){return S(d(e,t),r(e,t))}export{S as a,f as b,m as c};

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a as b,b as c,c as d,d as e,e as f}from"./chunk-EBNFFGTB.js";import"./chunk-LPBUEUKZ.js";import"./chunk-3ZVOHP5Z.js";import"./chunk-T4FYIAJR.js";import"./chunk-PIU7PTWN.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import{d as a}from"./chunk-DHMYNOLM.js";import"./chunk-TWECMDIF.js";export{b as FINISHED_PHASES,f as activeSessions,d as latestSessionId,c as listSessionIds,e as resolveSessionId,a as sessionDir};

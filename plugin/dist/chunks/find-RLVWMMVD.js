@@ -1,0 +1,2 @@
+import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
+import{a as b,b as c,c as d,d as e,e as f}from"./chunk-GMIQOVHJ.js";import"./chunk-GFL4N4YB.js";import"./chunk-KWMHEJXP.js";import"./chunk-T4FYIAJR.js";import"./chunk-PIU7PTWN.js";import"./chunk-IC3UF6II.js";import"./chunk-UUFEWDM5.js";import{d as a}from"./chunk-DHMYNOLM.js";import"./chunk-TWECMDIF.js";export{b as FINISHED_PHASES,f as activeSessions,d as latestSessionId,c as listSessionIds,e as resolveSessionId,a as sessionDir};
