@@ -155,6 +155,21 @@ describe('loop mode: items committed after launch (overnight start --loop)', () 
   });
 });
 
+/**
+ * A night of FIRST started without loop mode (`overnight start`, its runner returned), and the
+ * chore `late-chore` committed on the base branch once FIRST is running.
+ */
+async function lateChoreNight(fixture: ReturnType<typeof nightFixture>): Promise<{ model: StandinModel; repo: NightRepo; env: Record<string, string>; id: string; runner: ReturnType<typeof spawnRunner> }> {
+  const model = (fixture.model = await startStandinModel({ scripts: [simpleItemScript('first', 3000), simpleItemScript('late-chore')] }));
+  const repo = (fixture.repo = await makeNightRepo({ items: [FIRST], concurrency: 2, retries: 0, checks: [], extraConfig: LOOP_CONFIG }));
+  const env = nightEnv(model.url);
+  const id = await launch(repo.root, env, ['--time-limit', '10m']);
+  const runner = spawnRunner(repo.root, env, ['start', '--session', id]);
+  await waitForEvent(repo.root, id, (e) => e.type === 'item_started' && e.slug === 'first', 120_000, runner.output);
+  commitOnBranch(repo, readSession(repo.root, id).manifest.baseBranch, [item(2, 'late-chore', 'chore')]);
+  return { model, repo, env, id, runner };
+}
+
 describe('without --loop, an item committed after launch is not picked up', () => {
   const fixture = nightFixture();
   let model: StandinModel;
@@ -163,13 +178,9 @@ describe('without --loop, an item committed after launch is not picked up', () =
   let output = '';
 
   beforeAll(async () => {
-    model = fixture.model = await startStandinModel({ scripts: [simpleItemScript('first', 3000), simpleItemScript('late-chore')] });
-    repo = fixture.repo = await makeNightRepo({ items: [FIRST], concurrency: 2, retries: 0, checks: [], extraConfig: LOOP_CONFIG });
-    const env = nightEnv(model.url);
-    const id = await launch(repo.root, env, ['--time-limit', '10m']);
-    const runner = spawnRunner(repo.root, env, ['start', '--session', id]);
-    await waitForEvent(repo.root, id, (e) => e.type === 'item_started' && e.slug === 'first', 120_000, runner.output);
-    commitOnBranch(repo, readSession(repo.root, id).manifest.baseBranch, [item(2, 'late-chore', 'chore')]);
+    const night = await lateChoreNight(fixture);
+    ({ model, repo } = night);
+    const { id, runner } = night;
     const code = await Promise.race([runner.done, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 200_000))]);
     output = runner.output();
     if (code === 'timeout') runner.child.kill('SIGTERM');
@@ -196,16 +207,12 @@ describe('loop mode turned on at resume (overnight resume --loop)', () => {
   let output = '';
 
   beforeAll(async () => {
-    model = fixture.model = await startStandinModel({ scripts: [simpleItemScript('first', 3000), simpleItemScript('late-chore')] });
-    repo = fixture.repo = await makeNightRepo({ items: [FIRST], concurrency: 2, retries: 0, checks: [], extraConfig: LOOP_CONFIG });
-    const env = nightEnv(model.url);
-    const id = await launch(repo.root, env, ['--time-limit', '10m']);
     // A night started without loop mode, stopped by a signal while its first item runs.
-    const runner = spawnRunner(repo.root, env, ['start', '--session', id]);
-    await waitForEvent(repo.root, id, (e) => e.type === 'item_started' && e.slug === 'first', 120_000, runner.output);
+    const night = await lateChoreNight(fixture);
+    ({ model, repo } = night);
+    const { env, id, runner } = night;
     runner.child.kill('SIGTERM');
     await runner.done;
-    commitOnBranch(repo, readSession(repo.root, id).manifest.baseBranch, [item(2, 'late-chore', 'chore')]);
     const refused = await overnight(repo.root, env, ['resume', '--session', id, '--approve', '2']);
     expect(refused.code, refused.stdout).toBe(2);
     expect(refused.stderr).toContain('--approve on `overnight resume` names items for loop mode, but --loop is not given.');
