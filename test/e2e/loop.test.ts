@@ -216,7 +216,9 @@ describe('loop mode turned on at resume (overnight resume --loop)', () => {
     const refused = await overnight(repo.root, env, ['resume', '--session', id, '--approve', '2']);
     expect(refused.code, refused.stdout).toBe(2);
     expect(refused.stderr).toContain('--approve on `overnight resume` names items for loop mode, but --loop is not given.');
-    const resumed = await overnight(repo.root, env, ['resume', '--session', id, '--loop'], 240_000);
+    expect(refused.stderr).toContain('Add --loop: --approve names the items loop mode may run.');
+    // The advice, followed.
+    const resumed = await overnight(repo.root, env, ['resume', '--session', id, '--approve', '2', '--loop'], 240_000);
     output = `${resumed.stdout}\n${resumed.stderr}`;
     expect(resumed.code, output).toBe(0);
     s = readSession(repo.root, id);
@@ -225,7 +227,7 @@ describe('loop mode turned on at resume (overnight resume --loop)', () => {
   it('runs the rest of the night in loop mode and picks up the item committed meanwhile', () => {
     expect(s.state.items.first!.status, output).toBe('merged');
     expect(s.state.items['late-chore']!.status, output).toBe('merged');
-    expect(s.state.loop).toBeDefined();
+    expect(s.state.loop?.approve).toEqual(['2']);
     expect(s.state.added?.map((a) => a.slug)).toEqual(['late-chore']);
     expect(s.report!.loop!.added.map((a) => a.slug)).toEqual(['late-chore']);
   });

@@ -23,7 +23,7 @@ export async function startOrResume(command: 'start' | 'resume' | 'retry', opts:
   if (opts.approve?.length && !opts.loop) {
     throw new OvernightError('cli.approve-without-loop', `--approve on \`overnight ${command}\` names items for loop mode, but --loop is not given.`, {
       field: '--approve',
-      fix: 'Add --loop, or approve the plan\'s items at launch: `overnight launch --approve <ids>`.',
+      fix: command === 'start' ? 'Add --loop, or approve the plan\'s items at launch: `overnight launch --approve <ids>`.' : 'Add --loop: --approve names the items loop mode may run.',
       exitCode: 2,
     });
   }
