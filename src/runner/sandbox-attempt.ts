@@ -8,7 +8,8 @@ import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { OvernightConfig } from '../config/schema.js';
-import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, credentialPaths, readDenyRules, SANDBOX_PLACEHOLDERS, secretEnvNames, type SandboxSettings } from '../safety/sandbox.js';
+import { agentGitConfigEnv, buildSandboxSettings, CLAUDE_AUTH_ENV, credentialPaths, readDenyRules, SANDBOX_PLACEHOLDERS, secretEnvNames, UNREADABLE_EVERYWHERE, type SandboxSettings } from '../safety/sandbox.js';
+import { execaSync } from 'execa';
 import { readGitDirFile } from '../util/git-dir.js';
 import { OVERNIGHT_DIR } from '../session/paths.js';
 import { importObjects } from './git-objects.js';
@@ -103,6 +104,18 @@ function privateXdgConfig(tmp: string, home: string, env: Record<string, string 
   return xdg;
 }
 
+/**
+ * Gives the tracked files at the worktree's root that the sandbox covers with an empty device
+ * (UNREADABLE_EVERYWHERE, e.g. a committed `.env`) git's skip-worktree bit in the worktree's index
+ * (git-update-index(1), "SKIP-WORKTREE BIT"), so that inside the sandbox `git status` does not see
+ * them emptied and `git add -A` does not try to stage the device. The agent can neither read nor
+ * write them, so nothing of its work is hidden. Throws the git error when the index cannot be written.
+ */
+function skipMaskedTrackedFiles(worktree: string): void {
+  const tracked = execaSync('git', ['ls-files', '-z', '--', ...UNREADABLE_EVERYWHERE], { cwd: worktree }).stdout.split('\0').filter(Boolean);
+  if (tracked.length > 0) execaSync('git', ['update-index', '--skip-worktree', '--', ...tracked], { cwd: worktree });
+}
+
 /** The user's checkout's `.env*` files (secrets a project keeps out of git). */
 function envFiles(repoRoot: string): string[] {
   try {
@@ -142,7 +155,8 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     rmSync(input.objectDir, { recursive: true, force: true });
     mkdirSync(input.objectDir, { recursive: true });
     const excludes = join(tmp, 'git-excludes');
-    writeFileSync(excludes, `${SANDBOX_PLACEHOLDERS.join('\n')}\n`);
+    writeFileSync(excludes, `${[...SANDBOX_PLACEHOLDERS, ...UNREADABLE_EVERYWHERE.map((name) => `/${name}`)].join('\n')}\n`);
+    skipMaskedTrackedFiles(input.worktree);
     const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch, runnerWorktrees: join(repoRoot, OVERNIGHT_DIR, 'worktrees') });
     sandbox = buildSandboxSettings({
       home,

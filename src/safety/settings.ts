@@ -24,6 +24,7 @@
  * `Read(./.env.*)`, which would block `.env.example`) is dropped and listed in `dropped`.
  */
 import { evaluate } from './policy.js';
+import { UNREADABLE_EVERYWHERE } from './sandbox.js';
 import { RULES } from './rules/index.js';
 import type { PolicyContext, ToolCall } from './types.js';
 
@@ -114,7 +115,7 @@ const FILE_RULES: readonly string[] = [
   'Edit(//**/id_ed25519)',
   'Edit(~/.ssh/**)',
   'Edit(~/.aws/**)',
-  'Read(//**/.env)',
+  ...UNREADABLE_EVERYWHERE.map((name) => `Read(//**/${name})`),
   'Read(~/.ssh/**)',
   'Read(~/.aws/credentials)',
 ];

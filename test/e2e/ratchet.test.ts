@@ -42,8 +42,7 @@ const ITEMS = [item(1, 'clean'), item(2, 'fixer'), item(3, 'breaker'), item(4, '
 
 /**
  * An agent that runs `work` (shell), writes done/<slug>.txt, stages it and the `paths` it wrote,
- * commits and says TASK_COMPLETE. (Not `git add -A`: inside the OS sandbox the worktree holds
- * placeholder files, such as `.env`, that git cannot add.)
+ * commits and says TASK_COMPLETE.
  */
 function script(slug: string, work: string, paths = ''): Script {
   const command = `${work}mkdir -p done && echo ${slug} > done/${slug}.txt && git add done/${slug}.txt ${paths} && git commit -q -m "${slug}: done"`;

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{f as a,g as b,h as c,k as d}from"./chunk-N4GCBP55.js";import"./chunk-QF6R73FE.js";import"./chunk-TC3VXDZ2.js";import"./chunk-ZZE6UXSE.js";import"./chunk-GCXR4DZS.js";import"./chunk-TWECMDIF.js";export{c as budgetLines,a as headline,d as renderReportMarkdown,b as summaryLines};

@@ -1,2 +1,0 @@
-import { createRequire as __overnightCreateRequire } from 'node:module'; const require = __overnightCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-H3P4UL7K.js";import"./chunk-F6YKQJAQ.js";import"./chunk-Y5VTCF7L.js";import"./chunk-N4GCBP55.js";import"./chunk-QF6R73FE.js";import"./chunk-TC3VXDZ2.js";import"./chunk-PIU7PTWN.js";import"./chunk-UUFEWDM5.js";import"./chunk-ZZE6UXSE.js";import"./chunk-GCXR4DZS.js";import"./chunk-TWECMDIF.js";export{a as ACTIVE_PHASES,b as buildStatus,c as renderStatus};
