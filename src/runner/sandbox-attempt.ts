@@ -105,15 +105,18 @@ function privateXdgConfig(tmp: string, home: string, env: Record<string, string 
 }
 
 /**
- * Gives the tracked files at the worktree's root that the sandbox covers with an empty device
- * (UNREADABLE_EVERYWHERE, e.g. a committed `.env`) git's skip-worktree bit in the worktree's index
- * (git-update-index(1), "SKIP-WORKTREE BIT"), so that inside the sandbox `git status` does not see
- * them emptied and `git add -A` does not try to stage the device. The agent can neither read nor
- * write them, so nothing of its work is hidden. Throws the git error when the index cannot be written.
+ * Sets (`skip: true`) or clears git's skip-worktree bit (git-update-index(1), "SKIP-WORKTREE BIT")
+ * on the tracked files at the worktree's root that the sandbox covers with an empty device
+ * (UNREADABLE_EVERYWHERE, e.g. a committed `.env`). Set for the attempt, so that inside the sandbox
+ * `git status` does not see them emptied and `git add -A` does not try to stage the device (the
+ * agent can neither read nor write them, so nothing of its work is hidden); cleared afterwards, so
+ * a recycled worktree follows the file again. Returns the files. Throws the git error when the
+ * index cannot be written.
  */
-function skipMaskedTrackedFiles(worktree: string): void {
+function markMaskedTrackedFiles(worktree: string, skip: boolean): string[] {
   const tracked = execaSync('git', ['ls-files', '-z', '--', ...UNREADABLE_EVERYWHERE], { cwd: worktree }).stdout.split('\0').filter(Boolean);
-  if (tracked.length > 0) execaSync('git', ['update-index', '--skip-worktree', '--', ...tracked], { cwd: worktree });
+  if (tracked.length > 0) execaSync('git', ['update-index', skip ? '--skip-worktree' : '--no-skip-worktree', '--', ...tracked], { cwd: worktree });
+  return tracked;
 }
 
 /** The user's checkout's `.env*` files (secrets a project keeps out of git). */
@@ -156,7 +159,7 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
     mkdirSync(input.objectDir, { recursive: true });
     const excludes = join(tmp, 'git-excludes');
     writeFileSync(excludes, `${[...SANDBOX_PLACEHOLDERS, ...UNREADABLE_EVERYWHERE.map((name) => `/${name}`)].join('\n')}\n`);
-    skipMaskedTrackedFiles(input.worktree);
+    markMaskedTrackedFiles(input.worktree, true);
     const gitReadOnly = gitReadOnlyPaths(commonDir, { worktreeAdmin, branch: input.branch, runnerWorktrees: join(repoRoot, OVERNIGHT_DIR, 'worktrees') });
     sandbox = buildSandboxSettings({
       home,
@@ -186,6 +189,7 @@ export function prepareAttemptSandbox(input: AttemptSandboxInput): AttemptSandbo
       // Kept when the import throws, for inspection; emptied by the next attempt.
       await importObjects(repoRoot, input.objectDir);
       rmSync(input.objectDir, { recursive: true, force: true });
+      if (existsSync(input.worktree)) markMaskedTrackedFiles(input.worktree, false);
     },
   };
 }
