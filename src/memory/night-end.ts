@@ -77,8 +77,9 @@ export async function recordNightMemory(ctx: NightContext): Promise<MemoryRecord
 /**
  * The same step for a session that ends without its runner (`overnight abandon`): run once, when
  * the session has no `memory` record yet (a night that completed or stopped on a permanent
- * failure wrote it already). Reads the manifest and the config; never throws (see
- * recordNightMemory). Returns the record, or undefined when one was there.
+ * failure wrote it already). A git failure is recorded, not thrown (see recordNightMemory); an
+ * unreadable state.json or session.json throws their OvernightError. Returns the record, or
+ * undefined when one was there.
  */
 export async function recordAbandonedMemory(repoRoot: string, sessionId: string, config: OvernightConfig, log: (line: string) => void = () => undefined): Promise<MemoryRecord | undefined> {
   if (readState(repoRoot, sessionId).memory) return undefined;

@@ -49,4 +49,3 @@ export function budgetLines(b: NonNullable<MorningReport['budget']>): string[] {
   }
   return lines;
 }
-

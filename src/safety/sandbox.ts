@@ -131,12 +131,13 @@ export const SANDBOX_PLACEHOLDERS: readonly string[] = [
 
 /**
  * File names no tool may read anywhere: the session's settings hold a `Read()` rule with a `**`
- * glob for each, in any folder (src/safety/settings.ts FILE_RULES). Claude Code 2.1.330's sandbox turns such a rule into a mount of an empty
- * device at `<working directory>/<name>` for every Bash command (verified inside the sandbox with
- * `ls -la` and `git status`): a character device when the worktree has no such file, which
- * `git add -A` refuses ("can only add regular files"), and an empty file that git sees as modified
- * when the file is tracked. So these names go into the agent's excludes file too, and a tracked one
- * at the worktree's root gets git's skip-worktree bit for the attempt (src/runner/sandbox-attempt.ts).
+ * glob for each, in any folder (src/safety/settings.ts FILE_RULES). Claude Code 2.1.330's sandbox
+ * turns such a rule into a mount of an empty device at `<working directory>/<name>` for every Bash
+ * command (verified inside the sandbox with `ls -la` and `git status`): a character device when
+ * the worktree has no such file, which `git add -A` refuses ("can only add regular files"), and an
+ * empty file that git sees as modified when the file is tracked. So these names go into the
+ * agent's excludes file too, and a tracked one at the worktree's root gets git's skip-worktree bit
+ * for the attempt (src/runner/sandbox-attempt.ts).
  */
 export const UNREADABLE_EVERYWHERE: readonly string[] = ['.env'];
 
